@@ -1,0 +1,44 @@
+# Shared helpers for the set-up, run and test scripts. Source it; do not run it.
+
+# Print a step header so long runs show where they are.
+step() { printf '\n==> %s\n' "$*"; }
+
+# Run as root directly, otherwise through sudo.
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Install the named Debian/Ubuntu packages that are not installed yet, and nothing else.
+ensure_packages() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("$pkg")
+    fi
+  done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "Twofold needs these packages, and this system has no apt-get: ${missing[*]}" >&2
+    echo "Install their equivalents with your package manager, then run this command again." >&2
+    return 1
+  fi
+  step "Installing system packages: ${missing[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# Make sure a Rust toolchain is on PATH; install rustup's stable toolchain when there is none.
+ensure_rust() {
+  [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
+  if command -v cargo >/dev/null 2>&1; then return 0; fi
+  step "Installing the Rust toolchain with rustup"
+  ensure_packages curl ca-certificates build-essential
+  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal -c clippy,rustfmt
+  . "$HOME/.cargo/env"
+}
+
+# What building the desktop app needs on Debian/Ubuntu.
+BUILD_PACKAGES=(build-essential pkg-config libwebkit2gtk-4.1-dev)
+
+# What the test suite needs on top: a virtual display, window tools and the independent OTP oracle.
+TEST_PACKAGES=(xvfb xauth x11-utils oathtool python3)

@@ -1,0 +1,116 @@
+//! An account: who issued it, whose it is, its secret and how its codes are made.
+
+use crate::Secret;
+use crate::otp::{Codes, Otp};
+
+/// One two-factor account.
+///
+/// `Debug` is safe to log: the secret prints as its length only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// The service, e.g. `Kaltura Events`. May be empty.
+    pub issuer: String,
+    /// The user's name or e-mail at that service. May be empty.
+    pub name: String,
+    /// The shared key.
+    pub secret: Secret,
+    /// How codes are computed.
+    pub otp: Otp,
+}
+
+impl Account {
+    /// An account with the issuer and name tidied as [`Account::from_label`] does.
+    pub fn new(issuer: &str, name: &str, secret: Secret, otp: Otp) -> Self {
+        Account {
+            issuer: issuer.trim().to_owned(),
+            name: name.trim().to_owned(),
+            secret,
+            otp,
+        }
+    }
+
+    /// Splits a label such as `Issuer:name` into issuer and account name.
+    ///
+    /// An explicit `issuer` (the URI's `issuer` parameter, or the migration payload's issuer field) wins over the
+    /// label's prefix. A prefix that equals the explicit issuer is removed from the name even if that issuer itself
+    /// contains a colon. Surrounding spaces are trimmed.
+    pub fn split_label(label: &str, issuer: Option<&str>) -> (String, String) {
+        let explicit = issuer.map(str::trim).filter(|i| !i.is_empty());
+        if let Some(issuer) = explicit {
+            if let Some(rest) = label.strip_prefix(issuer).and_then(|r| r.strip_prefix(':')) {
+                return (issuer.to_owned(), rest.trim().to_owned());
+            }
+        }
+        let (prefix, name) = match label.split_once(':') {
+            Some((prefix, name)) => (prefix.trim(), name),
+            None => ("", label),
+        };
+        let issuer = explicit.unwrap_or(prefix);
+        (issuer.to_owned(), name.trim().to_owned())
+    }
+
+    /// Codes at a Unix time in seconds.
+    pub fn codes_at(&self, unix_time: u64) -> Codes {
+        self.otp.codes_at(&self.secret, unix_time)
+    }
+
+    /// Codes now, by the system clock.
+    pub fn codes_now(&self) -> Codes {
+        self.codes_at(crate::otp::unix_now())
+    }
+
+    /// `Issuer (name)`, `Issuer`, or `name`, for messages about this account. Never includes the secret.
+    pub fn display_name(&self) -> String {
+        match (self.issuer.is_empty(), self.name.is_empty()) {
+            (false, false) => format!("{} ({})", self.issuer, self.name),
+            (false, true) => self.issuer.clone(),
+            (true, false) => self.name.clone(),
+            (true, true) => "an unnamed account".to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_prefix_gives_the_issuer_when_no_parameter_does() {
+        assert_eq!(
+            Account::split_label("Example:alice", None),
+            ("Example".into(), "alice".into())
+        );
+        assert_eq!(
+            Account::split_label("alice", None),
+            ("".into(), "alice".into())
+        );
+        assert_eq!(
+            Account::split_label("Example:  alice", None),
+            ("Example".into(), "alice".into())
+        );
+    }
+
+    #[test]
+    fn issuer_parameter_wins_over_a_different_label_prefix() {
+        assert_eq!(
+            Account::split_label("Old Name:alice", Some("New Name")),
+            ("New Name".into(), "alice".into())
+        );
+        assert_eq!(
+            Account::split_label("alice", Some("Example")),
+            ("Example".into(), "alice".into())
+        );
+    }
+
+    #[test]
+    fn an_issuer_with_a_colon_is_stripped_whole_from_the_label() {
+        assert_eq!(
+            Account::split_label("A:B:carol", Some("A:B")),
+            ("A:B".into(), "carol".into())
+        );
+        assert_eq!(
+            Account::split_label("A:B:carol", None),
+            ("A".into(), "B:carol".into())
+        );
+    }
+}
