@@ -21,12 +21,7 @@ pub struct Account {
 impl Account {
     /// An account with the issuer and name tidied as [`Account::from_label`] does.
     pub fn new(issuer: &str, name: &str, secret: Secret, otp: Otp) -> Self {
-        Account {
-            issuer: issuer.trim().to_owned(),
-            name: name.trim().to_owned(),
-            secret,
-            otp,
-        }
+        Account { issuer: issuer.trim().to_owned(), name: name.trim().to_owned(), secret, otp }
     }
 
     /// Splits a label such as `Issuer:name` into issuer and account name.
@@ -76,41 +71,20 @@ mod tests {
 
     #[test]
     fn label_prefix_gives_the_issuer_when_no_parameter_does() {
-        assert_eq!(
-            Account::split_label("Example:alice", None),
-            ("Example".into(), "alice".into())
-        );
-        assert_eq!(
-            Account::split_label("alice", None),
-            ("".into(), "alice".into())
-        );
-        assert_eq!(
-            Account::split_label("Example:  alice", None),
-            ("Example".into(), "alice".into())
-        );
+        assert_eq!(Account::split_label("Example:alice", None), ("Example".into(), "alice".into()));
+        assert_eq!(Account::split_label("alice", None), ("".into(), "alice".into()));
+        assert_eq!(Account::split_label("Example:  alice", None), ("Example".into(), "alice".into()));
     }
 
     #[test]
     fn issuer_parameter_wins_over_a_different_label_prefix() {
-        assert_eq!(
-            Account::split_label("Old Name:alice", Some("New Name")),
-            ("New Name".into(), "alice".into())
-        );
-        assert_eq!(
-            Account::split_label("alice", Some("Example")),
-            ("Example".into(), "alice".into())
-        );
+        assert_eq!(Account::split_label("Old Name:alice", Some("New Name")), ("New Name".into(), "alice".into()));
+        assert_eq!(Account::split_label("alice", Some("Example")), ("Example".into(), "alice".into()));
     }
 
     #[test]
     fn an_issuer_with_a_colon_is_stripped_whole_from_the_label() {
-        assert_eq!(
-            Account::split_label("A:B:carol", Some("A:B")),
-            ("A:B".into(), "carol".into())
-        );
-        assert_eq!(
-            Account::split_label("A:B:carol", None),
-            ("A".into(), "B:carol".into())
-        );
+        assert_eq!(Account::split_label("A:B:carol", Some("A:B")), ("A:B".into(), "carol".into()));
+        assert_eq!(Account::split_label("A:B:carol", None), ("A".into(), "B:carol".into()));
     }
 }

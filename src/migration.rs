@@ -211,28 +211,14 @@ impl fmt::Display for Progress {
 /// ```
 pub fn decode(text: &str) -> Result<MigrationPart, MigrationError> {
     let payload = decode_payload(text)?;
-    let size = u32::try_from(payload.batch_size.max(1))
-        .map_err(|_| MigrationError::BadPayload("negative batch size"))?;
-    let index = u32::try_from(payload.batch_index)
-        .map_err(|_| MigrationError::BadPayload("negative batch index"))?;
+    let size =
+        u32::try_from(payload.batch_size.max(1)).map_err(|_| MigrationError::BadPayload("negative batch size"))?;
+    let index = u32::try_from(payload.batch_index).map_err(|_| MigrationError::BadPayload("negative batch index"))?;
     if index >= size {
-        return Err(MigrationError::BadPayload(
-            "batch index past the batch size",
-        ));
+        return Err(MigrationError::BadPayload("batch index past the batch size"));
     }
-    let accounts = payload
-        .otp_parameters
-        .iter()
-        .map(to_account)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(MigrationPart {
-        accounts,
-        batch: Batch {
-            index,
-            size,
-            id: payload.batch_id,
-        },
-    })
+    let accounts = payload.otp_parameters.iter().map(to_account).collect::<Result<Vec<_>, _>>()?;
+    Ok(MigrationPart { accounts, batch: Batch { index, size, id: payload.batch_id } })
 }
 
 fn decode_payload(text: &str) -> Result<proto::MigrationPayload, MigrationError> {
@@ -244,11 +230,7 @@ fn decode_payload(text: &str) -> Result<proto::MigrationPayload, MigrationError>
     let query = query.split_once('#').map_or(query, |(q, _)| q);
     let data = query
         .split('&')
-        .find_map(|pair| {
-            pair.split_once('=')
-                .filter(|(k, _)| k.eq_ignore_ascii_case("data"))
-                .map(|(_, v)| v)
-        })
+        .find_map(|pair| pair.split_once('=').filter(|(k, _)| k.eq_ignore_ascii_case("data")).map(|(_, v)| v))
         .filter(|v| !v.is_empty())
         .ok_or(MigrationError::MissingData)?;
     // Percent-decoding only: in base64 a '+' is data, not a space.
@@ -259,29 +241,18 @@ fn decode_payload(text: &str) -> Result<proto::MigrationPayload, MigrationError>
         .or_else(|_| BASE64URL_NOPAD.decode(unpadded))
         .map(Zeroizing::new)
         .map_err(|_| MigrationError::BadBase64)?;
-    proto::MigrationPayload::decode(bytes.as_slice())
-        .map_err(|_| MigrationError::BadPayload("not a protobuf payload"))
+    proto::MigrationPayload::decode(bytes.as_slice()).map_err(|_| MigrationError::BadPayload("not a protobuf payload"))
 }
 
 fn trim_padding(text: &[u8]) -> &[u8] {
-    let end = text
-        .iter()
-        .rposition(|&b| b != b'=' && !b.is_ascii_whitespace())
-        .map_or(0, |i| i + 1);
+    let end = text.iter().rposition(|&b| b != b'=' && !b.is_ascii_whitespace()).map_or(0, |i| i + 1);
     &text[..end]
 }
 
 fn to_account(params: &proto::OtpParameters) -> Result<Account, MigrationError> {
     let (issuer, name) = Account::split_label(&params.name, Some(&params.issuer));
-    let who = || {
-        Account::new(
-            &issuer,
-            &name,
-            Secret::from_bytes(vec![0]).expect("non-empty"),
-            Otp::default(),
-        )
-        .display_name()
-    };
+    let who =
+        || Account::new(&issuer, &name, Secret::from_bytes(vec![0]).expect("non-empty"), Otp::default()).display_name();
     let algorithm = match proto::HashAlgorithm::try_from(params.algorithm) {
         Ok(proto::HashAlgorithm::Unspecified | proto::HashAlgorithm::Sha1) => Algorithm::Sha1,
         Ok(proto::HashAlgorithm::Sha256) => Algorithm::Sha256,
@@ -291,33 +262,22 @@ fn to_account(params: &proto::OtpParameters) -> Result<Account, MigrationError> 
     };
     let digits = match proto::DigitCount::try_from(params.digits) {
         Ok(proto::DigitCount::Unspecified | proto::DigitCount::Six) => Digits::SIX,
-        Ok(proto::DigitCount::Eight) => {
-            Digits::new(8).map_err(|_| MigrationError::BadPayload("digit count"))?
-        }
+        Ok(proto::DigitCount::Eight) => Digits::new(8).map_err(|_| MigrationError::BadPayload("digit count"))?,
         Err(_) => return Err(MigrationError::BadPayload("unknown digit count")),
     };
     let otp = match proto::OtpType::try_from(params.otp_type) {
         Ok(proto::OtpType::Hotp) => Otp::Hotp {
             algorithm,
             digits,
-            counter: u64::try_from(params.counter)
-                .map_err(|_| MigrationError::BadPayload("negative counter"))?,
+            counter: u64::try_from(params.counter).map_err(|_| MigrationError::BadPayload("negative counter"))?,
         },
-        Ok(proto::OtpType::Unspecified | proto::OtpType::Totp) => Otp::Totp {
-            algorithm,
-            digits,
-            period: Period::THIRTY,
-        },
+        Ok(proto::OtpType::Unspecified | proto::OtpType::Totp) => {
+            Otp::Totp { algorithm, digits, period: Period::THIRTY }
+        }
         Err(_) => return Err(MigrationError::BadPayload("unknown code type")),
     };
-    let secret = Secret::from_bytes(params.secret.clone())
-        .map_err(|_| MigrationError::EmptySecret(who()))?;
-    Ok(Account {
-        issuer,
-        name,
-        secret,
-        otp,
-    })
+    let secret = Secret::from_bytes(params.secret.clone()).map_err(|_| MigrationError::EmptySecret(who()))?;
+    Ok(Account { issuer, name, secret, otp })
 }
 
 /// Gathers the codes of a multi-code export and tells what is still missing.
@@ -349,10 +309,7 @@ impl BatchCollector {
     /// How many codes are in, out of how many.
     pub fn progress(&self) -> Progress {
         let total = self.batch.map_or(0, |(_, size)| size);
-        Progress {
-            scanned: self.parts.len() as u32,
-            total,
-        }
+        Progress { scanned: self.parts.len() as u32, total }
     }
 
     /// The positions (from 0) of the codes not scanned yet.
@@ -385,10 +342,7 @@ impl Default for EncodeOptions {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos() ^ d.as_secs() as u32);
-        EncodeOptions {
-            accounts_per_code: 10,
-            batch_id: (nanos & 0x7fff_ffff) as i32,
-        }
+        EncodeOptions { accounts_per_code: 10, batch_id: (nanos & 0x7fff_ffff) as i32 }
     }
 }
 
@@ -396,22 +350,12 @@ impl Default for EncodeOptions {
 ///
 /// The links hold secrets and are wiped from memory when dropped. Accounts the format cannot represent are
 /// refused with [`MigrationError::Unrepresentable`], naming the first of them.
-pub fn encode(
-    accounts: &[Account],
-    options: EncodeOptions,
-) -> Result<Vec<Zeroizing<String>>, MigrationError> {
-    let params = accounts
-        .iter()
-        .map(to_params)
-        .collect::<Result<Vec<_>, _>>()?;
+pub fn encode(accounts: &[Account], options: EncodeOptions) -> Result<Vec<Zeroizing<String>>, MigrationError> {
+    let params = accounts.iter().map(to_params).collect::<Result<Vec<_>, _>>()?;
     let per_code = options.accounts_per_code.max(1);
-    let chunks: Vec<&[proto::OtpParameters]> = if params.is_empty() {
-        vec![&[]]
-    } else {
-        params.chunks(per_code).collect()
-    };
-    let size =
-        i32::try_from(chunks.len()).map_err(|_| MigrationError::BadPayload("too many codes"))?;
+    let chunks: Vec<&[proto::OtpParameters]> =
+        if params.is_empty() { vec![&[]] } else { params.chunks(per_code).collect() };
+    let size = i32::try_from(chunks.len()).map_err(|_| MigrationError::BadPayload("too many codes"))?;
     let mut links = Vec::with_capacity(chunks.len());
     for (index, chunk) in chunks.into_iter().enumerate() {
         let payload = proto::MigrationPayload {
@@ -432,16 +376,11 @@ pub fn encode(
 }
 
 fn to_params(account: &Account) -> Result<proto::OtpParameters, MigrationError> {
-    let refuse = |reason| MigrationError::Unrepresentable {
-        account: account.display_name(),
-        reason,
-    };
+    let refuse = |reason| MigrationError::Unrepresentable { account: account.display_name(), reason };
     let digits = |d: Digits| match d.get() {
         6 => Ok(proto::DigitCount::Six),
         8 => Ok(proto::DigitCount::Eight),
-        _ => Err(refuse(
-            "its codes have 7 digits, and the format allows only 6 or 8",
-        )),
+        _ => Err(refuse("its codes have 7 digits, and the format allows only 6 or 8")),
     };
     let algorithm = match account.otp.algorithm() {
         Algorithm::Sha1 => proto::HashAlgorithm::Sha1,
@@ -450,30 +389,20 @@ fn to_params(account: &Account) -> Result<proto::OtpParameters, MigrationError> 
     };
     let (otp_type, digits, counter) = match account.otp {
         Otp::Totp { period, .. } if period != Period::THIRTY => {
-            return Err(refuse(
-                "its codes change every period other than 30 seconds, and the format has no period",
-            ));
+            return Err(refuse("its codes change every period other than 30 seconds, and the format has no period"));
         }
         Otp::Totp { digits: d, .. } => (proto::OtpType::Totp, digits(d)?, 0),
-        Otp::Hotp {
-            digits: d, counter, ..
-        } => (
+        Otp::Hotp { digits: d, counter, .. } => (
             proto::OtpType::Hotp,
             digits(d)?,
-            i64::try_from(counter)
-                .map_err(|_| refuse("its counter is larger than the format can hold"))?,
+            i64::try_from(counter).map_err(|_| refuse("its counter is larger than the format can hold"))?,
         ),
         Otp::Steam { .. } => {
-            return Err(refuse(
-                "it is a Steam Guard account, which the format cannot hold",
-            ));
+            return Err(refuse("it is a Steam Guard account, which the format cannot hold"));
         }
     };
-    let name = if account.issuer.is_empty() {
-        account.name.clone()
-    } else {
-        format!("{}:{}", account.issuer, account.name)
-    };
+    let name =
+        if account.issuer.is_empty() { account.name.clone() } else { format!("{}:{}", account.issuer, account.name) };
     Ok(proto::OtpParameters {
         secret: account.secret.expose().to_vec(),
         name,
@@ -489,15 +418,11 @@ fn to_params(account: &Account) -> Result<proto::OtpParameters, MigrationError> 
 mod tests {
     use super::*;
 
-    const GOOGLE_VECTOR: &str = "otpauth-migration://offline?data=CjEKCkhlbGxvId6tvu8SGEV4YW1wbGU6YWxpY2VAZ29vZ2xlLmNvbRoHRXhhbXBsZTAC";
+    const GOOGLE_VECTOR: &str =
+        "otpauth-migration://offline?data=CjEKCkhlbGxvId6tvu8SGEV4YW1wbGU6YWxpY2VAZ29vZ2xlLmNvbRoHRXhhbXBsZTAC";
 
     fn account(issuer: &str, name: &str, otp: Otp) -> Account {
-        Account::new(
-            issuer,
-            name,
-            Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap(),
-            otp,
-        )
+        Account::new(issuer, name, Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap(), otp)
     }
 
     #[test]
@@ -505,19 +430,9 @@ mod tests {
         let payload = decode_payload(GOOGLE_VECTOR).unwrap();
         assert_eq!(payload.otp_parameters[0].name, "Example:alice@google.com");
         let part = decode(GOOGLE_VECTOR).unwrap();
-        assert_eq!(
-            part.batch,
-            Batch {
-                index: 0,
-                size: 1,
-                id: 0
-            }
-        );
+        assert_eq!(part.batch, Batch { index: 0, size: 1, id: 0 });
         let alice = &part.accounts[0];
-        assert_eq!(
-            (alice.issuer.as_str(), alice.name.as_str()),
-            ("Example", "alice@google.com")
-        );
+        assert_eq!((alice.issuer.as_str(), alice.name.as_str()), ("Example", "alice@google.com"));
         assert_eq!(alice.secret.to_base32().as_str(), "JBSWY3DPEHPK3PXP");
         assert_eq!(alice.otp, Otp::default());
     }
@@ -525,31 +440,12 @@ mod tests {
     #[test]
     fn plus_in_data_is_base64_not_a_space() {
         // A secret whose base64 contains '+' and '/', written both raw and percent-encoded.
-        let tricky = Account::new(
-            "X",
-            "y",
-            Secret::from_bytes(vec![0xfb, 0xef, 0xbe, 0xff, 0xfe]).unwrap(),
-            Otp::default(),
-        );
-        let link = encode(
-            &[tricky.clone()],
-            EncodeOptions {
-                accounts_per_code: 10,
-                batch_id: 7,
-            },
-        )
-        .unwrap()
-        .remove(0);
-        assert!(
-            link.contains("%2B") || link.contains("%2F"),
-            "{}",
-            link.as_str()
-        );
+        let tricky =
+            Account::new("X", "y", Secret::from_bytes(vec![0xfb, 0xef, 0xbe, 0xff, 0xfe]).unwrap(), Otp::default());
+        let link = encode(&[tricky.clone()], EncodeOptions { accounts_per_code: 10, batch_id: 7 }).unwrap().remove(0);
+        assert!(link.contains("%2B") || link.contains("%2F"), "{}", link.as_str());
         assert_eq!(decode(&link).unwrap().accounts, vec![tricky.clone()]);
-        let raw = percent_decode_str(&link)
-            .decode_utf8()
-            .unwrap()
-            .into_owned();
+        let raw = percent_decode_str(&link).decode_utf8().unwrap().into_owned();
         assert!(raw.contains('+') || raw.contains('/'));
         assert_eq!(decode(&raw).unwrap().accounts, vec![tricky]);
     }
@@ -561,86 +457,35 @@ mod tests {
             account(
                 "",
                 "bob",
-                Otp::Hotp {
-                    algorithm: Algorithm::Sha256,
-                    digits: Digits::new(8).unwrap(),
-                    counter: 42,
-                },
+                Otp::Hotp { algorithm: Algorithm::Sha256, digits: Digits::new(8).unwrap(), counter: 42 },
             ),
             account(
                 "Big Corp",
                 "carol",
-                Otp::Totp {
-                    algorithm: Algorithm::Sha512,
-                    digits: Digits::SIX,
-                    period: Period::THIRTY,
-                },
+                Otp::Totp { algorithm: Algorithm::Sha512, digits: Digits::SIX, period: Period::THIRTY },
             ),
         ];
-        let links = encode(
-            &accounts,
-            EncodeOptions {
-                accounts_per_code: 10,
-                batch_id: 1,
-            },
-        )
-        .unwrap();
+        let links = encode(&accounts, EncodeOptions { accounts_per_code: 10, batch_id: 1 }).unwrap();
         assert_eq!(links.len(), 1);
         assert_eq!(decode(&links[0]).unwrap().accounts, accounts);
     }
 
     #[test]
     fn a_batch_in_three_parts_is_collected_in_any_order_and_missing_parts_are_named() {
-        let accounts: Vec<Account> = (0..7)
-            .map(|i| account("Issuer", &format!("user{i}"), Otp::default()))
-            .collect();
-        let links = encode(
-            &accounts,
-            EncodeOptions {
-                accounts_per_code: 3,
-                batch_id: 99,
-            },
-        )
-        .unwrap();
+        let accounts: Vec<Account> = (0..7).map(|i| account("Issuer", &format!("user{i}"), Otp::default())).collect();
+        let links = encode(&accounts, EncodeOptions { accounts_per_code: 3, batch_id: 99 }).unwrap();
         assert_eq!(links.len(), 3);
         let mut collector = BatchCollector::new();
         let progress = collector.add(decode(&links[2]).unwrap()).unwrap();
         assert_eq!(progress.to_string(), "1 of 3 codes scanned.");
         collector.add(decode(&links[0]).unwrap()).unwrap();
-        assert_eq!(
-            collector.add(decode(&links[0]).unwrap()).unwrap().scanned,
-            2,
-            "a repeated part counts once"
-        );
+        assert_eq!(collector.add(decode(&links[0]).unwrap()).unwrap().scanned, 2, "a repeated part counts once");
         assert_eq!(collector.missing(), vec![1]);
-        let other = encode(
-            &accounts[..1],
-            EncodeOptions {
-                accounts_per_code: 3,
-                batch_id: 5,
-            },
-        )
-        .unwrap();
-        assert_eq!(
-            collector.add(decode(&other[0]).unwrap()),
-            Err(MigrationError::DifferentBatch)
-        );
-        let early = BatchCollector {
-            batch: collector.batch,
-            parts: collector.parts.clone(),
-        }
-        .finish()
-        .unwrap_err();
-        assert!(
-            early.to_string().starts_with("2 of 3 codes scanned."),
-            "{early}"
-        );
-        assert!(
-            collector
-                .add(decode(&links[1]).unwrap())
-                .unwrap()
-                .is_complete()
-        );
+        let other = encode(&accounts[..1], EncodeOptions { accounts_per_code: 3, batch_id: 5 }).unwrap();
+        assert_eq!(collector.add(decode(&other[0]).unwrap()), Err(MigrationError::DifferentBatch));
+        let early = BatchCollector { batch: collector.batch, parts: collector.parts.clone() }.finish().unwrap_err();
+        assert!(early.to_string().starts_with("2 of 3 codes scanned."), "{early}");
+        assert!(collector.add(decode(&links[1]).unwrap()).unwrap().is_complete());
         assert_eq!(collector.finish().unwrap(), accounts);
     }
 
@@ -649,50 +494,25 @@ mod tests {
         let seven = account(
             "Acme",
             "dan",
-            Otp::Totp {
-                algorithm: Algorithm::Sha1,
-                digits: Digits::new(7).unwrap(),
-                period: Period::THIRTY,
-            },
+            Otp::Totp { algorithm: Algorithm::Sha1, digits: Digits::new(7).unwrap(), period: Period::THIRTY },
         );
         let sixty = account(
             "Acme",
             "eve",
-            Otp::Totp {
-                algorithm: Algorithm::Sha1,
-                digits: Digits::SIX,
-                period: Period::new(60).unwrap(),
-            },
+            Otp::Totp { algorithm: Algorithm::Sha1, digits: Digits::SIX, period: Period::new(60).unwrap() },
         );
-        let steam = account(
-            "Steam",
-            "frank",
-            Otp::Steam {
-                period: Period::THIRTY,
-            },
-        );
+        let steam = account("Steam", "frank", Otp::Steam { period: Period::THIRTY });
         for (acc, words) in [(seven, "7 digits"), (sixty, "period"), (steam, "Steam")] {
-            let e = encode(&[acc.clone()], EncodeOptions::default())
-                .unwrap_err()
-                .to_string();
+            let e = encode(&[acc.clone()], EncodeOptions::default()).unwrap_err().to_string();
             assert!(e.contains(&acc.display_name()) && e.contains(words), "{e}");
         }
     }
 
     #[test]
     fn damaged_links_give_distinct_errors() {
-        assert_eq!(
-            decode("otpauth://totp/a?secret=AA").unwrap_err(),
-            MigrationError::NotAnExport
-        );
-        assert_eq!(
-            decode("otpauth-migration://offline?x=1").unwrap_err(),
-            MigrationError::MissingData
-        );
-        assert_eq!(
-            decode("otpauth-migration://offline?data=%%%").unwrap_err(),
-            MigrationError::BadBase64
-        );
+        assert_eq!(decode("otpauth://totp/a?secret=AA").unwrap_err(), MigrationError::NotAnExport);
+        assert_eq!(decode("otpauth-migration://offline?x=1").unwrap_err(), MigrationError::MissingData);
+        assert_eq!(decode("otpauth-migration://offline?data=%%%").unwrap_err(), MigrationError::BadBase64);
         assert!(matches!(
             decode("otpauth-migration://offline?data=CjEKCkhl").unwrap_err(),
             MigrationError::BadPayload(_)
@@ -703,9 +523,6 @@ mod tests {
     fn debug_of_decoded_parameters_hides_the_secret() {
         let payload = decode_payload(GOOGLE_VECTOR).unwrap();
         let shown = format!("{payload:?}");
-        assert!(
-            shown.contains("redacted") && !shown.contains("72, 101"),
-            "{shown}"
-        );
+        assert!(shown.contains("redacted") && !shown.contains("72, 101"), "{shown}");
     }
 }

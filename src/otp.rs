@@ -23,9 +23,7 @@ pub enum OtpError {
     #[error("digits={0} is not supported. Use 6, 7 or 8 digits (most services use 6).")]
     UnsupportedDigits(String),
     /// A period outside 1 second to 1 day.
-    #[error(
-        "period={0} is not valid. Use a whole number of seconds from 1 to 86400 (most services use 30)."
-    )]
+    #[error("period={0} is not valid. Use a whole number of seconds from 1 to 86400 (most services use 30).")]
     InvalidPeriod(String),
     /// A counter that is not a whole number from 0 to 2^64 − 1.
     #[error("counter={0} is not valid. Use a whole number from 0 upwards.")]
@@ -35,11 +33,7 @@ pub enum OtpError {
 /// Shortens a value quoted in an error message so no long input is echoed back.
 pub(crate) fn quote(value: &str) -> String {
     const MAX: usize = 24;
-    let mut shown: String = value
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(MAX)
-        .collect();
+    let mut shown: String = value.chars().filter(|c| !c.is_control()).take(MAX).collect();
     if value.chars().count() > MAX {
         shown.push('…');
     }
@@ -111,10 +105,7 @@ impl Digits {
 
     /// Reads the text of a `digits=` parameter.
     pub fn parse(text: &str) -> Result<Self, OtpError> {
-        text.trim()
-            .parse::<u8>()
-            .map_err(|_| OtpError::UnsupportedDigits(quote(text)))
-            .and_then(Digits::new)
+        text.trim().parse::<u8>().map_err(|_| OtpError::UnsupportedDigits(quote(text))).and_then(Digits::new)
     }
 
     /// The count as a number.
@@ -147,10 +138,7 @@ impl Period {
 
     /// Reads the text of a `period=` parameter.
     pub fn parse(text: &str) -> Result<Self, OtpError> {
-        text.trim()
-            .parse::<u32>()
-            .map_err(|_| OtpError::InvalidPeriod(quote(text)))
-            .and_then(Period::new)
+        text.trim().parse::<u32>().map_err(|_| OtpError::InvalidPeriod(quote(text))).and_then(Period::new)
     }
 
     /// The period in seconds.
@@ -167,9 +155,7 @@ impl Default for Period {
 
 /// Reads the text of a `counter=` parameter.
 pub fn parse_counter(text: &str) -> Result<u64, OtpError> {
-    text.trim()
-        .parse::<u64>()
-        .map_err(|_| OtpError::InvalidCounter(quote(text)))
+    text.trim().parse::<u64>().map_err(|_| OtpError::InvalidCounter(quote(text)))
 }
 
 /// How an account's codes are computed.
@@ -202,11 +188,7 @@ pub enum Otp {
 
 impl Default for Otp {
     fn default() -> Self {
-        Otp::Totp {
-            algorithm: Algorithm::Sha1,
-            digits: Digits::SIX,
-            period: Period::THIRTY,
-        }
+        Otp::Totp { algorithm: Algorithm::Sha1, digits: Digits::SIX, period: Period::THIRTY }
     }
 }
 
@@ -241,12 +223,9 @@ impl Otp {
     /// The code for a moving factor: the time step number for TOTP and Steam, the counter for HOTP.
     fn code_for_step(&self, secret: &Secret, step: u64) -> Code {
         let (algorithm, digits) = match *self {
-            Otp::Totp {
-                algorithm, digits, ..
+            Otp::Totp { algorithm, digits, .. } | Otp::Hotp { algorithm, digits, .. } => {
+                (algorithm.to_totp_rs(), digits.get())
             }
-            | Otp::Hotp {
-                algorithm, digits, ..
-            } => (algorithm.to_totp_rs(), digits.get()),
             Otp::Steam { .. } => (totp_rs::Algorithm::Steam, STEAM_DIGITS),
         };
         // A one-second step makes totp-rs use the given value itself as the moving factor.
@@ -321,10 +300,7 @@ impl fmt::Display for Code {
 
 /// Seconds since the Unix epoch by the system clock (0 if the clock is set before 1970).
 pub fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -332,11 +308,7 @@ mod tests {
     use super::*;
 
     fn totp(algorithm: Algorithm, digits: u8, period: u32) -> Otp {
-        Otp::Totp {
-            algorithm,
-            digits: Digits::new(digits).unwrap(),
-            period: Period::new(period).unwrap(),
-        }
+        Otp::Totp { algorithm, digits: Digits::new(digits).unwrap(), period: Period::new(period).unwrap() }
     }
 
     #[test]
@@ -345,20 +317,13 @@ mod tests {
         let otp = totp(Algorithm::Sha1, 6, 30);
         assert_eq!(otp.codes_at(&secret, 60).seconds_left, Some(30));
         assert_eq!(otp.codes_at(&secret, 89).seconds_left, Some(1));
-        assert_eq!(
-            otp.codes_at(&secret, 89).next,
-            otp.codes_at(&secret, 90).current
-        );
+        assert_eq!(otp.codes_at(&secret, 89).next, otp.codes_at(&secret, 90).current);
     }
 
     #[test]
     fn hotp_next_code_is_the_next_counters_code() {
         let secret = Secret::from_bytes(b"12345678901234567890".to_vec()).unwrap();
-        let at = |counter| Otp::Hotp {
-            algorithm: Algorithm::Sha1,
-            digits: Digits::SIX,
-            counter,
-        };
+        let at = |counter| Otp::Hotp { algorithm: Algorithm::Sha1, digits: Digits::SIX, counter };
         let codes = at(4).codes_at(&secret, 0);
         assert_eq!(codes.current.as_str(), "338314");
         assert_eq!(codes.next, at(5).codes_at(&secret, 999).current);
@@ -376,18 +341,9 @@ mod tests {
     #[test]
     fn steam_codes_are_five_characters_of_steams_alphabet() {
         let secret = Secret::from_base32("JRZCL47CMXVOQMNPZR2F7J4RGI").unwrap();
-        let code = Otp::Steam {
-            period: Period::THIRTY,
-        }
-        .codes_at(&secret, 1_700_000_000)
-        .current;
+        let code = Otp::Steam { period: Period::THIRTY }.codes_at(&secret, 1_700_000_000).current;
         assert_eq!(code.as_str().len(), 5);
-        assert!(
-            code.as_str()
-                .chars()
-                .all(|c| "23456789BCDFGHJKMNPQRTVWXY".contains(c)),
-            "{code}"
-        );
+        assert!(code.as_str().chars().all(|c| "23456789BCDFGHJKMNPQRTVWXY".contains(c)), "{code}");
     }
 
     #[test]

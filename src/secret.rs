@@ -17,9 +17,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 #[non_exhaustive]
 pub enum SecretError {
     /// The secret is empty.
-    #[error(
-        "The secret is empty. Copy the whole secret key from the service's set-up page and try again."
-    )]
+    #[error("The secret is empty. Copy the whole secret key from the service's set-up page and try again.")]
     Empty,
     /// A character outside base32's `A–Z` and `2–7`.
     #[error(
@@ -39,8 +37,7 @@ static BASE32_LENIENT: LazyLock<Encoding> = LazyLock::new(|| {
     spec.symbols.push_str("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
     spec.check_trailing_bits = false;
     // The specification is a constant: building it cannot fail.
-    spec.encoding()
-        .unwrap_or_else(|_| data_encoding::BASE32_NOPAD.clone())
+    spec.encoding().unwrap_or_else(|_| data_encoding::BASE32_NOPAD.clone())
 });
 
 /// The key bytes an account's codes are computed from.
@@ -124,17 +121,8 @@ mod tests {
     #[test]
     fn lower_case_padded_and_spaced_secrets_decode_to_the_same_bytes() {
         let canonical = Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
-        for variant in [
-            "jbswy3dpehpk3pxp",
-            "JBSWY3DPEHPK3PXP====",
-            "JBSW Y3DP EHPK 3PXP",
-            "jbsw-y3dp-ehpk-3pxp",
-        ] {
-            assert_eq!(
-                Secret::from_base32(variant).unwrap(),
-                canonical,
-                "{variant}"
-            );
+        for variant in ["jbswy3dpehpk3pxp", "JBSWY3DPEHPK3PXP====", "JBSW Y3DP EHPK 3PXP", "jbsw-y3dp-ehpk-3pxp"] {
+            assert_eq!(Secret::from_base32(variant).unwrap(), canonical, "{variant}");
         }
         assert_eq!(canonical.expose(), b"Hello!\xde\xad\xbe\xef");
     }
@@ -155,10 +143,7 @@ mod tests {
 
     #[test]
     fn bad_characters_empty_text_and_impossible_lengths_are_distinct_errors() {
-        assert_eq!(
-            Secret::from_base32("JBSWY3DP1HPK3PXP"),
-            Err(SecretError::InvalidCharacter)
-        );
+        assert_eq!(Secret::from_base32("JBSWY3DP1HPK3PXP"), Err(SecretError::InvalidCharacter));
         assert_eq!(Secret::from_base32(" = "), Err(SecretError::Empty));
         assert_eq!(Secret::from_base32("JBS"), Err(SecretError::InvalidLength));
         assert_eq!(Secret::from_bytes(Vec::new()), Err(SecretError::Empty));

@@ -41,9 +41,7 @@ pub enum UriError {
     )]
     MigrationLink,
     /// A type other than `totp`, `hotp` or `steam`.
-    #[error(
-        "otpauth://{0}/ is not a known kind of code. Twofold reads totp, hotp and steam links."
-    )]
+    #[error("otpauth://{0}/ is not a known kind of code. Twofold reads totp, hotp and steam links.")]
     UnknownType(String),
     /// No `secret` parameter.
     #[error(
@@ -62,30 +60,18 @@ pub enum UriError {
     #[error("The link's {0}")]
     Parameter(#[from] OtpError),
     /// Percent-encoding that does not decode to UTF-8 text.
-    #[error(
-        "The link's {0} is not valid text (broken %-encoding). Scan the QR code again or copy the whole link."
-    )]
+    #[error("The link's {0} is not valid text (broken %-encoding). Scan the QR code again or copy the whole link.")]
     BadEncoding(&'static str),
 }
 
 /// Characters written as-is in a label or parameter value: unreserved URI characters and `@`.
-const KEEP: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~')
-    .remove(b'@');
+const KEEP: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b'@');
 
 /// Decodes `%XX` escapes and `+` as a space (as form encoding does, and as real QR codes expect).
 fn decode_component<'a>(text: &'a str, what: &'static str) -> Result<Cow<'a, str>, UriError> {
-    let spaced: Cow<'a, str> = if text.contains('+') {
-        Cow::Owned(text.replace('+', " "))
-    } else {
-        Cow::Borrowed(text)
-    };
-    let decoded = percent_decode_str(&spaced)
-        .decode_utf8()
-        .map_err(|_| UriError::BadEncoding(what))?;
+    let spaced: Cow<'a, str> =
+        if text.contains('+') { Cow::Owned(text.replace('+', " ")) } else { Cow::Borrowed(text) };
+    let decoded = percent_decode_str(&spaced).decode_utf8().map_err(|_| UriError::BadEncoding(what))?;
     Ok(Cow::Owned(decoded.into_owned()))
 }
 
@@ -96,10 +82,8 @@ fn encode_component(text: &str) -> String {
 /// Splits `scheme://rest` and reports links that are not `otpauth://`.
 pub(crate) fn split_scheme(text: &str) -> Result<(&str, &str), UriError> {
     let (scheme, rest) = text.trim().split_once("://").ok_or(UriError::NotALink)?;
-    let valid_scheme = !scheme.is_empty()
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    let valid_scheme =
+        !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
     if !valid_scheme {
         return Err(UriError::NotALink);
     }
@@ -150,24 +134,14 @@ pub fn parse(text: &str) -> Result<Account, UriError> {
                 let text = Zeroizing::new(decode_component(value, "secret")?.into_owned());
                 secret = Some(Secret::from_base32(&text)?);
             }
-            "issuer" if issuer.is_none() => {
-                issuer = Some(decode_component(value, "issuer")?.into_owned())
-            }
+            "issuer" if issuer.is_none() => issuer = Some(decode_component(value, "issuer")?.into_owned()),
             "algorithm" if algorithm.is_none() => {
                 algorithm = Some(Algorithm::parse(&decode_component(value, "algorithm")?)?)
             }
-            "digits" if digits.is_none() => {
-                digits = Some(decode_component(value, "digits")?.into_owned())
-            }
-            "period" if period.is_none() => {
-                period = Some(Period::parse(&decode_component(value, "period")?)?)
-            }
-            "counter" if counter.is_none() => {
-                counter = Some(otp::parse_counter(&decode_component(value, "counter")?)?)
-            }
-            "encoder" => {
-                steam_encoder |= decode_component(value, "encoder")?.eq_ignore_ascii_case("steam")
-            }
+            "digits" if digits.is_none() => digits = Some(decode_component(value, "digits")?.into_owned()),
+            "period" if period.is_none() => period = Some(Period::parse(&decode_component(value, "period")?)?),
+            "counter" if counter.is_none() => counter = Some(otp::parse_counter(&decode_component(value, "counter")?)?),
+            "encoder" => steam_encoder |= decode_component(value, "encoder")?.eq_ignore_ascii_case("steam"),
             _ => {}
         }
     }
@@ -180,20 +154,12 @@ pub fn parse(text: &str) -> Result<Account, UriError> {
         "totp" if steam_encoder => Otp::Steam { period },
         "totp" => Otp::Totp {
             algorithm,
-            digits: digits
-                .as_deref()
-                .map(Digits::parse)
-                .transpose()?
-                .unwrap_or_default(),
+            digits: digits.as_deref().map(Digits::parse).transpose()?.unwrap_or_default(),
             period,
         },
         "hotp" => Otp::Hotp {
             algorithm,
-            digits: digits
-                .as_deref()
-                .map(Digits::parse)
-                .transpose()?
-                .unwrap_or_default(),
+            digits: digits.as_deref().map(Digits::parse).transpose()?.unwrap_or_default(),
             counter: counter.ok_or(UriError::MissingCounter)?,
         },
         other => return Err(UriError::UnknownType(quote(other))),
@@ -201,12 +167,7 @@ pub fn parse(text: &str) -> Result<Account, UriError> {
 
     let label = decode_component(raw_label, "label")?;
     let (issuer, name) = Account::split_label(&label, issuer.as_deref());
-    Ok(Account {
-        issuer,
-        name,
-        secret,
-        otp,
-    })
+    Ok(Account { issuer, name, secret, otp })
 }
 
 /// Writes an account as an `otpauth://` URI. The result holds the secret and is wiped from memory when dropped.
@@ -228,11 +189,7 @@ pub fn format(account: &Account) -> Zeroizing<String> {
         Otp::Steam { .. } => "steam",
     };
     let label = if !account.issuer.is_empty() {
-        format!(
-            "{}:{}",
-            encode_component(&account.issuer),
-            encode_component(&account.name)
-        )
+        format!("{}:{}", encode_component(&account.issuer), encode_component(&account.name))
     } else if account.name.contains(':') {
         // An empty prefix keeps a colon in the name from being read as an issuer.
         format!(":{}", encode_component(&account.name))
@@ -246,26 +203,11 @@ pub fn format(account: &Account) -> Zeroizing<String> {
         uri.push_str(&encode_component(&account.issuer));
     }
     let params = match account.otp {
-        Otp::Totp {
-            algorithm,
-            digits,
-            period,
-        } => {
-            format!(
-                "&algorithm={algorithm}&digits={}&period={}",
-                digits.get(),
-                period.seconds()
-            )
+        Otp::Totp { algorithm, digits, period } => {
+            format!("&algorithm={algorithm}&digits={}&period={}", digits.get(), period.seconds())
         }
-        Otp::Hotp {
-            algorithm,
-            digits,
-            counter,
-        } => {
-            format!(
-                "&algorithm={algorithm}&digits={}&counter={counter}",
-                digits.get()
-            )
+        Otp::Hotp { algorithm, digits, counter } => {
+            format!("&algorithm={algorithm}&digits={}&counter={counter}", digits.get())
         }
         Otp::Steam { period } => {
             format!("&digits={}&period={}", otp::STEAM_DIGITS, period.seconds())
@@ -287,10 +229,7 @@ mod tests {
 
     #[test]
     fn type_is_read_in_any_case() {
-        assert!(matches!(
-            parse_ok("OTPAUTH://TOTP/a?secret=JBSWY3DPEHPK3PXP").otp,
-            Otp::Totp { .. }
-        ));
+        assert!(matches!(parse_ok("OTPAUTH://TOTP/a?secret=JBSWY3DPEHPK3PXP").otp, Otp::Totp { .. }));
         assert!(matches!(
             parse_ok("otpauth://HoTp/a?secret=JBSWY3DPEHPK3PXP&counter=3").otp,
             Otp::Hotp { counter: 3, .. }
@@ -305,11 +244,7 @@ mod tests {
             "otpauth://totp/ACME%20Co%3A%20%20john.doe@email.com?secret=JBSWY3DPEHPK3PXP",
         ] {
             let a = parse_ok(uri);
-            assert_eq!(
-                (a.issuer.as_str(), a.name.as_str()),
-                ("ACME Co", "john.doe@email.com"),
-                "{uri}"
-            );
+            assert_eq!((a.issuer.as_str(), a.name.as_str()), ("ACME Co", "john.doe@email.com"), "{uri}");
         }
     }
 
@@ -328,11 +263,7 @@ mod tests {
             "JBSW%20Y3DP+EHPK%203PXP",
             "JBSWY3DPEHPK3PXP======",
         ] {
-            assert_eq!(
-                parse_ok(&format!("otpauth://totp/a?secret={secret}")).secret,
-                canonical,
-                "{secret}"
-            );
+            assert_eq!(parse_ok(&format!("otpauth://totp/a?secret={secret}")).secret, canonical, "{secret}");
         }
     }
 
@@ -350,13 +281,7 @@ mod tests {
             "otpauth://steam/Steam:gaben?secret=JBSWY3DPEHPK3PXP&digits=5",
             "otpauth://totp/Steam:gaben?secret=JBSWY3DPEHPK3PXP&encoder=steam",
         ] {
-            assert_eq!(
-                parse_ok(uri).otp,
-                Otp::Steam {
-                    period: Period::THIRTY
-                },
-                "{uri}"
-            );
+            assert_eq!(parse_ok(uri).otp, Otp::Steam { period: Period::THIRTY }, "{uri}");
         }
     }
 
@@ -364,10 +289,7 @@ mod tests {
     fn each_kind_of_malformed_uri_has_its_own_error() {
         let cases: [(&str, UriError); 9] = [
             ("otpauth://totp/a?issuer=x", UriError::MissingSecret),
-            (
-                "otpauth://totp/a?secret=JBSWY3DP1HPK3PXP",
-                UriError::Secret(SecretError::InvalidCharacter),
-            ),
+            ("otpauth://totp/a?secret=JBSWY3DP1HPK3PXP", UriError::Secret(SecretError::InvalidCharacter)),
             (
                 "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&digits=12",
                 UriError::Parameter(OtpError::UnsupportedDigits("12".into())),
@@ -376,22 +298,10 @@ mod tests {
                 "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&period=0",
                 UriError::Parameter(OtpError::InvalidPeriod("0".into())),
             ),
-            (
-                "otpauth://hotp/a?secret=JBSWY3DPEHPK3PXP",
-                UriError::MissingCounter,
-            ),
-            (
-                "https://example.com/?secret=JBSWY3DPEHPK3PXP",
-                UriError::WrongScheme("https".into()),
-            ),
-            (
-                "otpauth://motp/a?secret=JBSWY3DPEHPK3PXP",
-                UriError::UnknownType("motp".into()),
-            ),
-            (
-                "otpauth-migration://offline?data=CgA",
-                UriError::MigrationLink,
-            ),
+            ("otpauth://hotp/a?secret=JBSWY3DPEHPK3PXP", UriError::MissingCounter),
+            ("https://example.com/?secret=JBSWY3DPEHPK3PXP", UriError::WrongScheme("https".into())),
+            ("otpauth://motp/a?secret=JBSWY3DPEHPK3PXP", UriError::UnknownType("motp".into())),
+            ("otpauth-migration://offline?data=CgA", UriError::MigrationLink),
             ("hello world", UriError::NotALink),
         ];
         for (uri, expected) in cases {
@@ -403,37 +313,17 @@ mod tests {
     fn errors_never_repeat_the_secret_or_the_link() {
         let uri = format!("otpauth://totp/a?secret={SECRET}&digits=12");
         let message = parse(&uri).unwrap_err().to_string();
-        assert!(
-            !message.contains(SECRET) && !message.contains("otpauth://totp/a"),
-            "{message}"
-        );
-        assert!(
-            message.contains("digits=12") && message.contains("6, 7 or 8"),
-            "{message}"
-        );
+        assert!(!message.contains(SECRET) && !message.contains("otpauth://totp/a"), "{message}");
+        assert!(message.contains("digits=12") && message.contains("6, 7 or 8"), "{message}");
     }
 
     #[test]
     fn formatting_escapes_separators_in_names() {
-        let account = Account::new(
-            "A:B & C",
-            "x+y%z",
-            Secret::from_base32(SECRET).unwrap(),
-            Otp::default(),
-        );
+        let account = Account::new("A:B & C", "x+y%z", Secret::from_base32(SECRET).unwrap(), Otp::default());
         let uri = format(&account);
-        assert!(
-            uri.starts_with("otpauth://totp/A%3AB%20%26%20C:x%2By%25z?"),
-            "{}",
-            uri.as_str()
-        );
+        assert!(uri.starts_with("otpauth://totp/A%3AB%20%26%20C:x%2By%25z?"), "{}", uri.as_str());
         assert_eq!(parse(&uri).unwrap(), account);
-        let colon_name = Account::new(
-            "",
-            "a:b",
-            Secret::from_base32(SECRET).unwrap(),
-            Otp::default(),
-        );
+        let colon_name = Account::new("", "a:b", Secret::from_base32(SECRET).unwrap(), Otp::default());
         assert_eq!(parse(&format(&colon_name)).unwrap(), colon_name);
     }
 }

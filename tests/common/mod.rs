@@ -1,0 +1,131 @@
+//! Helpers shared by the integration tests: the `../shared` data folder and the independent `oathtool` oracle.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use twofold::{Algorithm, Otp, Secret};
+
+/// True when missing test data or tools must fail the test rather than skip it: in CI, or when the project's
+/// test command runs (it sets `TWOFOLD_STRICT=1` after installing everything).
+pub fn strict() -> bool {
+    let set = |name| std::env::var(name).is_ok_and(|v| !v.is_empty() && v != "0" && v != "false");
+    set("CI") || set("TWOFOLD_STRICT")
+}
+
+/// Reports something a test needs that is missing: a failure in strict mode, otherwise a clear note and a skip.
+pub fn missing(what: &str, how: &str) -> Option<std::convert::Infallible> {
+    if strict() {
+        panic!("{what} is missing, and this run requires it. {how}");
+    }
+    eprintln!("SKIPPED: {what} is missing. {how}");
+    None
+}
+
+/// The `shared/` data folder beside the repository (or `$TWOFOLD_SHARED`), if present.
+pub fn shared_dir() -> Option<PathBuf> {
+    let dir = match std::env::var_os("TWOFOLD_SHARED") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"),
+    };
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    missing(
+        &format!("The shared test data folder {}", dir.display()),
+        "It holds real QR photos and other apps' exports; point TWOFOLD_SHARED at it to run these tests.",
+    )
+    .map(|never| match never {})
+}
+
+/// Whether `oathtool` can be run.
+pub fn have_oathtool() -> bool {
+    let found = Command::new("oathtool").arg("--version").stdout(Stdio::null()).status().is_ok_and(|s| s.success());
+    found || missing("oathtool", "Install it (apt-get install oathtool) or run the README's test command.").is_some()
+}
+
+/// Runs `oathtool` with the key in hex on standard input (never on the command line) and returns its code.
+fn run_oathtool(args: &[String], secret: &Secret) -> String {
+    let mut child = Command::new("oathtool")
+        .args(args)
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("oathtool starts");
+    let hex = data_encoding::HEXLOWER.encode(secret.expose());
+    child.stdin.take().expect("stdin").write_all(hex.as_bytes()).expect("write key");
+    let out = child.wait_with_output().expect("oathtool runs");
+    assert!(out.status.success(), "oathtool {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("utf-8").trim().to_owned()
+}
+
+fn mode(algorithm: Algorithm) -> String {
+    format!("--totp={}", algorithm.as_str())
+}
+
+/// The code oathtool computes for an account at a Unix time (HOTP uses its counter). Steam is not an oathtool
+/// mode: for Steam accounts use [`python_steam_code`].
+pub fn oathtool_code(secret: &Secret, otp: &Otp, unix_time: u64) -> String {
+    let args: Vec<String> = match *otp {
+        Otp::Totp { algorithm, digits, period } => vec![
+            mode(algorithm),
+            format!("--digits={}", digits.get()),
+            format!("--time-step-size={}s", period.seconds()),
+            format!("--now=@{unix_time}"),
+        ],
+        // oathtool's --hotp mode is SHA1-only; other hashes use TOTP with a 1 s step at t = counter, which is
+        // HOTP by RFC 6238's definition.
+        Otp::Hotp { algorithm: Algorithm::Sha1, digits, counter } => {
+            vec!["--hotp".into(), format!("--digits={}", digits.get()), format!("--counter={counter}")]
+        }
+        Otp::Hotp { algorithm, digits, counter } => vec![
+            mode(algorithm),
+            format!("--digits={}", digits.get()),
+            "--time-step-size=1s".into(),
+            format!("--now=@{counter}"),
+        ],
+        Otp::Steam { .. } => panic!("oathtool has no Steam mode"),
+    };
+    run_oathtool(&args, secret)
+}
+
+/// Steam Guard's code computed by Python's standard library (`hmac`, `hashlib`), an implementation independent
+/// of this crate's dependencies.
+pub fn python_steam_code(secret: &Secret, period: u32, unix_time: u64) -> String {
+    const SCRIPT: &str = r#"
+import hmac, hashlib, struct, sys
+key = bytes.fromhex(sys.stdin.read().strip())
+step = int(sys.argv[1]) // int(sys.argv[2])
+mac = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
+offset = mac[-1] & 0x0F
+value = struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF
+alphabet = "23456789BCDFGHJKMNPQRTVWXY"
+code = ""
+for _ in range(5):
+    code += alphabet[value % len(alphabet)]
+    value //= len(alphabet)
+print(code)
+"#;
+    let mut child = Command::new("python3")
+        .args(["-c", SCRIPT, &unix_time.to_string(), &period.to_string()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 starts");
+    let hex = data_encoding::HEXLOWER.encode(secret.expose());
+    child.stdin.take().expect("stdin").write_all(hex.as_bytes()).expect("write key");
+    let out = child.wait_with_output().expect("python3 runs");
+    assert!(out.status.success(), "python3 failed");
+    String::from_utf8(out.stdout).expect("utf-8").trim().to_owned()
+}
+
+/// The independent oracle's code for any account type.
+pub fn oracle_code(secret: &Secret, otp: &Otp, unix_time: u64) -> String {
+    match *otp {
+        Otp::Steam { period } => python_steam_code(secret, period.seconds(), unix_time),
+        _ => oathtool_code(secret, otp, unix_time),
+    }
+}
