@@ -42,3 +42,11 @@ BUILD_PACKAGES=(build-essential pkg-config libwebkit2gtk-4.1-dev)
 
 # What the test suite needs on top: a virtual display, window tools and the independent OTP oracle.
 TEST_PACKAGES=(xvfb xauth x11-utils oathtool python3)
+
+# Make sure cargo's lint and format tools are installed (rustup toolchains may lack them).
+ensure_rust_components() {
+  if ! cargo clippy --version >/dev/null 2>&1 || ! cargo fmt --version >/dev/null 2>&1; then
+    step "Adding clippy and rustfmt to the Rust toolchain"
+    rustup component add clippy rustfmt
+  fi
+}

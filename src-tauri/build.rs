@@ -1,1 +1,5 @@
-fn main() {}
+fn main() {
+    // Declaring the app's commands makes each one a permission that a capability must grant explicitly.
+    let manifest = tauri_build::AppManifest::new().commands(&["sample_code"]);
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build step");
+}
