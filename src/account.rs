@@ -31,10 +31,10 @@ impl Account {
     /// contains a colon. Surrounding spaces are trimmed.
     pub fn split_label(label: &str, issuer: Option<&str>) -> (String, String) {
         let explicit = issuer.map(str::trim).filter(|i| !i.is_empty());
-        if let Some(issuer) = explicit {
-            if let Some(rest) = label.strip_prefix(issuer).and_then(|r| r.strip_prefix(':')) {
-                return (issuer.to_owned(), rest.trim().to_owned());
-            }
+        if let Some(issuer) = explicit
+            && let Some(rest) = label.strip_prefix(issuer).and_then(|r| r.strip_prefix(':'))
+        {
+            return (issuer.to_owned(), rest.trim().to_owned());
         }
         let (prefix, name) = match label.split_once(':') {
             Some((prefix, name)) => (prefix.trim(), name),
@@ -56,12 +56,17 @@ impl Account {
 
     /// `Issuer (name)`, `Issuer`, or `name`, for messages about this account. Never includes the secret.
     pub fn display_name(&self) -> String {
-        match (self.issuer.is_empty(), self.name.is_empty()) {
-            (false, false) => format!("{} ({})", self.issuer, self.name),
-            (false, true) => self.issuer.clone(),
-            (true, false) => self.name.clone(),
-            (true, true) => "an unnamed account".to_owned(),
-        }
+        display_name(&self.issuer, &self.name)
+    }
+}
+
+/// `Issuer (name)`, `Issuer`, or `name`: how messages refer to an account.
+pub fn display_name(issuer: &str, name: &str) -> String {
+    match (issuer.is_empty(), name.is_empty()) {
+        (false, false) => format!("{issuer} ({name})"),
+        (false, true) => issuer.to_owned(),
+        (true, false) => name.to_owned(),
+        (true, true) => "an unnamed account".to_owned(),
     }
 }
 

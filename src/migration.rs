@@ -251,8 +251,7 @@ fn trim_padding(text: &[u8]) -> &[u8] {
 
 fn to_account(params: &proto::OtpParameters) -> Result<Account, MigrationError> {
     let (issuer, name) = Account::split_label(&params.name, Some(&params.issuer));
-    let who =
-        || Account::new(&issuer, &name, Secret::from_bytes(vec![0]).expect("non-empty"), Otp::default()).display_name();
+    let who = || crate::account::display_name(&issuer, &name);
     let algorithm = match proto::HashAlgorithm::try_from(params.algorithm) {
         Ok(proto::HashAlgorithm::Unspecified | proto::HashAlgorithm::Sha1) => Algorithm::Sha1,
         Ok(proto::HashAlgorithm::Sha256) => Algorithm::Sha256,
@@ -442,7 +441,9 @@ mod tests {
         // A secret whose base64 contains '+' and '/', written both raw and percent-encoded.
         let tricky =
             Account::new("X", "y", Secret::from_bytes(vec![0xfb, 0xef, 0xbe, 0xff, 0xfe]).unwrap(), Otp::default());
-        let link = encode(&[tricky.clone()], EncodeOptions { accounts_per_code: 10, batch_id: 7 }).unwrap().remove(0);
+        let link = encode(std::slice::from_ref(&tricky), EncodeOptions { accounts_per_code: 10, batch_id: 7 })
+            .unwrap()
+            .remove(0);
         assert!(link.contains("%2B") || link.contains("%2F"), "{}", link.as_str());
         assert_eq!(decode(&link).unwrap().accounts, vec![tricky.clone()]);
         let raw = percent_decode_str(&link).decode_utf8().unwrap().into_owned();
@@ -503,7 +504,7 @@ mod tests {
         );
         let steam = account("Steam", "frank", Otp::Steam { period: Period::THIRTY });
         for (acc, words) in [(seven, "7 digits"), (sixty, "period"), (steam, "Steam")] {
-            let e = encode(&[acc.clone()], EncodeOptions::default()).unwrap_err().to_string();
+            let e = encode(std::slice::from_ref(&acc), EncodeOptions::default()).unwrap_err().to_string();
             assert!(e.contains(&acc.display_name()) && e.contains(words), "{e}");
         }
     }

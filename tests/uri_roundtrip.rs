@@ -65,7 +65,7 @@ proptest! {
         let mut b32 = secret.to_base32().to_string();
         if lower_secret { b32 = b32.to_lowercase(); }
         if padded_secret {
-            while b32.len() % 8 != 0 {
+            while !b32.len().is_multiple_of(8) {
                 b32.push('=');
             }
         }

@@ -10,7 +10,9 @@ fn main() {
         .invoke_handler(tauri::generate_handler![commands::sample_code])
         .run(tauri::generate_context!());
     if let Err(error) = result {
-        eprintln!("Twofold could not start its window: {error}. On Linux, check that a display is available (DISPLAY or WAYLAND_DISPLAY) and that WebKitGTK 4.1 is installed.");
+        eprintln!(
+            "Twofold could not start its window: {error}. On Linux, check that a display is available (DISPLAY or WAYLAND_DISPLAY) and that WebKitGTK 4.1 is installed."
+        );
         std::process::exit(1);
     }
 }
