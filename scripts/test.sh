@@ -28,7 +28,8 @@ step "Running every test"
 mkdir -p target
 log=target/test-output.log
 set +e
-cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$log"
+# Inside a private D-Bus session with a throwaway, unlocked GNOME Keyring: the vault tests use a real keychain.
+bash scripts/with-keyring.sh cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 

@@ -153,6 +153,9 @@ fn classify(error: keyring_core::Error) -> KeychainError {
 
 fn classify_platform(text: &str) -> KeychainError {
     let lower = text.to_ascii_lowercase();
+    if lower.contains("failed to connect to address") {
+        return KeychainError::NoSession;
+    }
     let unreachable = lower.contains("no secret service provider or dbus session")
         || lower.contains("serviceunknown")
         || lower.contains("org.freedesktop.secrets")
@@ -229,6 +232,8 @@ mod tests {
         let unreachable = classify_platform("no secret service provider or dbus session found");
         assert!(matches!(unreachable, KeychainError::NoService | KeychainError::NoSession));
         assert!(matches!(classify_platform("something odd"), KeychainError::Platform(_)));
+        let no_bus = "zbus error: Failed to connect to address `unix:path=/run/user/0/bus`: No such file or directory";
+        assert_eq!(classify_platform(no_bus), KeychainError::NoSession);
     }
 
     #[test]

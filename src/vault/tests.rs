@@ -66,6 +66,7 @@ fn a_keychain_failure_changes_nothing_and_never_creates_a_key() {
         assert_eq!(Vault::open(&f.path, Unlock::Keychain(&f.store)).unwrap_err(), VaultError::Keychain(fault));
     }
     f.store.set_fault(None);
+    drop(Vault::open(&f.path, Unlock::Keychain(&f.store)).expect("trying again after the fault clears works"));
     let empty = MemoryKeyStore::new();
     let missing = Vault::open(&f.path, Unlock::Keychain(&empty)).unwrap_err();
     assert_eq!(missing, VaultError::Keychain(KeychainError::ItemMissing));
