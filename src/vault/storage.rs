@@ -8,8 +8,12 @@
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use super::VaultError;
+
+/// How long a busy lock is retried before the vault is reported in use.
+const LOCK_PATIENCE: Duration = Duration::from_millis(1500);
 
 /// The paths that make up one vault.
 #[derive(Debug, Clone)]
@@ -54,10 +58,18 @@ impl Files {
             .write(true)
             .open(&self.lock)
             .map_err(io_error("open the lock file", &self.lock))?;
-        match file.try_lock() {
-            Ok(()) => Ok(file),
-            Err(fs::TryLockError::WouldBlock) => Err(VaultError::InUse),
-            Err(fs::TryLockError::Error(e)) => Err(io_error("lock", &self.lock)(e)),
+        // A lock can be held for an instant by a process this one is spawning (between fork and exec the child
+        // shares the lock's file description), so a busy lock is retried briefly before it means "in use".
+        let deadline = Instant::now() + LOCK_PATIENCE;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(file),
+                Err(fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(fs::TryLockError::WouldBlock) => return Err(VaultError::InUse),
+                Err(fs::TryLockError::Error(e)) => return Err(io_error("lock", &self.lock)(e)),
+            }
         }
     }
 
