@@ -38,7 +38,9 @@ ensure_rust() {
 }
 
 # What building the desktop app needs on Debian/Ubuntu.
-BUILD_PACKAGES=(build-essential pkg-config libwebkit2gtk-4.1-dev)
+# libclang: the camera (nokhwa, V4L) and screen capture (xcap, PipeWire) bindings are generated at build time.
+BUILD_PACKAGES=(build-essential pkg-config libwebkit2gtk-4.1-dev libclang1-14 libclang-common-14-dev
+  libpipewire-0.3-dev libxcb1-dev libxcb-randr0-dev libegl-dev libgbm-dev)
 
 # What the test suite needs on top: a virtual display and window tools, the independent OTP oracle, and a real
 # Secret Service (GNOME Keyring) in a private D-Bus session.

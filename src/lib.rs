@@ -19,6 +19,7 @@
 pub mod account;
 pub mod migration;
 pub mod otp;
+pub mod scan;
 pub mod secret;
 pub mod uri;
 pub mod vault;

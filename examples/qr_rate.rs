@@ -1,0 +1,105 @@
+//! Decode rate on a folder of QR photographs: each `NAME.png|jpg|webp|gif|bmp` beside `NAME.txt` holding the exact
+//! text. Prints correct/total per folder and overall, and the median milliseconds per image.
+//!
+//! Run: `cargo run --release --example qr_rate -- ../shared/qr` (add `--by-step` to see what each decoding step
+//! reads on its own, and `--failures` to list the images not read).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use twofold::scan::{ATTEMPTS, Decoder, GrayFrame, run_attempt};
+
+const EXTENSIONS: [&str; 6] = ["png", "jpg", "jpeg", "webp", "gif", "bmp"];
+
+fn images(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            images(&path, out);
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+            && path.with_extension("txt").exists()
+        {
+            out.push(path);
+        }
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let by_step = args.iter().any(|a| a == "--by-step");
+    let list_failures = args.iter().any(|a| a == "--failures");
+    let root = PathBuf::from(args.iter().find(|a| !a.starts_with("--")).map_or("../shared/qr", String::as_str));
+    let mut paths = Vec::new();
+    images(&root, &mut paths);
+    if paths.is_empty() {
+        eprintln!("No images with .txt answers under {}.", root.display());
+        std::process::exit(2);
+    }
+
+    let decoder = Decoder::new();
+    let mut folders: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut millis = Vec::new();
+    let mut step_hits = vec![0usize; ATTEMPTS.len()];
+    let mut failures = Vec::new();
+    for path in &paths {
+        let expected = std::fs::read_to_string(path.with_extension("txt")).unwrap_or_default();
+        let folder =
+            path.parent().and_then(|p| p.file_name()).map_or(String::new(), |n| n.to_string_lossy().into_owned());
+        let frame = match image::open(path) {
+            Ok(img) => GrayFrame::from_image(&img),
+            Err(e) => {
+                eprintln!("{}: cannot read image: {e}", path.display());
+                folders.entry(folder).or_default().1 += 1;
+                continue;
+            }
+        };
+        let start = Instant::now();
+        let found = decoder.decode(&frame);
+        millis.push(start.elapsed().as_secs_f64() * 1000.0);
+        let ok = found.as_ref().is_some_and(|d| d.text == expected);
+        let entry = folders.entry(folder).or_default();
+        entry.1 += 1;
+        if ok {
+            entry.0 += 1;
+        } else {
+            failures.push(path.clone());
+        }
+        if by_step {
+            for (i, attempt) in ATTEMPTS.iter().enumerate() {
+                if run_attempt(attempt, &frame).is_some_and(|d| d.text == expected) {
+                    step_hits[i] += 1;
+                }
+            }
+        }
+    }
+
+    println!("{:<18} {:>8}", "folder", "correct");
+    let (mut correct, mut total) = (0, 0);
+    for (folder, (c, t)) in &folders {
+        println!("{folder:<18} {c:>4}/{t:<4}");
+        correct += c;
+        total += t;
+    }
+    millis.sort_by(f64::total_cmp);
+    let median = millis.get(millis.len() / 2).copied().unwrap_or(0.0);
+    println!("{:<18} {correct:>4}/{total:<4}", "overall");
+    println!("median {median:.1} ms per image, slowest {:.1} ms", millis.last().copied().unwrap_or(0.0));
+    if by_step {
+        println!("\nread by each step on its own:");
+        for (attempt, hits) in ATTEMPTS.iter().zip(step_hits) {
+            println!("  {:?} {:?}: {hits}", attempt.ops, attempt.engine);
+        }
+    }
+    if list_failures {
+        println!("\nnot read:");
+        for path in failures {
+            println!("  {}", path.display());
+        }
+    }
+}

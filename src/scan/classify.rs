@@ -1,0 +1,127 @@
+//! What a decoded QR code holds, from Twofold's point of view.
+
+use crate::migration::{self, BatchCollector, MigrationError, MigrationPart, Progress};
+use crate::uri::{self, UriError};
+use crate::{Account, uri::split_scheme};
+
+/// The meaning of a QR code's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scanned {
+    /// One account to pair.
+    Account(Account),
+    /// One code of a Google Authenticator export.
+    Export(MigrationPart),
+    /// Not an authenticator code; the sentence says what it is and what to do.
+    Other(NotAuthenticator),
+}
+
+/// A QR code that Twofold cannot pair, with a sentence for the user.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NotAuthenticator {
+    /// A web address.
+    #[error(
+        "This QR code holds a web link, not an authenticator code. On the service's two-factor set-up page, scan the QR code meant for an authenticator app."
+    )]
+    WebLink,
+    /// Wi-Fi credentials.
+    #[error(
+        "This QR code holds Wi-Fi network details, not an authenticator code. Scan the QR code on the service's two-factor set-up page."
+    )]
+    Wifi,
+    /// A contact card, e-mail, phone number or similar.
+    #[error(
+        "This QR code holds contact or messaging details, not an authenticator code. Scan the QR code on the service's two-factor set-up page."
+    )]
+    Contact,
+    /// Plain text or anything else.
+    #[error(
+        "This QR code holds text that is not an authenticator code. Scan the QR code on the service's two-factor set-up page."
+    )]
+    Text,
+    /// An otpauth link with a problem.
+    #[error("{0}")]
+    BadLink(UriError),
+    /// An export with a problem.
+    #[error("{0}")]
+    BadExport(MigrationError),
+}
+
+/// Classifies a QR code's text.
+///
+/// ```
+/// use twofold::scan::{classify, Scanned};
+/// let web = classify("https://example.com/welcome");
+/// assert!(matches!(web, Scanned::Other(_)));
+/// assert!(matches!(classify("otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP"), Scanned::Account(_)));
+/// ```
+pub fn classify(text: &str) -> Scanned {
+    let scheme = split_scheme(text).map(|(s, _)| s.to_ascii_lowercase()).unwrap_or_default();
+    match scheme.as_str() {
+        "otpauth" => match uri::parse(text) {
+            Ok(account) => Scanned::Account(account),
+            Err(e) => Scanned::Other(NotAuthenticator::BadLink(e)),
+        },
+        "otpauth-migration" => match migration::decode(text) {
+            Ok(part) => Scanned::Export(part),
+            Err(e) => Scanned::Other(NotAuthenticator::BadExport(e)),
+        },
+        "http" | "https" => Scanned::Other(NotAuthenticator::WebLink),
+        _ => {
+            let upper = text.trim_start().to_ascii_uppercase();
+            let other = if upper.starts_with("WIFI:") {
+                NotAuthenticator::Wifi
+            } else if ["BEGIN:VCARD", "MECARD:", "MAILTO:", "TEL:", "SMSTO:", "SMS:", "MATMSG:"]
+                .iter()
+                .any(|p| upper.starts_with(p))
+            {
+                NotAuthenticator::Contact
+            } else if upper.starts_with("WWW.") {
+                NotAuthenticator::WebLink
+            } else {
+                NotAuthenticator::Text
+            };
+            Scanned::Other(other)
+        }
+    }
+}
+
+/// Gathers scans until something can be paired: one account at once, or every code of an export.
+#[derive(Debug, Default)]
+pub struct Pairing {
+    export: BatchCollector,
+}
+
+/// What a scan added up to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PairingStep {
+    /// Ready to pair these accounts (one from an otpauth link, or all of an export).
+    Ready(Vec<Account>),
+    /// Part of an export is in; scan the rest ("2 of 3 codes scanned.").
+    NeedMore(Progress),
+    /// This code cannot be paired; the sentence says why.
+    Rejected(NotAuthenticator),
+}
+
+impl Pairing {
+    /// A fresh pairing.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Takes the text of one scanned code.
+    pub fn add(&mut self, text: &str) -> PairingStep {
+        match classify(text) {
+            Scanned::Account(account) => PairingStep::Ready(vec![account]),
+            Scanned::Other(why) => PairingStep::Rejected(why),
+            Scanned::Export(part) => match self.export.add(part) {
+                Err(e) => PairingStep::Rejected(NotAuthenticator::BadExport(e)),
+                Ok(progress) if !progress.is_complete() => PairingStep::NeedMore(progress),
+                Ok(_) => match std::mem::take(&mut self.export).finish() {
+                    Ok(accounts) => PairingStep::Ready(accounts),
+                    Err(e) => PairingStep::Rejected(NotAuthenticator::BadExport(e)),
+                },
+            },
+        }
+    }
+}

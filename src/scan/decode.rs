@@ -1,0 +1,301 @@
+//! Finding and reading QR codes in greyscale frames.
+//!
+//! rqrr is the primary decoder; rxing (a port of ZXing, built with QR support only) is the second opinion,
+//! because measurements on real photographs showed each reading codes the other misses. Every call into either
+//! is guarded with `catch_unwind`: rqrr panics on some real photographs (an assertion in its geometry code).
+//!
+//! A decoding *attempt* is a chain of image operations followed by one decoder. [`ATTEMPTS`] lists them
+//! cheapest and most fruitful first: the frame as it is, then rxing's global-histogram binariser (better on
+//! low-contrast prints), upscaling (small or distant codes), local adaptive thresholds (shadows, uneven light),
+//! sharpening and blurring (soft focus; moiré and sensor noise), Otsu's threshold, inversion (light modules on
+//! dark), a 45° turn (rqrr's finder search is weakest there), and a few combinations that each recovered real
+//! photographs in the development set. The first text that decodes wins.
+//!
+//! A still image gets every attempt at once ([`Decoder::decode`]). A live stream gets the first attempt on every
+//! frame and one more attempt per frame in turn ([`Decoder::decode_frame`]), so each frame stays within budget
+//! while the whole list is still tried every few frames.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use image::imageops::FilterType;
+use image::{GrayImage, Luma};
+use rxing::common::{GlobalHistogramBinarizer, HybridBinarizer};
+use rxing::qrcode::QRCodeReader;
+use rxing::{Binarizer, BinaryBitmap, DecodeHints, Luma8LuminanceSource, Reader};
+
+use super::GrayFrame;
+
+/// A point in frame coordinates (pixels).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Point {
+    /// Horizontal position.
+    pub x: f32,
+    /// Vertical position.
+    pub y: f32,
+}
+
+/// A decoded QR code: its text and where it is in the frame.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detection {
+    /// The text the code holds.
+    pub text: String,
+    /// Its corners (rqrr) or finder and alignment pattern centres (rxing), in the original frame's coordinates.
+    pub corners: Vec<Point>,
+}
+
+/// The decoder at the end of an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// rqrr.
+    Rqrr,
+    /// rxing with its hybrid (local block) binariser.
+    RxingHybrid,
+    /// rxing with its global histogram binariser.
+    RxingGlobal,
+    /// rxing assuming the image is nothing but the code (clean renders and tight crops).
+    RxingPure,
+}
+
+/// An image operation before decoding.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Op {
+    /// Scale by a factor with Catmull-Rom interpolation; skipped when the result would exceed 2,400 px.
+    Scale(f32),
+    /// Scale down so the longest side is at most this many pixels; skipped for smaller frames.
+    ShrinkTo(u32),
+    /// Adaptive threshold with a block radius of the shorter side divided by this (at least 4 px).
+    Threshold(u32),
+    /// Otsu's global threshold.
+    Otsu,
+    /// Unsharp mask.
+    Sharpen,
+    /// Gaussian blur with this sigma.
+    Blur(f32),
+    /// Light for dark.
+    Invert,
+    /// Turn by this many degrees on a canvas large enough to hold the whole frame.
+    Rotate(f32),
+}
+
+/// A chain of operations and a decoder.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Attempt {
+    /// What is done to the frame first, in order.
+    pub ops: &'static [Op],
+    /// What reads the result.
+    pub engine: Engine,
+}
+
+const fn attempt(ops: &'static [Op], engine: Engine) -> Attempt {
+    Attempt { ops, engine }
+}
+
+/// Every attempt, in the order a still image gets them.
+pub const ATTEMPTS: [Attempt; 24] = [
+    attempt(&[], Engine::Rqrr),
+    attempt(&[], Engine::RxingHybrid),
+    attempt(&[], Engine::RxingGlobal),
+    attempt(&[Op::Scale(2.0)], Engine::Rqrr),
+    attempt(&[Op::Scale(2.0)], Engine::RxingHybrid),
+    attempt(&[Op::Threshold(16)], Engine::Rqrr),
+    attempt(&[Op::ShrinkTo(800)], Engine::Rqrr),
+    attempt(&[Op::ShrinkTo(800)], Engine::RxingHybrid),
+    attempt(&[Op::Invert], Engine::Rqrr),
+    attempt(&[Op::Invert], Engine::RxingHybrid),
+    attempt(&[Op::Scale(3.0)], Engine::RxingHybrid),
+    attempt(&[Op::Threshold(60)], Engine::RxingHybrid),
+    attempt(&[Op::Threshold(60)], Engine::Rqrr),
+    attempt(&[Op::Sharpen], Engine::Rqrr),
+    attempt(&[Op::Sharpen], Engine::RxingHybrid),
+    attempt(&[], Engine::RxingPure),
+    attempt(&[Op::Blur(1.0)], Engine::RxingGlobal),
+    attempt(&[Op::Blur(1.5)], Engine::Rqrr),
+    attempt(&[Op::Otsu], Engine::RxingHybrid),
+    attempt(&[Op::Scale(3.0)], Engine::Rqrr),
+    attempt(&[Op::Rotate(45.0)], Engine::Rqrr),
+    attempt(&[Op::Scale(1.5), Op::Blur(1.5)], Engine::Rqrr),
+    attempt(&[Op::Scale(2.0), Op::Sharpen, Op::Rotate(10.0)], Engine::RxingGlobal),
+    attempt(&[Op::Scale(2.0), Op::Sharpen, Op::Rotate(40.0)], Engine::Rqrr),
+];
+
+/// How many attempts run on every live frame; the rest take turns, one per frame.
+const EVERY_FRAME: usize = 1;
+
+/// Decodes frames; keeps the turn of the extra attempts for live streams.
+#[derive(Debug, Default)]
+pub struct Decoder {
+    turn: usize,
+}
+
+impl Decoder {
+    /// A decoder at the start of its rotation.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Tries every attempt on a still image; the first code read wins.
+    pub fn decode(&self, frame: &GrayFrame) -> Option<Detection> {
+        ATTEMPTS.iter().find_map(|a| run_attempt(a, frame))
+    }
+
+    /// Tries the first attempt and one more, in turn, on a live frame.
+    pub fn decode_frame(&mut self, frame: &GrayFrame) -> Option<Detection> {
+        if let Some(found) = ATTEMPTS[..EVERY_FRAME].iter().find_map(|a| run_attempt(a, frame)) {
+            return Some(found);
+        }
+        let rest = &ATTEMPTS[EVERY_FRAME..];
+        let extra = &rest[self.turn % rest.len()];
+        self.turn = self.turn.wrapping_add(1);
+        run_attempt(extra, frame)
+    }
+}
+
+/// Maps processed coordinates back to the original frame: original = m · (x, y, 1).
+#[derive(Debug, Clone, Copy)]
+struct Affine([f32; 6]);
+
+impl Affine {
+    const IDENTITY: Affine = Affine([1.0, 0.0, 0.0, 0.0, 1.0, 0.0]);
+
+    fn apply(&self, p: Point) -> Point {
+        let m = &self.0;
+        Point { x: m[0] * p.x + m[1] * p.y + m[2], y: m[3] * p.x + m[4] * p.y + m[5] }
+    }
+
+    /// `self` after `inner`: first map with `inner`, then with `self`.
+    fn then(&self, inner: &Affine) -> Affine {
+        let (a, b) = (&self.0, &inner.0);
+        Affine([
+            a[0] * b[0] + a[1] * b[3],
+            a[0] * b[1] + a[1] * b[4],
+            a[0] * b[2] + a[1] * b[5] + a[2],
+            a[3] * b[0] + a[4] * b[3],
+            a[3] * b[1] + a[4] * b[4],
+            a[3] * b[2] + a[4] * b[5] + a[5],
+        ])
+    }
+}
+
+/// Runs one attempt; `None` if an operation does not apply to this frame or nothing is read.
+pub fn run_attempt(attempt: &Attempt, frame: &GrayFrame) -> Option<Detection> {
+    let mut image: Option<GrayImage> = None;
+    let mut back = Affine::IDENTITY;
+    for op in attempt.ops {
+        let current = image.take().unwrap_or_else(|| frame.to_image());
+        let (next, step_back) = apply(op, current)?;
+        back = back.then(&step_back);
+        image = Some(next);
+    }
+    let found = match &image {
+        Some(img) => decode_with(attempt.engine, img.width(), img.height(), img.as_raw()),
+        None => decode_with(attempt.engine, frame.width(), frame.height(), frame.pixels()),
+    }?;
+    Some(Detection { text: found.text, corners: found.corners.into_iter().map(|p| back.apply(p)).collect() })
+}
+
+fn apply(op: &Op, img: GrayImage) -> Option<(GrayImage, Affine)> {
+    let (w, h) = img.dimensions();
+    let scale = |img: &GrayImage, f: f32| {
+        let (nw, nh) = (((w as f32) * f).round().max(1.0) as u32, ((h as f32) * f).round().max(1.0) as u32);
+        (image::imageops::resize(img, nw, nh, FilterType::CatmullRom), Affine([1.0 / f, 0.0, 0.0, 0.0, 1.0 / f, 0.0]))
+    };
+    Some(match *op {
+        Op::Scale(f) => {
+            if (w.max(h) as f32) * f > 2400.0 {
+                return None;
+            }
+            scale(&img, f)
+        }
+        Op::ShrinkTo(limit) => {
+            let longest = w.max(h);
+            if longest <= limit + limit / 8 {
+                return None;
+            }
+            scale(&img, limit as f32 / longest as f32)
+        }
+        Op::Threshold(divisor) => {
+            let radius = (w.min(h) / divisor).max(4);
+            (imageproc::contrast::adaptive_threshold(&img, radius), Affine::IDENTITY)
+        }
+        Op::Otsu => {
+            let level = imageproc::contrast::otsu_level(&img);
+            (imageproc::contrast::threshold(&img, level, imageproc::contrast::ThresholdType::Binary), Affine::IDENTITY)
+        }
+        Op::Sharpen => (image::imageops::unsharpen(&img, 2.0, 10), Affine::IDENTITY),
+        Op::Blur(sigma) => (image::imageops::blur(&img, sigma), Affine::IDENTITY),
+        Op::Invert => {
+            let mut out = img;
+            image::imageops::invert(&mut out);
+            (out, Affine::IDENTITY)
+        }
+        Op::Rotate(degrees) => rotate(&img, degrees),
+    })
+}
+
+/// Turns the image on a square canvas that holds all of it, filling with the border's typical grey.
+fn rotate(img: &GrayImage, degrees: f32) -> (GrayImage, Affine) {
+    let (w, h) = (img.width() as f32, img.height() as f32);
+    let side = (w * w + h * h).sqrt().ceil() as u32;
+    let fill = Luma([img.get_pixel(0, 0)[0]]);
+    let mut canvas = GrayImage::from_pixel(side, side, fill);
+    let (ox, oy) = (((side as f32 - w) / 2.0).floor(), ((side as f32 - h) / 2.0).floor());
+    image::imageops::overlay(&mut canvas, img, ox as i64, oy as i64);
+    let theta = degrees.to_radians();
+    let turned = imageproc::geometric_transformations::rotate_about_center(
+        &canvas,
+        theta,
+        imageproc::geometric_transformations::Interpolation::Bilinear,
+        fill,
+    );
+    // imageproc turns clockwise in screen coordinates by `theta` about the centre; undo it, then the offset.
+    let c = side as f32 / 2.0;
+    let (s, k) = (-theta).sin_cos();
+    let unturn = Affine([k, -s, c - k * c + s * c, s, k, c - s * c - k * c]);
+    let unpad = Affine([1.0, 0.0, -ox, 0.0, 1.0, -oy]);
+    (turned, unpad.then(&unturn))
+}
+
+fn decode_with(engine: Engine, width: u32, height: u32, pixels: &[u8]) -> Option<Detection> {
+    match engine {
+        Engine::Rqrr => rqrr(width as usize, height as usize, pixels),
+        Engine::RxingHybrid => rxing(width, height, pixels, |s| BinaryBitmap::new(HybridBinarizer::new(s)), false),
+        Engine::RxingGlobal => {
+            rxing(width, height, pixels, |s| BinaryBitmap::new(GlobalHistogramBinarizer::new(s)), false)
+        }
+        Engine::RxingPure => rxing(width, height, pixels, |s| BinaryBitmap::new(HybridBinarizer::new(s)), true),
+    }
+}
+
+/// rqrr, with its panics contained.
+fn rqrr(w: usize, h: usize, pixels: &[u8]) -> Option<Detection> {
+    catch_unwind(AssertUnwindSafe(|| {
+        let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| pixels[y * w + x]);
+        prepared.detect_grids().into_iter().find_map(|grid| {
+            let (_, text) = grid.decode().ok()?;
+            let corners = grid.bounds.iter().map(|p| Point { x: p.x as f32, y: p.y as f32 }).collect();
+            Some(Detection { text, corners })
+        })
+    }))
+    .ok()
+    .flatten()
+}
+
+/// rxing's QR reader, trying harder, with its panics contained.
+fn rxing<B: Binarizer>(
+    width: u32,
+    height: u32,
+    pixels: &[u8],
+    bitmap: impl FnOnce(Luma8LuminanceSource) -> BinaryBitmap<B>,
+    pure: bool,
+) -> Option<Detection> {
+    catch_unwind(AssertUnwindSafe(|| {
+        let source = Luma8LuminanceSource::new(pixels.to_vec(), width, height).ok()?;
+        let mut bitmap = bitmap(source);
+        let hints = DecodeHints { TryHarder: Some(true), PureBarcode: Some(pure), ..DecodeHints::default() };
+        let result = QRCodeReader::new().decode_with_hints(&mut bitmap, &hints).ok()?;
+        let corners = result.getPoints().iter().map(|p| Point { x: p.x, y: p.y }).collect();
+        Some(Detection { text: result.getText().to_owned(), corners })
+    }))
+    .ok()
+    .flatten()
+}

@@ -1,0 +1,29 @@
+//! QR scanning: frames from a source, decoded into text, classified into what Twofold can pair.
+//!
+//! - [`source`](FrameSource): webcams (nokhwa), image files, the clipboard, the screen, and a replayed folder that
+//!   stands in for a webcam in tests and demonstrations (`TWOFOLD_REPLAY_CAMERA=folder@fps`).
+//! - [`Decoder`]: rqrr first, rxing as a second opinion, over a list of image variants.
+//! - [`classify`] and [`Pairing`]: an `otpauth://` account, the parts of a Google export, or a clear sentence about
+//!   what else the code holds.
+//! - [`ScanSession`]: the capture and decode threads, with events for the UI.
+
+mod classify;
+mod decode;
+mod frame;
+mod session;
+mod source;
+
+pub use classify::{NotAuthenticator, Pairing, PairingStep, Scanned, classify};
+pub use decode::{ATTEMPTS, Attempt, Decoder, Detection, Engine, Op, Point, run_attempt};
+pub use frame::GrayFrame;
+pub use session::{ScanEvent, ScanSession};
+#[cfg(feature = "clipboard")]
+pub use source::clipboard_frame;
+#[cfg(feature = "screen")]
+pub use source::screen_frame;
+#[cfg(feature = "camera")]
+pub use source::{CameraInfo, CameraSource, list_cameras};
+pub use source::{
+    FrameSource, IMAGE_EXTENSIONS, REPLAY_CAMERA_ENV, ReplaySource, SourceError, StillSource, load_image,
+    load_image_bytes,
+};

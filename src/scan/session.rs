@@ -1,0 +1,189 @@
+//! A scan session: frames captured on one thread, decoded on another, until something can be paired.
+//!
+//! The capture thread keeps only the newest frame, so a busy decoder drops frames instead of falling behind the
+//! camera. The session stops at the first result that can be paired (one account, or every code of an export),
+//! reports source faults as events instead of panicking, and releases the source (the camera) when it ends or is
+//! cancelled; dropping the session cancels it and waits for both threads.
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+
+use super::classify::{NotAuthenticator, Pairing, PairingStep};
+use super::{Decoder, FrameSource, GrayFrame, Point, SourceError};
+use crate::Account;
+use crate::migration::Progress;
+
+/// What a session reports, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScanEvent {
+    /// A code was read in a frame of this size, with these corners: draw the outline.
+    Seen {
+        /// The code's corners in frame coordinates.
+        corners: Vec<Point>,
+        /// Frame width.
+        width: u32,
+        /// Frame height.
+        height: u32,
+    },
+    /// Part of an export is in ("2 of 3 codes scanned.").
+    Progress(Progress),
+    /// A code that cannot be paired; scanning goes on. Reported once per distinct code.
+    Rejected(NotAuthenticator),
+    /// Ready to pair; the session has ended.
+    Done(Vec<Account>),
+    /// The source ended without any pairable code (a still image); the session has ended.
+    NothingFound,
+    /// The source failed; the session has ended.
+    Failed(SourceError),
+}
+
+/// The capture thread's hand-over to the decoder: the newest frame, and how the source ended.
+#[derive(Default)]
+struct Slot {
+    frame: Option<GrayFrame>,
+    ended: Option<Option<SourceError>>,
+}
+
+#[derive(Default)]
+struct Shared {
+    slot: Mutex<Slot>,
+    changed: Condvar,
+    stop: AtomicBool,
+}
+
+impl Shared {
+    fn slot(&self) -> MutexGuard<'_, Slot> {
+        self.slot.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn stop(&self) {
+        self.stop.store(true, Ordering::Relaxed);
+        self.changed.notify_all();
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+}
+
+/// A running scan. Drop it (or call [`ScanSession::cancel`]) to stop and release the source.
+pub struct ScanSession {
+    shared: Arc<Shared>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for ScanSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScanSession").field("stopped", &self.shared.stopped()).finish()
+    }
+}
+
+impl ScanSession {
+    /// Starts scanning `source`; `events` is called on the decoding thread. A `still` source (one picture) gets
+    /// every decoding attempt at once; a live one gets a few per frame.
+    pub fn start(source: Box<dyn FrameSource>, still: bool, events: impl FnMut(ScanEvent) + Send + 'static) -> Self {
+        let shared = Arc::new(Shared::default());
+        let capture = {
+            let shared = shared.clone();
+            std::thread::Builder::new().name("twofold-capture".into()).spawn(move || capture(source, &shared))
+        };
+        let decode = {
+            let shared = shared.clone();
+            std::thread::Builder::new().name("twofold-decode".into()).spawn(move || decode(&shared, still, events))
+        };
+        let threads = [capture, decode].into_iter().filter_map(Result::ok).collect();
+        ScanSession { shared, threads }
+    }
+
+    /// Stops scanning and waits until the source is released.
+    pub fn cancel(mut self) {
+        self.finish();
+    }
+
+    /// True once the session has ended by itself or was cancelled.
+    pub fn is_finished(&self) -> bool {
+        self.threads.iter().all(JoinHandle::is_finished)
+    }
+
+    fn finish(&mut self) {
+        self.shared.stop();
+        for thread in self.threads.drain(..) {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for ScanSession {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+fn capture(mut source: Box<dyn FrameSource>, shared: &Shared) {
+    let ending = loop {
+        if shared.stopped() {
+            break None;
+        }
+        match source.next_frame() {
+            Ok(Some(frame)) => {
+                shared.slot().frame = Some(frame);
+                shared.changed.notify_all();
+            }
+            Ok(None) => break None,
+            Err(e) => break Some(e),
+        }
+    };
+    drop(source);
+    shared.slot().ended = Some(ending);
+    shared.changed.notify_all();
+}
+
+fn decode(shared: &Shared, still: bool, mut events: impl FnMut(ScanEvent)) {
+    let mut decoder = Decoder::new();
+    let mut pairing = Pairing::new();
+    let mut rejected = HashSet::new();
+    let mut last_progress = None;
+    loop {
+        let frame = {
+            let mut slot = shared.slot();
+            while slot.frame.is_none() && slot.ended.is_none() && !shared.stopped() {
+                slot = shared.changed.wait(slot).unwrap_or_else(|p| p.into_inner());
+            }
+            if shared.stopped() {
+                return;
+            }
+            match slot.frame.take() {
+                Some(frame) => frame,
+                None => {
+                    let ending = slot.ended.take().flatten();
+                    drop(slot);
+                    events(ending.map_or(ScanEvent::NothingFound, ScanEvent::Failed));
+                    return;
+                }
+            }
+        };
+        let found = if still { decoder.decode(&frame) } else { decoder.decode_frame(&frame) };
+        let Some(found) = found else { continue };
+        events(ScanEvent::Seen { corners: found.corners.clone(), width: frame.width(), height: frame.height() });
+        match pairing.add(&found.text) {
+            PairingStep::Ready(accounts) => {
+                shared.stop();
+                events(ScanEvent::Done(accounts));
+                return;
+            }
+            PairingStep::NeedMore(progress) => {
+                if last_progress != Some(progress) {
+                    last_progress = Some(progress);
+                    events(ScanEvent::Progress(progress));
+                }
+            }
+            PairingStep::Rejected(why) => {
+                if rejected.insert(found.text) {
+                    events(ScanEvent::Rejected(why));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,315 @@
+//! Where frames come from: image files, a folder replayed as a camera, the clipboard, the screen and webcams.
+//! Every source yields greyscale [`GrayFrame`]s through one trait.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::GrayFrame;
+
+/// The environment variable that replaces the webcam with a folder of images: `PATH` or `PATH@FPS`.
+pub const REPLAY_CAMERA_ENV: &str = "TWOFOLD_REPLAY_CAMERA";
+
+/// Image file extensions the sources read.
+pub const IMAGE_EXTENSIONS: [&str; 6] = ["png", "jpg", "jpeg", "webp", "gif", "bmp"];
+
+/// Why a source gave no frame. Each message says what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SourceError {
+    /// No webcam is connected.
+    #[error(
+        "No camera was found. Connect a webcam and try again, or scan from the screen, an image, or a pasted link instead."
+    )]
+    NoCamera,
+    /// Another app holds the camera.
+    #[error("The camera is in use by another app. Close the other app (video calls often keep it), then try again.")]
+    CameraBusy,
+    /// The camera stopped delivering frames.
+    #[error("The camera stopped sending pictures; was it unplugged? Reconnect it and try again.")]
+    CameraUnplugged,
+    /// The OS refused camera access.
+    #[error(
+        "Twofold is not allowed to use the camera. Allow camera access for Twofold in your system's privacy settings, then try again."
+    )]
+    CameraPermission,
+    /// Any other camera failure, with the driver's description.
+    #[error("The camera could not be used ({0}). Try again, or choose another camera.")]
+    Camera(String),
+    /// A file that is not a readable image.
+    #[error(
+        "{name} could not be read as an image ({reason}). Use a PNG, JPEG, WebP, GIF or BMP screenshot or photo of the QR code."
+    )]
+    Image {
+        /// The file name.
+        name: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// The clipboard holds no picture.
+    #[error(
+        "The clipboard holds no picture. Copy a screenshot of the QR code (or the image itself), then paste again."
+    )]
+    ClipboardEmpty,
+    /// The clipboard could not be read.
+    #[error("The clipboard could not be read ({0}). Save the picture to a file and open it instead.")]
+    Clipboard(String),
+    /// Screen capture is not possible under Wayland.
+    #[error(
+        "Twofold cannot capture the screen in a Wayland session. Take a screenshot (Print Screen), then drop it here or paste it."
+    )]
+    ScreenUnsupported,
+    /// Screen capture failed.
+    #[error("The screen could not be captured ({0}). Take a screenshot instead, then drop it here or paste it.")]
+    Screen(String),
+    /// A replay folder without images.
+    #[error("The replay camera folder {0} holds no images.")]
+    ReplayEmpty(PathBuf),
+}
+
+/// Something that yields greyscale frames.
+pub trait FrameSource: Send {
+    /// The next frame, waiting for it if need be. `Ok(None)` once the source is exhausted (a still image after its
+    /// one frame).
+    fn next_frame(&mut self) -> Result<Option<GrayFrame>, SourceError>;
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// Reads an image file (PNG, JPEG, WebP, GIF or BMP) as one greyscale frame.
+pub fn load_image(path: &Path) -> Result<GrayFrame, SourceError> {
+    let image = image::ImageReader::open(path)
+        .and_then(|r| r.with_guessed_format())
+        .map_err(|e| SourceError::Image { name: file_name(path), reason: e.to_string() })?
+        .decode()
+        .map_err(|e| SourceError::Image { name: file_name(path), reason: e.to_string() })?;
+    Ok(GrayFrame::from_image(&image))
+}
+
+/// Decodes image bytes (a dropped or pasted file) as one greyscale frame.
+pub fn load_image_bytes(name: &str, bytes: &[u8]) -> Result<GrayFrame, SourceError> {
+    image::load_from_memory(bytes)
+        .map(|img| GrayFrame::from_image(&img))
+        .map_err(|e| SourceError::Image { name: name.to_owned(), reason: e.to_string() })
+}
+
+/// One still image: yields its frame once.
+#[derive(Debug)]
+pub struct StillSource(Option<GrayFrame>);
+
+impl StillSource {
+    /// A source for one already-loaded frame.
+    pub fn new(frame: GrayFrame) -> Self {
+        StillSource(Some(frame))
+    }
+
+    /// A source for an image file.
+    pub fn open(path: &Path) -> Result<Self, SourceError> {
+        load_image(path).map(Self::new)
+    }
+}
+
+impl FrameSource for StillSource {
+    fn next_frame(&mut self) -> Result<Option<GrayFrame>, SourceError> {
+        Ok(self.0.take())
+    }
+}
+
+/// Plays a folder of images, in name order and looping, as a camera at a fixed frame rate: a stand-in webcam for
+/// end-to-end tests and demonstrations.
+#[derive(Debug)]
+pub struct ReplaySource {
+    frames: Vec<GrayFrame>,
+    interval: Duration,
+    next: usize,
+    due: Option<Instant>,
+}
+
+impl ReplaySource {
+    /// Loads every image in `folder`.
+    pub fn open(folder: &Path, fps: u32) -> Result<Self, SourceError> {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(folder)
+            .map_err(|_| SourceError::ReplayEmpty(folder.to_path_buf()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+            })
+            .collect();
+        paths.sort();
+        let frames = paths.iter().map(|p| load_image(p)).collect::<Result<Vec<_>, _>>()?;
+        if frames.is_empty() {
+            return Err(SourceError::ReplayEmpty(folder.to_path_buf()));
+        }
+        Ok(ReplaySource { frames, interval: Duration::from_secs(1) / fps.max(1), next: 0, due: None })
+    }
+
+    /// The folder and frame rate named by `TWOFOLD_REPLAY_CAMERA` (`PATH` or `PATH@FPS`, 15 fps by default).
+    pub fn from_env() -> Option<(PathBuf, u32)> {
+        let value = std::env::var_os(REPLAY_CAMERA_ENV)?;
+        let value = value.to_string_lossy();
+        match value.rsplit_once('@') {
+            Some((path, fps)) if fps.parse::<u32>().is_ok() => Some((PathBuf::from(path), fps.parse().unwrap_or(15))),
+            _ => Some((PathBuf::from(value.as_ref()), 15)),
+        }
+    }
+}
+
+impl FrameSource for ReplaySource {
+    fn next_frame(&mut self) -> Result<Option<GrayFrame>, SourceError> {
+        let now = Instant::now();
+        if let Some(due) = self.due
+            && due > now
+        {
+            std::thread::sleep(due - now);
+        }
+        self.due = Some(self.due.map_or(now, |d| d.max(now - self.interval)) + self.interval);
+        let frame = self.frames[self.next % self.frames.len()].clone();
+        self.next += 1;
+        Ok(Some(frame))
+    }
+}
+
+/// The picture on the clipboard, as one frame.
+#[cfg(feature = "clipboard")]
+pub fn clipboard_frame() -> Result<GrayFrame, SourceError> {
+    let mut clipboard = arboard::Clipboard::new().map_err(|e| SourceError::Clipboard(e.to_string()))?;
+    match clipboard.get_image() {
+        Ok(image) => GrayFrame::from_rgba(image.width as u32, image.height as u32, &image.bytes)
+            .ok_or_else(|| SourceError::Clipboard("the picture has an unexpected size".into())),
+        Err(arboard::Error::ContentNotAvailable) => Err(SourceError::ClipboardEmpty),
+        Err(e) => Err(SourceError::Clipboard(e.to_string())),
+    }
+}
+
+/// A capture of the whole primary screen, as one frame.
+#[cfg(feature = "screen")]
+pub fn screen_frame() -> Result<GrayFrame, SourceError> {
+    if cfg!(target_os = "linux")
+        && std::env::var_os("WAYLAND_DISPLAY").is_some()
+        && std::env::var_os("DISPLAY").is_none()
+    {
+        return Err(SourceError::ScreenUnsupported);
+    }
+    let monitors = xcap::Monitor::all().map_err(|e| SourceError::Screen(e.to_string()))?;
+    let monitor = monitors
+        .iter()
+        .find(|m| m.is_primary().unwrap_or(false))
+        .or_else(|| monitors.first())
+        .ok_or_else(|| SourceError::Screen("no screen found".into()))?;
+    let image = monitor.capture_image().map_err(|e| SourceError::Screen(e.to_string()))?;
+    let (width, height) = image.dimensions();
+    GrayFrame::from_rgba(width, height, image.as_raw()).ok_or_else(|| SourceError::Screen("unexpected size".into()))
+}
+
+#[cfg(feature = "camera")]
+pub use camera::{CameraInfo, CameraSource, list_cameras};
+
+#[cfg(feature = "camera")]
+mod camera {
+    use nokhwa::pixel_format::LumaFormat;
+    use nokhwa::utils::{
+        ApiBackend, CameraFormat, CameraIndex, FrameFormat, RequestedFormat, RequestedFormatType, Resolution,
+    };
+    use nokhwa::{Camera, NokhwaError};
+
+    use super::{FrameSource, GrayFrame, SourceError};
+
+    /// A camera as the picker shows it.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct CameraInfo {
+        /// Its position in the system's list; pass it to [`CameraSource::open`].
+        pub index: u32,
+        /// Its human name.
+        pub name: String,
+    }
+
+    /// The cameras the system knows (an empty list when there is none).
+    pub fn list_cameras() -> Result<Vec<CameraInfo>, SourceError> {
+        let cameras = nokhwa::query(ApiBackend::Auto).map_err(|e| classify(&e))?;
+        Ok(cameras
+            .iter()
+            .enumerate()
+            .map(|(i, c)| CameraInfo {
+                index: match c.index() {
+                    CameraIndex::Index(n) => *n,
+                    CameraIndex::String(_) => i as u32,
+                },
+                name: c.human_name(),
+            })
+            .collect())
+    }
+
+    /// A webcam, opened near 1280×720, preferring MJPEG or YUYV. Dropping it releases the camera.
+    pub struct CameraSource {
+        camera: Camera,
+    }
+
+    impl std::fmt::Debug for CameraSource {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("CameraSource").field("format", &self.camera.camera_format()).finish()
+        }
+    }
+
+    impl CameraSource {
+        /// Opens camera `index` and starts its stream.
+        pub fn open(index: u32) -> Result<Self, SourceError> {
+            #[cfg(target_os = "macos")]
+            if !nokhwa::nokhwa_check() {
+                // Asks for permission; without it the OS refuses the camera.
+                nokhwa::nokhwa_initialize(|_| {});
+            }
+            if list_cameras()?.is_empty() {
+                return Err(SourceError::NoCamera);
+            }
+            let wanted = CameraFormat::new(Resolution::new(1280, 720), FrameFormat::MJPEG, 30);
+            let request = RequestedFormat::new::<LumaFormat>(RequestedFormatType::Closest(wanted));
+            let mut camera = Camera::new(CameraIndex::Index(index), request).map_err(|e| classify(&e))?;
+            camera.open_stream().map_err(|e| classify(&e))?;
+            Ok(CameraSource { camera })
+        }
+    }
+
+    impl FrameSource for CameraSource {
+        fn next_frame(&mut self) -> Result<Option<GrayFrame>, SourceError> {
+            let buffer = self.camera.frame().map_err(|e| match classify(&e) {
+                SourceError::Camera(_) => SourceError::CameraUnplugged,
+                other => other,
+            })?;
+            let (w, h) = (buffer.resolution().width_x, buffer.resolution().height_y);
+            let data = buffer.buffer();
+            let frame = match buffer.source_frame_format() {
+                FrameFormat::YUYV => GrayFrame::from_yuyv(w, h, data),
+                FrameFormat::NV12 => GrayFrame::from_nv12(w, h, data),
+                FrameFormat::GRAY => GrayFrame::new(w, h, data.to_vec()),
+                FrameFormat::MJPEG => super::load_image_bytes("camera frame", data).ok(),
+                FrameFormat::RAWRGB | FrameFormat::RAWBGR => {
+                    image::RgbImage::from_raw(w, h, data.to_vec()).map(|rgb| GrayFrame::from_image(&rgb.into()))
+                }
+            };
+            frame.map(Some).ok_or_else(|| SourceError::Camera("a frame could not be decoded".into()))
+        }
+    }
+
+    impl Drop for CameraSource {
+        fn drop(&mut self) {
+            let _ = self.camera.stop_stream();
+        }
+    }
+
+    fn classify(error: &NokhwaError) -> SourceError {
+        let text = error.to_string();
+        let lower = text.to_ascii_lowercase();
+        if lower.contains("no such file") || lower.contains("no device") || lower.contains("not found") {
+            SourceError::NoCamera
+        } else if lower.contains("busy") || lower.contains("in use") {
+            SourceError::CameraBusy
+        } else if lower.contains("permission") || lower.contains("denied") || lower.contains("not authorized") {
+            SourceError::CameraPermission
+        } else {
+            SourceError::Camera(text.chars().take(200).collect())
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! QR codes rendered here with the `qrcode` crate, then distorted the way cameras distort them, still decode; the
+//! classifier turns their text into accounts, export parts or a clear sentence.
+
+use image::{GrayImage, Luma};
+use imageproc::geometric_transformations::{Interpolation, Projection, rotate_about_center, warp};
+use twofold::migration::{self, EncodeOptions};
+use twofold::scan::{Decoder, GrayFrame, NotAuthenticator, Pairing, PairingStep, Scanned, classify};
+use twofold::{Account, Otp, Secret};
+
+const KALTURA: &str =
+    "otpauth://totp/Kaltura%20Events:user@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Kaltura%20Events";
+
+/// The code on a white page with a margin, as a screen or a print shows it.
+fn render(text: &str) -> GrayImage {
+    let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
+    let qr = code.render::<Luma<u8>>().quiet_zone(false).min_dimensions(300, 300).build();
+    let mut page = GrayImage::from_pixel(qr.width() + 200, qr.height() + 200, Luma([255]));
+    image::imageops::overlay(&mut page, &qr, 100, 100);
+    page
+}
+
+fn read(image: &GrayImage) -> Option<String> {
+    let frame = GrayFrame::new(image.width(), image.height(), image.as_raw().clone()).unwrap();
+    Decoder::new().decode(&frame).map(|d| d.text)
+}
+
+fn kaltura_account(text: Option<String>) -> Account {
+    match classify(&text.expect("the code is read")) {
+        Scanned::Account(account) => account,
+        other => panic!("expected an account, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_clean_render_decodes_to_the_account_with_its_corners() {
+    let page = render(KALTURA);
+    let frame = GrayFrame::new(page.width(), page.height(), page.as_raw().clone()).unwrap();
+    let found = Decoder::new().decode(&frame).unwrap();
+    assert_eq!(found.corners.len(), 4);
+    for corner in &found.corners {
+        assert!((90.0..=page.width() as f32 - 90.0).contains(&corner.x), "{corner:?}");
+    }
+    let account = kaltura_account(Some(found.text));
+    assert_eq!((account.issuer.as_str(), account.name.as_str()), ("Kaltura Events", "user@example.com"));
+}
+
+#[test]
+fn a_rotated_code_decodes() {
+    let turned = rotate_about_center(&render(KALTURA), 0.6, Interpolation::Bilinear, Luma([255]));
+    assert_eq!(kaltura_account(read(&turned)).issuer, "Kaltura Events");
+}
+
+#[test]
+fn a_perspective_warped_code_decodes() {
+    let page = render(KALTURA);
+    let (w, h) = (page.width() as f32, page.height() as f32);
+    let from = [(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)];
+    let to = [(60.0, 20.0), (w - 10.0, 70.0), (w - 70.0, h - 30.0), (15.0, h - 5.0)];
+    let projection = Projection::from_control_points(from, to).unwrap();
+    let warped = warp(&page, &projection, Interpolation::Bilinear, Luma([255]));
+    assert_eq!(kaltura_account(read(&warped)).name, "user@example.com");
+}
+
+#[test]
+fn a_blurred_and_noisy_code_decodes() {
+    let blurred = image::imageops::blur(&render(KALTURA), 2.0);
+    let noisy = imageproc::noise::gaussian_noise(&blurred, 0.0, 25.0, 7);
+    assert_eq!(kaltura_account(read(&noisy)).issuer, "Kaltura Events");
+}
+
+#[test]
+fn an_inverted_code_decodes() {
+    let mut inverted = render(KALTURA);
+    image::imageops::invert(&mut inverted);
+    assert_eq!(kaltura_account(read(&inverted)).issuer, "Kaltura Events");
+}
+
+#[test]
+fn a_small_distant_code_decodes() {
+    let page = render(KALTURA);
+    let small = image::imageops::resize(&page, 150, 150, image::imageops::FilterType::Triangle);
+    assert_eq!(kaltura_account(read(&small)).issuer, "Kaltura Events");
+}
+
+#[test]
+fn a_migration_batch_in_three_codes_is_collected_with_progress() {
+    let accounts: Vec<Account> = (0..7)
+        .map(|i| {
+            let secret = Secret::from_bytes(vec![i as u8 + 1; 10]).unwrap();
+            Account::new("Google", &format!("user{i}@gmail.com"), secret, Otp::default())
+        })
+        .collect();
+    let links = migration::encode(&accounts, EncodeOptions { accounts_per_code: 3, batch_id: 42 }).unwrap();
+    assert_eq!(links.len(), 3);
+    let mut pairing = Pairing::new();
+    let texts: Vec<String> = links.iter().map(|l| read(&render(l)).expect("each part is read")).collect();
+    match pairing.add(&texts[1]) {
+        PairingStep::NeedMore(p) => assert_eq!(p.to_string(), "1 of 3 codes scanned."),
+        other => panic!("{other:?}"),
+    }
+    match pairing.add(&texts[0]) {
+        PairingStep::NeedMore(p) => assert_eq!(p.to_string(), "2 of 3 codes scanned."),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(pairing.add(&texts[2]), PairingStep::Ready(accounts));
+}
+
+#[test]
+fn a_web_link_code_gives_a_clear_sentence() {
+    let text = read(&render("https://events.example.com/welcome")).unwrap();
+    let Scanned::Other(why) = classify(&text) else { panic!("a web link is not an account") };
+    assert_eq!(why, NotAuthenticator::WebLink);
+    let sentence = why.to_string();
+    assert!(sentence.starts_with("This QR code holds a web link, not an authenticator code."), "{sentence}");
+    assert!(sentence.contains("scan the QR code meant for an authenticator app"), "{sentence}");
+}
+
+#[test]
+fn other_kinds_of_codes_are_named() {
+    assert_eq!(classify("WIFI:S:Home;T:WPA;P:pw;;"), Scanned::Other(NotAuthenticator::Wifi));
+    assert_eq!(classify("BEGIN:VCARD\nFN:Ann\nEND:VCARD"), Scanned::Other(NotAuthenticator::Contact));
+    assert_eq!(classify("hello"), Scanned::Other(NotAuthenticator::Text));
+    assert!(matches!(classify("otpauth://totp/x?issuer=y"), Scanned::Other(NotAuthenticator::BadLink(_))));
+}
