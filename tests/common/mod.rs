@@ -129,3 +129,46 @@ pub fn oracle_code(secret: &Secret, otp: &Otp, unix_time: u64) -> String {
         _ => oathtool_code(secret, otp, unix_time),
     }
 }
+
+/// Whether a program is on `PATH`.
+pub fn have(tool: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// A private X server (Xvfb) on a free display, stopped when dropped.
+pub struct Xvfb {
+    child: std::process::Child,
+    /// The display name, e.g. `:5`.
+    pub display: String,
+}
+
+impl Xvfb {
+    /// Starts one, or says why it cannot (skipping the test outside strict mode).
+    pub fn start() -> Option<Xvfb> {
+        if !have("Xvfb") {
+            missing("Xvfb", "Install xvfb (apt-get install xvfb) or run the README's test command.")
+                .map(|never| match never {})?;
+        }
+        let mut child = Command::new("Xvfb")
+            .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb starts");
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().expect("stdout")), &mut line)
+            .expect("Xvfb reports its display");
+        Some(Xvfb { child, display: format!(":{}", line.trim()) })
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
