@@ -14,7 +14,7 @@ mod session;
 mod source;
 
 pub use classify::{NotAuthenticator, Pairing, PairingStep, Scanned, classify};
-pub use decode::{ATTEMPTS, Attempt, Decoder, Detection, Engine, Op, Point, run_attempt};
+pub use decode::{ATTEMPTS, Attempt, Decoder, Detection, Engine, LIVE_EXTRAS, Op, Point, run_attempt};
 pub use frame::GrayFrame;
 pub use session::{ScanEvent, ScanSession};
 #[cfg(feature = "clipboard")]
