@@ -5,38 +5,22 @@
 //! reads on its own, and `--failures` to list the images not read).
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use twofold::scan::{ATTEMPTS, Decoder, GrayFrame, run_attempt};
 
-const EXTENSIONS: [&str; 6] = ["png", "jpg", "jpeg", "webp", "gif", "bmp"];
-
-fn images(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            images(&path, out);
-        } else if path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-            && path.with_extension("txt").exists()
-        {
-            out.push(path);
-        }
-    }
-}
+// The same listing the tests use.
+#[path = "../tests/common/mod.rs"]
+#[allow(unused_imports)]
+mod common;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let by_step = args.iter().any(|a| a == "--by-step");
     let list_failures = args.iter().any(|a| a == "--failures");
     let root = PathBuf::from(args.iter().find(|a| !a.starts_with("--")).map_or("../shared/qr", String::as_str));
-    let mut paths = Vec::new();
-    images(&root, &mut paths);
+    let paths = common::photos(&root);
     if paths.is_empty() {
         eprintln!("No images with .txt answers under {}.", root.display());
         std::process::exit(2);

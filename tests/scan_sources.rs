@@ -18,11 +18,7 @@ const KALTURA: &str =
 const CHILD: &str = "TWOFOLD_SCAN_SOURCE_CHILD";
 
 fn render(text: &str) -> GrayImage {
-    let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
-    let qr = code.render::<Luma<u8>>().quiet_zone(false).min_dimensions(300, 300).build();
-    let mut page = GrayImage::from_pixel(qr.width() + 120, qr.height() + 120, Luma([255]));
-    image::imageops::overlay(&mut page, &qr, 60, 60);
-    page
+    common::render_qr(text, 60)
 }
 
 /// Runs a session to its end and returns its events.

@@ -1,6 +1,8 @@
 //! QR codes rendered here with the `qrcode` crate, then distorted the way cameras distort them, still decode; the
 //! classifier turns their text into accounts, export parts or a clear sentence.
 
+mod common;
+
 use image::{GrayImage, Luma};
 use imageproc::geometric_transformations::{Interpolation, Projection, rotate_about_center, warp};
 use twofold::migration::{self, EncodeOptions};
@@ -10,13 +12,8 @@ use twofold::{Account, Otp, Secret};
 const KALTURA: &str =
     "otpauth://totp/Kaltura%20Events:user@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Kaltura%20Events";
 
-/// The code on a white page with a margin, as a screen or a print shows it.
 fn render(text: &str) -> GrayImage {
-    let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
-    let qr = code.render::<Luma<u8>>().quiet_zone(false).min_dimensions(300, 300).build();
-    let mut page = GrayImage::from_pixel(qr.width() + 200, qr.height() + 200, Luma([255]));
-    image::imageops::overlay(&mut page, &qr, 100, 100);
-    page
+    common::render_qr(text, 100)
 }
 
 fn read(image: &GrayImage) -> Option<String> {

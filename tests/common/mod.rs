@@ -172,3 +172,34 @@ impl Drop for Xvfb {
         let _ = self.child.wait();
     }
 }
+
+/// A QR code rendered with the `qrcode` crate on a white page with `margin` pixels around it, as a screen or a
+/// print shows it.
+pub fn render_qr(text: &str, margin: u32) -> image::GrayImage {
+    let code = qrcode::QrCode::new(text.as_bytes()).expect("the text fits in a QR code");
+    let qr = code.render::<image::Luma<u8>>().quiet_zone(false).min_dimensions(300, 300).build();
+    let mut page = image::GrayImage::from_pixel(qr.width() + 2 * margin, qr.height() + 2 * margin, image::Luma([255]));
+    image::imageops::overlay(&mut page, &qr, i64::from(margin), i64::from(margin));
+    page
+}
+
+/// The photographs under `dir` (recursively) that have a `.txt` beside them with their exact text.
+pub fn photos(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut entries: Vec<PathBuf> =
+        std::fs::read_dir(dir).into_iter().flatten().filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            out.extend(photos(&path));
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| twofold::scan::IMAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+            && path.with_extension("txt").exists()
+        {
+            out.push(path);
+        }
+    }
+    out
+}
