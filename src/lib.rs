@@ -17,6 +17,8 @@
 #![warn(missing_docs)]
 
 pub mod account;
+#[cfg(feature = "clipboard")]
+pub mod clipboard;
 pub mod migration;
 pub mod otp;
 pub mod scan;

@@ -1,6 +1,7 @@
 //! The one error type the web UI receives, serialised as `{kind, message}` so the UI can branch on `kind`.
 
 use serde::ser::SerializeStruct;
+use twofold::vault::VaultError;
 
 /// Everything a command can report to the UI. Messages are whole sentences and never contain a secret.
 #[derive(Debug, thiserror::Error)]
@@ -9,6 +10,21 @@ pub enum AppError {
     /// A link could not be read.
     #[error(transparent)]
     Uri(#[from] twofold::uri::UriError),
+    /// A Google export link could not be read.
+    #[error(transparent)]
+    Migration(#[from] twofold::migration::MigrationError),
+    /// The vault refused or failed.
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    /// The clipboard failed.
+    #[error(transparent)]
+    Clipboard(#[from] twofold::clipboard::ClipboardError),
+    /// The vault is not unlocked yet.
+    #[error("Twofold is locked. Unlock it first.")]
+    Locked,
+    /// A background task stopped unexpectedly.
+    #[error("Twofold hit an internal problem and could not finish. Try again; if it keeps happening, restart Twofold.")]
+    Internal,
 }
 
 impl AppError {
@@ -16,6 +32,21 @@ impl AppError {
     pub fn kind(&self) -> &'static str {
         match self {
             AppError::Uri(_) => "invalidLink",
+            AppError::Migration(_) => "invalidExport",
+            AppError::Vault(e) => match e {
+                VaultError::Keychain(_) | VaultError::KeychainMismatch | VaultError::NoKeychainSlot => "keychain",
+                VaultError::WrongPassword => "wrongPassword",
+                VaultError::EmptyPassword => "emptyPassword",
+                VaultError::InUse => "inUse",
+                VaultError::Damaged { .. } => "damaged",
+                VaultError::TooNew(_) => "tooNew",
+                VaultError::Io { .. } => "io",
+                VaultError::UnknownAccount => "unknownAccount",
+                _ => "vault",
+            },
+            AppError::Clipboard(_) => "clipboard",
+            AppError::Locked => "locked",
+            AppError::Internal => "internal",
         }
     }
 }
@@ -39,5 +70,7 @@ mod tests {
         let json = serde_json::to_value(&error).unwrap();
         assert_eq!(json["kind"], "invalidLink");
         assert!(json["message"].as_str().unwrap().contains("not an authenticator link"));
+        let locked = AppError::from(VaultError::Keychain(twofold::vault::KeychainError::Locked));
+        assert_eq!(serde_json::to_value(&locked).unwrap()["kind"], "keychain");
     }
 }

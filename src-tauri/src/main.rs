@@ -4,15 +4,49 @@
 
 mod commands;
 mod error;
+mod state;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tauri::Manager;
+
+/// Overrides the folder that holds the vault (tests and demonstrations use a scratch folder).
+const DATA_DIR_ENV: &str = "TWOFOLD_DATA_DIR";
 
 fn main() {
-    let result = tauri::Builder::default()
-        .invoke_handler(tauri::generate_handler![commands::sample_code])
-        .run(tauri::generate_context!());
-    if let Err(error) = result {
-        eprintln!(
-            "Twofold could not start its window: {error}. On Linux, check that a display is available (DISPLAY or WAYLAND_DISPLAY) and that WebKitGTK 4.1 is installed."
-        );
-        std::process::exit(1);
-    }
+    let app = tauri::Builder::default()
+        .setup(|app| {
+            let dir = match std::env::var_os(DATA_DIR_ENV) {
+                Some(dir) => PathBuf::from(dir),
+                None => app.path().app_data_dir()?,
+            };
+            app.manage(Arc::new(state::AppState::new(dir.join("vault.json"))));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::startup,
+            commands::unlock_with_password,
+            commands::create_vault,
+            commands::list_accounts,
+            commands::add_link,
+            commands::copy_code,
+            commands::delete_account,
+            commands::restore_account,
+        ])
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(app) => app,
+        Err(error) => {
+            eprintln!(
+                "Twofold could not start its window: {error}. On Linux, check that a display is available (DISPLAY or WAYLAND_DISPLAY) and that WebKitGTK 4.1 is installed."
+            );
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event {
+            handle.state::<Arc<state::AppState>>().on_exit();
+        }
+    });
 }

@@ -59,9 +59,11 @@ fn the_app_opens_a_window_titled_twofold() {
         return;
     }
     let (_xvfb, display) = start_xvfb();
+    let data = std::env::temp_dir().join(format!("twofold-window-test-{}", std::process::id()));
     let mut app = Reaper(
         Command::new(env!("CARGO_BIN_EXE_twofold-app"))
             .env("DISPLAY", &display)
+            .env("TWOFOLD_DATA_DIR", &data)
             .env_remove("WAYLAND_DISPLAY")
             .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
             .env("NO_AT_BRIDGE", "1")
@@ -88,4 +90,5 @@ fn the_app_opens_a_window_titled_twofold() {
         let _ = Command::new("import").args(["-display", &display, "-window", "root"]).arg(&shot).status();
         eprintln!("screenshot: {}", shot.display());
     }
+    assert!(!data.join("vault.json").exists(), "starting the app never creates a vault by itself");
 }
