@@ -28,8 +28,7 @@ fn xclip_out(display: &str) -> String {
 }
 
 fn start_child(display: &str) -> std::process::Child {
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "child_copies_a_code_and_stays", "--nocapture", "--test-threads=1"])
+    let mut child = common::child_test("child_copies_a_code_and_stays")
         .env(CHILD, "1")
         .env("DISPLAY", display)
         .stdout(Stdio::piped())

@@ -132,8 +132,7 @@ fn child_reads_a_source_of_its_display() {
 }
 
 fn read_in_child(which: &str, display: &str) -> String {
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "child_reads_a_source_of_its_display", "--nocapture", "--test-threads=1"])
+    let out = common::child_test("child_reads_a_source_of_its_display")
         .env(CHILD, which)
         .env("DISPLAY", display)
         .env_remove("WAYLAND_DISPLAY")

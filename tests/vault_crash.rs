@@ -3,9 +3,11 @@
 //!
 //! The test binary re-runs itself as the saving child (see `child_saves_until_killed`).
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use twofold::vault::{KdfParams, OnNameConflict, Unlock, Vault};
@@ -59,14 +61,12 @@ fn a_kill_at_any_moment_of_a_save_never_loses_a_saved_account() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("vault.json");
     drop(Vault::create(&path, None, Some((PASSWORD, KdfParams::INSECURE_FOR_TESTS))).unwrap());
-    let exe = std::env::current_exe().unwrap();
     let mut rng = XorShift(0x5eed_2f01);
     let mut known = 0u64;
     let mut interrupted_mid_save = 0;
 
     for trial in 0..TRIALS {
-        let mut child = Command::new(&exe)
-            .args(["--exact", "child_saves_until_killed", "--nocapture", "--test-threads=1"])
+        let mut child = common::child_test("child_saves_until_killed")
             .env(CHILD_VAULT, &path)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

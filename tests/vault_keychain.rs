@@ -80,8 +80,7 @@ fn child_reports_how_it_could_open_the_vault() {
 }
 
 fn run_child(path: &Path, bus_address: &str) -> String {
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "child_reports_how_it_could_open_the_vault", "--nocapture", "--test-threads=1"])
+    let mut child = common::child_test("child_reports_how_it_could_open_the_vault")
         .env(CHILD_VAULT, path)
         .env("DBUS_SESSION_BUS_ADDRESS", bus_address)
         .stdout(Stdio::piped())

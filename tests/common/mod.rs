@@ -203,3 +203,11 @@ pub fn photos(dir: &std::path::Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// This test binary run again as a child that executes only the test `name` (its output not captured): for
+/// tests that need another process, a killed process, or different environment variables.
+pub fn child_test(name: &str) -> Command {
+    let mut command = Command::new(std::env::current_exe().expect("the test binary's path"));
+    command.args(["--exact", name, "--nocapture", "--test-threads=1"]);
+    command
+}
