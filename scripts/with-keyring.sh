@@ -9,9 +9,10 @@ if [ -z "${TWOFOLD_PRIVATE_SESSION:-}" ]; then
 fi
 
 scratch=$(mktemp -d)
-mkdir -p "$scratch/data" "$scratch/run"
+mkdir -p "$scratch/data" "$scratch/config" "$scratch/run"
 chmod 700 "$scratch/run"
-export XDG_DATA_HOME="$scratch/data" XDG_RUNTIME_DIR="$scratch/run"
+# Keyrings, and anything the app under test saves (window size and position), stay in the scratch folder.
+export XDG_DATA_HOME="$scratch/data" XDG_CONFIG_HOME="$scratch/config" XDG_RUNTIME_DIR="$scratch/run"
 
 # The keyring's password only protects this throwaway keyring.
 printf 'twofold-test-keyring' | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 &

@@ -16,6 +16,16 @@ const DATA_DIR_ENV: &str = "TWOFOLD_DATA_DIR";
 
 fn main() {
     let app = tauri::Builder::default()
+        // First among plugins: a second launch focuses the running window instead of opening the vault twice.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        // Remembers the window's size and position between runs.
+        .plugin(tauri_plugin_window_state::Builder::default().build())
         .setup(|app| {
             let dir = match std::env::var_os(DATA_DIR_ENV) {
                 Some(dir) => PathBuf::from(dir),
