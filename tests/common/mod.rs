@@ -166,6 +166,17 @@ impl Xvfb {
     }
 }
 
+impl Xvfb {
+    /// Starts one for a test that also needs the program `tool` on it (xclip, ImageMagick's display…), or says
+    /// what is missing (skipping the test outside strict mode).
+    pub fn start_with(tool: &str) -> Option<Xvfb> {
+        if !have(tool) {
+            missing(tool, "The README's test command installs it.").map(|never| match never {})?;
+        }
+        Self::start()
+    }
+}
+
 impl Drop for Xvfb {
     fn drop(&mut self) {
         let _ = self.child.kill();
