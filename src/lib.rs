@@ -19,10 +19,13 @@
 pub mod account;
 #[cfg(feature = "clipboard")]
 pub mod clipboard;
+pub mod manual;
 pub mod migration;
 pub mod otp;
 pub mod scan;
 pub mod secret;
+pub mod settings;
+pub mod transfer;
 pub mod uri;
 pub mod vault;
 

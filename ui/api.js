@@ -1,9 +1,11 @@
-// Every call into the Rust side goes through this module. Results carry names and codes, never secrets.
-// Failures arrive as {kind, message}: branch on kind, show message.
+// Every call into the Rust side goes through this module. Results carry names and codes, never secrets, except
+// revealSecret and accountQr, which the user asks for explicitly. Failures arrive as {kind, message}: branch on
+// kind, show message.
 
-const { invoke } = window.__TAURI__.core;
+const { invoke, Channel } = window.__TAURI__.core;
 
-/** Opens the vault through the keychain: {stage: "welcome"|"locked"|"ready", problem, passwordAvailable, recovery}. */
+/** Opens the vault through the keychain: {stage: "welcome"|"locked"|"ready", problem, passwordAvailable,
+ *  recovery, settings, trace}. */
 export const startup = () => invoke("startup");
 
 /** Unlocks with the recovery password. */
@@ -15,14 +17,82 @@ export const createVault = (password) => invoke("create_vault", { password: pass
 /** Every account: {id, issuer, name, kind, code, nextCode, secondsLeft, period, favorite}. */
 export const listAccounts = () => invoke("list_accounts");
 
-/** Adds an otpauth:// link; onConflict is "ask", "replace" or "keepBoth". */
-export const addLink = (text, onConflict = "ask") => invoke("add_link", { text, onConflict });
-
-/** Copies an account's current code. */
+/** Copies an account's current code; resolves to the seconds until the clipboard is cleared, or null. */
 export const copyCode = (id) => invoke("copy_code", { id });
 
 /** Moves an account to the trash. */
 export const deleteAccount = (id) => invoke("delete_account", { id });
 
-/** Brings an account back from the trash. */
+/** Brings an account back from the trash; also undoes a replacement. */
 export const restoreAccount = (id) => invoke("restore_account", { id });
+
+/** Changes an account's issuer and name. */
+export const renameAccount = (id, issuer, name) => invoke("rename_account", { id, issuer, name });
+
+/** Pins or unpins an account. */
+export const setFavorite = (id, favorite) => invoke("set_favorite", { id, favorite });
+
+/** Moves an account to position `to` of the list. */
+export const moveAccount = (id, to) => invoke("move_account", { id, to });
+
+/** Advances a counter-based (HOTP) account to its next code. */
+export const nextCode = (id) => invoke("next_code", { id });
+
+/** {secret}: the secret key, grouped by four. Only on the user's explicit request. */
+export const revealSecret = (id) => invoke("reveal_secret", { id });
+
+/** {image}: a data: URL of the account's QR code. Only on the user's explicit request. */
+export const accountQr = (id) => invoke("account_qr", { id });
+
+/** The cameras: [{index, name}]. */
+export const listCameras = () => invoke("list_cameras");
+
+/** Starts the camera. onEvent gets scan messages ({type: "seen"|"progress"|"rejected"|"found"|"failed", …});
+ *  onFrame gets each preview frame as an ArrayBuffer holding a JPEG. */
+export function startCamera(index, onEvent, onFrame) {
+  const events = new Channel();
+  events.onmessage = onEvent;
+  const preview = new Channel();
+  preview.onmessage = onFrame;
+  return invoke("start_camera", { index, events, preview });
+}
+
+/** Stops the camera. */
+export const stopCamera = () => invoke("stop_camera");
+
+/** Reads a picture's bytes (an ArrayBuffer or Uint8Array), sent as a binary body. Resolves to a scan message. */
+export const scanImage = (bytes) => invoke("scan_image", new Uint8Array(bytes));
+
+/** Reads the whole screen. */
+export const scanScreen = () => invoke("scan_screen");
+
+/** Reads the picture on the clipboard. */
+export const scanClipboard = () => invoke("scan_clipboard");
+
+/** Reads a pasted otpauth:// or otpauth-migration:// link. */
+export const scanLink = (text) => invoke("scan_link", { text });
+
+/** Checks a hand-typed account: {issuer, name, secret, kind, algorithm, digits, period, counter}. */
+export const addManual = (entry) => invoke("add_manual", { entry });
+
+/** The accounts waiting for confirmation, with their codes now. */
+export const pendingAccounts = () => invoke("pending_accounts");
+
+/** Adds the chosen pending accounts; onConflict is "ask", "replace" or "keepBoth". Resolves to
+ *  [{outcome, id, replaced, label}]. */
+export const confirmPending = (ids, onConflict = "ask") => invoke("confirm_pending", { ids, onConflict });
+
+/** Forgets pending accounts and stops the camera. */
+export const discardPending = () => invoke("discard_pending");
+
+/** {clipboardClearSeconds, theme, passwordSet, keychainLinked, version, vaultPath}. */
+export const getSettings = () => invoke("get_settings");
+
+/** Saves {clipboardClearSeconds, theme}. */
+export const saveSettings = (settings) => invoke("save_settings", { settings });
+
+/** Sets or changes the recovery password. */
+export const setPassword = (password) => invoke("set_password", { password });
+
+/** Reports a timing to the measurement script (only called when startup says trace is on). */
+export const reportTiming = (event, value) => invoke("report_timing", { event, value });

@@ -1,22 +1,37 @@
 //! The `#[tauri::command]`s the web UI invokes. Each runs one [`AppState`] method on a blocking thread (keychain,
-//! files and clipboard never run on the UI thread) and returns a DTO without secrets.
+//! camera, files and clipboard never run on the UI thread) and returns a view without secrets; only
+//! `reveal_secret` and `account_qr` return one, because the user asked for it.
 
 use std::sync::Arc;
 
 use tauri::State;
+use tauri::ipc::{Channel, InvokeBody, InvokeResponseBody, Request};
+use twofold::settings::Settings;
 use twofold::vault::OnNameConflict;
 
 use crate::error::AppError;
-use crate::state::{AccountView, AddView, AppState, StartupView};
+use crate::pairing::ManualForm;
+use crate::state::AppState;
+use crate::views::{
+    AccountView, AddView, CameraView, PendingView, QrView, Revealed, ScanView, SettingsView, StartupView,
+};
 
 type Shared<'a> = State<'a, Arc<AppState>>;
 
 async fn blocking<R: Send + 'static>(
     state: Shared<'_>,
-    work: impl FnOnce(&AppState) -> Result<R, AppError> + Send + 'static,
+    work: impl FnOnce(&Arc<AppState>) -> Result<R, AppError> + Send + 'static,
 ) -> Result<R, AppError> {
     let state = Arc::clone(state.inner());
     tauri::async_runtime::spawn_blocking(move || work(&state)).await.map_err(|_| AppError::Internal)?
+}
+
+fn policy(on_conflict: &str) -> OnNameConflict {
+    match on_conflict {
+        "replace" => OnNameConflict::Replace,
+        "keepBoth" => OnNameConflict::KeepBoth,
+        _ => OnNameConflict::Ask,
+    }
 }
 
 /// Opens the vault through the keychain, or says why it cannot (first run, keychain unavailable).
@@ -43,20 +58,9 @@ pub async fn list_accounts(state: Shared<'_>) -> Result<Vec<AccountView>, AppErr
     blocking(state, |s| s.accounts()).await
 }
 
-/// Adds the account of an `otpauth://` link; `onConflict` is `ask`, `replace` or `keepBoth`.
+/// Copies an account's current code; returns the seconds until it is cleared (`null`: never).
 #[tauri::command]
-pub async fn add_link(state: Shared<'_>, text: String, on_conflict: String) -> Result<AddView, AppError> {
-    let policy = match on_conflict.as_str() {
-        "replace" => OnNameConflict::Replace,
-        "keepBoth" => OnNameConflict::KeepBoth,
-        _ => OnNameConflict::Ask,
-    };
-    blocking(state, move |s| s.add_link(&text, policy)).await
-}
-
-/// Copies an account's current code to the clipboard.
-#[tauri::command]
-pub async fn copy_code(state: Shared<'_>, id: String) -> Result<(), AppError> {
+pub async fn copy_code(state: Shared<'_>, id: String) -> Result<Option<u32>, AppError> {
     blocking(state, move |s| s.copy_code(&id)).await
 }
 
@@ -66,8 +70,166 @@ pub async fn delete_account(state: Shared<'_>, id: String) -> Result<(), AppErro
     blocking(state, move |s| s.delete(&id)).await
 }
 
-/// Brings an account back from the trash.
+/// Brings an account back from the trash (undoes a delete or a replacement).
 #[tauri::command]
 pub async fn restore_account(state: Shared<'_>, id: String) -> Result<(), AppError> {
     blocking(state, move |s| s.restore(&id)).await
+}
+
+/// Changes an account's issuer and name.
+#[tauri::command]
+pub async fn rename_account(state: Shared<'_>, id: String, issuer: String, name: String) -> Result<(), AppError> {
+    blocking(state, move |s| s.rename(&id, &issuer, &name)).await
+}
+
+/// Pins or unpins an account.
+#[tauri::command]
+pub async fn set_favorite(state: Shared<'_>, id: String, favorite: bool) -> Result<(), AppError> {
+    blocking(state, move |s| s.set_favorite(&id, favorite)).await
+}
+
+/// Moves an account to another place in the list.
+#[tauri::command]
+pub async fn move_account(state: Shared<'_>, id: String, to: usize) -> Result<(), AppError> {
+    blocking(state, move |s| s.move_account(&id, to)).await
+}
+
+/// Advances a counter-based account to its next code.
+#[tauri::command]
+pub async fn next_code(state: Shared<'_>, id: String) -> Result<(), AppError> {
+    blocking(state, move |s| s.next_code(&id)).await
+}
+
+/// The account's secret key, for the user who asked to see it.
+#[tauri::command]
+pub async fn reveal_secret(state: Shared<'_>, id: String) -> Result<Revealed, AppError> {
+    blocking(state, move |s| s.reveal_secret(&id)).await
+}
+
+/// The account as a QR code, for the user who asked to move it to a phone.
+#[tauri::command]
+pub async fn account_qr(state: Shared<'_>, id: String) -> Result<QrView, AppError> {
+    blocking(state, move |s| s.account_qr(&id)).await
+}
+
+/// The cameras to choose from.
+#[tauri::command]
+pub async fn list_cameras(state: Shared<'_>) -> Result<Vec<CameraView>, AppError> {
+    blocking(state, |s| s.cameras()).await
+}
+
+/// Starts scanning with a camera: scan messages on `events`, JPEG preview frames on `preview`.
+#[tauri::command]
+pub async fn start_camera(
+    state: Shared<'_>,
+    index: u32,
+    events: Channel<ScanView>,
+    preview: Channel<InvokeResponseBody>,
+) -> Result<(), AppError> {
+    blocking(state, move |s| {
+        s.start_camera(
+            index,
+            move |view| drop(events.send(view)),
+            move |jpeg| drop(preview.send(InvokeResponseBody::Raw(jpeg))),
+        )
+    })
+    .await
+}
+
+/// Stops the camera.
+#[tauri::command]
+pub async fn stop_camera(state: Shared<'_>) -> Result<(), AppError> {
+    blocking(state, |s| {
+        s.stop_camera();
+        Ok(())
+    })
+    .await
+}
+
+/// Reads a picture sent as the raw request body (a chosen, dropped or pasted file).
+#[tauri::command]
+pub async fn scan_image(state: Shared<'_>, request: Request<'_>) -> Result<ScanView, AppError> {
+    let bytes = match request.body() {
+        InvokeBody::Raw(bytes) => bytes.clone(),
+        InvokeBody::Json(_) => Vec::new(),
+    };
+    blocking(state, move |s| s.scan_image(&bytes)).await
+}
+
+/// Reads the screen.
+#[tauri::command]
+pub async fn scan_screen(state: Shared<'_>) -> Result<ScanView, AppError> {
+    blocking(state, |s| s.scan_screen()).await
+}
+
+/// Reads the picture on the clipboard.
+#[tauri::command]
+pub async fn scan_clipboard(state: Shared<'_>) -> Result<ScanView, AppError> {
+    blocking(state, |s| s.scan_clipboard()).await
+}
+
+/// Reads a pasted `otpauth://` or `otpauth-migration://` link.
+#[tauri::command]
+pub async fn scan_link(state: Shared<'_>, text: String) -> Result<ScanView, AppError> {
+    blocking(state, move |s| Ok(s.scan_text(&text))).await
+}
+
+/// Checks a hand-typed account and holds it for confirmation.
+#[tauri::command]
+pub async fn add_manual(state: Shared<'_>, entry: ManualForm) -> Result<ScanView, AppError> {
+    blocking(state, move |s| s.add_manual(entry)).await
+}
+
+/// The accounts waiting for confirmation, with their codes now.
+#[tauri::command]
+pub async fn pending_accounts(state: Shared<'_>) -> Result<Vec<PendingView>, AppError> {
+    blocking(state, |s| Ok(s.pending())).await
+}
+
+/// Adds the chosen pending accounts; `onConflict` is `ask`, `replace` or `keepBoth`.
+#[tauri::command]
+pub async fn confirm_pending(
+    state: Shared<'_>,
+    ids: Vec<String>,
+    on_conflict: String,
+) -> Result<Vec<AddView>, AppError> {
+    blocking(state, move |s| s.confirm(&ids, policy(&on_conflict))).await
+}
+
+/// Forgets pending accounts and stops the camera (the add dialog closed).
+#[tauri::command]
+pub async fn discard_pending(state: Shared<'_>) -> Result<(), AppError> {
+    blocking(state, |s| {
+        s.discard();
+        Ok(())
+    })
+    .await
+}
+
+/// The preferences and what the settings page shows.
+#[tauri::command]
+pub async fn get_settings(state: Shared<'_>) -> Result<SettingsView, AppError> {
+    blocking(state, |s| Ok(s.settings_view())).await
+}
+
+/// Saves the preferences.
+#[tauri::command]
+pub async fn save_settings(state: Shared<'_>, settings: Settings) -> Result<SettingsView, AppError> {
+    blocking(state, move |s| s.save_settings(settings)).await
+}
+
+/// Sets or changes the recovery password.
+#[tauri::command]
+pub async fn set_password(state: Shared<'_>, password: String) -> Result<SettingsView, AppError> {
+    blocking(state, move |s| s.set_password(&password)).await
+}
+
+/// Records a UI timing for the measurement script (printed only when `TWOFOLD_TRACE` is set).
+#[tauri::command]
+pub async fn report_timing(state: Shared<'_>, event: String, value: f64) -> Result<(), AppError> {
+    blocking(state, move |s| {
+        s.trace(&event, value);
+        Ok(())
+    })
+    .await
 }

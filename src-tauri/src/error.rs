@@ -1,6 +1,7 @@
 //! The one error type the web UI receives, serialised as `{kind, message}` so the UI can branch on `kind`.
 
 use serde::ser::SerializeStruct;
+use twofold::scan::SourceError;
 use twofold::vault::VaultError;
 
 /// Everything a command can report to the UI. Messages are whole sentences and never contain a secret.
@@ -19,6 +20,21 @@ pub enum AppError {
     /// The clipboard failed.
     #[error(transparent)]
     Clipboard(#[from] twofold::clipboard::ClipboardError),
+    /// A camera, picture, screen or clipboard picture could not be read.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// A hand-typed account is not usable.
+    #[error(transparent)]
+    Manual(#[from] twofold::manual::ManualError),
+    /// Preferences could not be saved.
+    #[error(transparent)]
+    Settings(#[from] twofold::settings::SettingsError),
+    /// Renaming to nothing at all.
+    #[error("An account needs a name: fill in the service, the account, or both.")]
+    EmptyName,
+    /// Confirming with no account chosen.
+    #[error("No account was chosen. Tick the accounts to add, or close this dialog.")]
+    NothingToAdd,
     /// The vault is not unlocked yet.
     #[error("Twofold is locked. Unlock it first.")]
     Locked,
@@ -45,6 +61,22 @@ impl AppError {
                 _ => "vault",
             },
             AppError::Clipboard(_) => "clipboard",
+            AppError::Source(e) => match e {
+                SourceError::NoCamera => "noCamera",
+                SourceError::CameraBusy => "cameraBusy",
+                SourceError::CameraPermission => "cameraPermission",
+                SourceError::CameraUnplugged => "cameraUnplugged",
+                SourceError::Camera(_) | SourceError::ReplayEmpty(_) => "camera",
+                SourceError::Image { .. } => "image",
+                SourceError::ClipboardEmpty => "clipboardEmpty",
+                SourceError::ScreenUnsupported => "screenUnsupported",
+                SourceError::Screen(_) => "screen",
+                _ => "source",
+            },
+            AppError::Manual(_) => "invalidEntry",
+            AppError::Settings(_) => "settings",
+            AppError::EmptyName => "emptyName",
+            AppError::NothingToAdd => "nothingToAdd",
             AppError::Locked => "locked",
             AppError::Internal => "internal",
         }

@@ -4,7 +4,9 @@
 
 mod commands;
 mod error;
+mod pairing;
 mod state;
+mod views;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -15,6 +17,7 @@ use tauri::Manager;
 const DATA_DIR_ENV: &str = "TWOFOLD_DATA_DIR";
 
 fn main() {
+    let started = std::time::Instant::now();
     let app = tauri::Builder::default()
         // First among plugins: a second launch focuses the running window instead of opening the vault twice.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
@@ -26,12 +29,12 @@ fn main() {
         }))
         // Remembers the window's size and position between runs.
         .plugin(tauri_plugin_window_state::Builder::default().build())
-        .setup(|app| {
+        .setup(move |app| {
             let dir = match std::env::var_os(DATA_DIR_ENV) {
                 Some(dir) => PathBuf::from(dir),
                 None => app.path().app_data_dir()?,
             };
-            app.manage(Arc::new(state::AppState::new(dir.join("vault.json"))));
+            app.manage(Arc::new(state::AppState::new(dir, started)));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -39,10 +42,30 @@ fn main() {
             commands::unlock_with_password,
             commands::create_vault,
             commands::list_accounts,
-            commands::add_link,
             commands::copy_code,
             commands::delete_account,
             commands::restore_account,
+            commands::rename_account,
+            commands::set_favorite,
+            commands::move_account,
+            commands::next_code,
+            commands::reveal_secret,
+            commands::account_qr,
+            commands::list_cameras,
+            commands::start_camera,
+            commands::stop_camera,
+            commands::scan_image,
+            commands::scan_screen,
+            commands::scan_clipboard,
+            commands::scan_link,
+            commands::add_manual,
+            commands::pending_accounts,
+            commands::confirm_pending,
+            commands::discard_pending,
+            commands::get_settings,
+            commands::save_settings,
+            commands::set_password,
+            commands::report_timing,
         ])
         .build(tauri::generate_context!());
     let app = match app {

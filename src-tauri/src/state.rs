@@ -1,125 +1,95 @@
-//! The app's state: the vault (open, locked, or not created yet) and the clipboard. Commands call these methods
-//! from a blocking thread; each one is a short delegation to the core.
+//! The app's state: the vault (open, locked, or not created yet), the clipboard, the preferences and the scans
+//! waiting for confirmation. Commands call these methods from a blocking thread; each one is a short delegation
+//! to the core. Scanning lives in `pairing.rs`.
 
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use serde::Serialize;
-use twofold::clipboard::CodeClipboard;
+use twofold::clipboard::{ClipboardError, CodeClipboard};
 use twofold::otp::unix_now;
-use twofold::vault::{
-    AccountId, AccountSummary, AddOutcome, KdfParams, OnNameConflict, OsKeychain, Unlock, Vault, VaultError,
-    VaultStatus,
-};
-use twofold::{Otp, uri};
+use twofold::settings::Settings;
+use twofold::vault::{AccountId, KdfParams, OnNameConflict, OsKeychain, Unlock, Vault, VaultError, VaultStatus};
+use zeroize::Zeroizing;
 
 use crate::error::AppError;
+use crate::pairing::Pairings;
+use crate::views::{AccountView, AddView, QrView, Revealed, SettingsView, StartupView};
 
-/// What the UI shows for one account: names and codes, never the secret.
-#[derive(Debug, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-pub struct AccountView {
-    id: String,
-    issuer: String,
-    name: String,
-    kind: &'static str,
-    code: String,
-    next_code: String,
-    seconds_left: Option<u32>,
-    period: Option<u32>,
-    favorite: bool,
-}
-
-/// Where start-up left the app.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StartupView {
-    /// `welcome` (no vault yet), `locked` (the keychain did not open it) or `ready`.
-    stage: &'static str,
-    /// Why it is locked: `{kind, message}`.
-    problem: Option<AppError>,
-    /// Whether a recovery password can unlock it.
-    password_available: bool,
-    /// Set when a damaged vault file was replaced by its previous version.
-    recovery: Option<String>,
-}
-
-/// The result of adding an account.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AddView {
-    /// `added`, `duplicate`, `conflict` (same issuer and name, another secret) or `replaced`.
-    outcome: &'static str,
-    /// The account added, or the one already there.
-    id: String,
-    /// The account replaced, for undo.
-    replaced: Option<String>,
-}
+/// Prints timings for the measurement script when set.
+pub const TRACE_ENV: &str = "TWOFOLD_TRACE";
 
 /// The app's state, managed by Tauri.
 pub struct AppState {
-    vault_path: PathBuf,
+    pub(crate) vault_path: PathBuf,
+    settings_path: PathBuf,
     vault: Mutex<Option<Vault>>,
-    clipboard: Option<CodeClipboard>,
-    clear_after: Option<Duration>,
+    settings: Mutex<Settings>,
+    clipboard: Result<CodeClipboard, ClipboardError>,
+    pub(crate) pairings: Pairings,
+    started: Instant,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl AppState {
-    /// State for the vault at `vault_path`; nothing is opened yet.
-    pub fn new(vault_path: PathBuf) -> Self {
+    /// State for the vault and preferences in `dir`; nothing is opened yet.
+    pub fn new(dir: PathBuf, started: Instant) -> Self {
+        let settings_path = dir.join("settings.json");
         AppState {
-            vault_path,
+            vault_path: dir.join("vault.json"),
+            settings: Mutex::new(Settings::load(&settings_path)),
+            settings_path,
             vault: Mutex::new(None),
-            clipboard: CodeClipboard::new().ok(),
-            clear_after: Some(Duration::from_secs(30)),
+            clipboard: CodeClipboard::new(),
+            pairings: Pairings::default(),
+            started,
         }
     }
 
-    fn vault(&self) -> MutexGuard<'_, Option<Vault>> {
-        self.vault.lock().unwrap_or_else(|p| p.into_inner())
+    pub(crate) fn vault(&self) -> MutexGuard<'_, Option<Vault>> {
+        lock(&self.vault)
     }
 
-    fn with_vault<R>(&self, f: impl FnOnce(&mut Vault) -> Result<R, AppError>) -> Result<R, AppError> {
+    pub(crate) fn with_vault<R>(&self, f: impl FnOnce(&mut Vault) -> Result<R, AppError>) -> Result<R, AppError> {
         let mut guard = self.vault();
         let vault = guard.as_mut().ok_or(AppError::Locked)?;
         f(vault)
     }
 
+    fn startup_view(&self, stage: &'static str, problem: Option<AppError>, password: bool) -> StartupView {
+        let recovery = self.vault().as_ref().and_then(|v| v.recovery().map(ToString::to_string));
+        StartupView {
+            stage,
+            problem,
+            password_available: password,
+            recovery,
+            settings: self.settings_view(),
+            trace: std::env::var_os(TRACE_ENV).is_some(),
+        }
+    }
+
     /// Opens the vault through the keychain if there is one; never creates anything.
     pub fn startup(&self) -> StartupView {
-        if let Some(vault) = self.vault().as_ref() {
-            return StartupView {
-                stage: "ready",
-                problem: None,
-                password_available: false,
-                recovery: vault.recovery().map(ToString::to_string),
-            };
+        if self.vault().is_some() {
+            return self.startup_view("ready", None, false);
         }
         let password_available = match Vault::status(&self.vault_path) {
-            Ok(VaultStatus::Missing) => {
-                return StartupView { stage: "welcome", problem: None, password_available: false, recovery: None };
-            }
+            Ok(VaultStatus::Missing) => return self.startup_view("welcome", None, false),
             Ok(VaultStatus::Present { password, .. }) => password,
-            Err(e) => {
-                return StartupView {
-                    stage: "locked",
-                    problem: Some(e.into()),
-                    password_available: true,
-                    recovery: None,
-                };
-            }
+            Err(e) => return self.startup_view("locked", Some(e.into()), true),
         };
         match Vault::open(&self.vault_path, Unlock::Keychain(&OsKeychain)) {
             Ok(vault) => self.opened(vault),
-            Err(e) => StartupView { stage: "locked", problem: Some(e.into()), password_available, recovery: None },
+            Err(e) => self.startup_view("locked", Some(e.into()), password_available),
         }
     }
 
     fn opened(&self, vault: Vault) -> StartupView {
-        let recovery = vault.recovery().map(ToString::to_string);
         *self.vault() = Some(vault);
-        StartupView { stage: "ready", problem: None, password_available: false, recovery }
+        self.startup_view("ready", None, false)
     }
 
     /// Unlocks with the recovery password.
@@ -142,24 +112,24 @@ impl AppState {
     pub fn accounts(&self) -> Result<Vec<AccountView>, AppError> {
         self.with_vault(|vault| {
             let now = unix_now();
-            Ok(vault.accounts().into_iter().filter_map(|summary| view(vault, summary, now)).collect())
+            Ok(vault
+                .accounts()
+                .into_iter()
+                .filter_map(|s| {
+                    let codes = vault.codes_at(&s.id, now).ok()?;
+                    Some(AccountView::new(s.id.to_string(), s.issuer, s.name, &s.otp, codes, s.favorite))
+                })
+                .collect())
         })
     }
 
-    /// Adds the account of an `otpauth://` link.
-    pub fn add_link(&self, text: &str, on_conflict: OnNameConflict) -> Result<AddView, AppError> {
-        let account = uri::parse(text)?;
-        self.with_vault(|vault| Ok(add_view(vault.add(account, on_conflict)?)))
-    }
-
-    /// Copies an account's current code.
-    pub fn copy_code(&self, id: &str) -> Result<(), AppError> {
+    /// Copies an account's current code; the toast says when it will be cleared.
+    pub fn copy_code(&self, id: &str) -> Result<Option<u32>, AppError> {
         let code = self.with_vault(|vault| Ok(vault.codes_at(&AccountId::from(id), unix_now())?.current))?;
-        let clipboard = self
-            .clipboard
-            .as_ref()
-            .ok_or_else(|| twofold::clipboard::ClipboardError::Unavailable("no clipboard in this session".into()))?;
-        Ok(clipboard.copy(code.as_str(), self.clear_after)?)
+        let clipboard = self.clipboard.as_ref().map_err(Clone::clone)?;
+        let clear_after = lock(&self.settings).clipboard_clear_seconds;
+        clipboard.copy(code.as_str(), clear_after.map(|s| Duration::from_secs(u64::from(s))))?;
+        Ok(clear_after)
     }
 
     /// Moves an account to the trash.
@@ -172,60 +142,103 @@ impl AppState {
         self.with_vault(|vault| Ok(vault.restore(&AccountId::from(id))?))
     }
 
-    /// Clears a code we copied, when the app quits.
+    /// Changes an account's issuer and name.
+    pub fn rename(&self, id: &str, issuer: &str, name: &str) -> Result<(), AppError> {
+        if issuer.trim().is_empty() && name.trim().is_empty() {
+            return Err(AppError::EmptyName);
+        }
+        self.with_vault(|vault| Ok(vault.rename(&AccountId::from(id), issuer, name)?))
+    }
+
+    /// Pins or unpins an account.
+    pub fn set_favorite(&self, id: &str, favorite: bool) -> Result<(), AppError> {
+        self.with_vault(|vault| Ok(vault.set_favorite(&AccountId::from(id), favorite)?))
+    }
+
+    /// Moves an account to position `to` of the list.
+    pub fn move_account(&self, id: &str, to: usize) -> Result<(), AppError> {
+        self.with_vault(|vault| Ok(vault.move_account(&AccountId::from(id), to)?))
+    }
+
+    /// Advances an HOTP account to its next code (the counter is saved first).
+    pub fn next_code(&self, id: &str) -> Result<(), AppError> {
+        self.with_vault(|vault| vault.next_hotp(&AccountId::from(id)).map(drop).map_err(Into::into))
+    }
+
+    /// The account's secret, because the user asked to reveal it.
+    pub fn reveal_secret(&self, id: &str) -> Result<Revealed, AppError> {
+        self.with_vault(|vault| {
+            let account = vault.account(&AccountId::from(id)).ok_or(VaultError::UnknownAccount)?;
+            let plain = account.secret.to_base32();
+            let mut grouped = Zeroizing::new(String::with_capacity(plain.len() * 5 / 4 + 1));
+            for (i, c) in plain.chars().enumerate() {
+                if i > 0 && i % 4 == 0 {
+                    grouped.push(' ');
+                }
+                grouped.push(c);
+            }
+            Ok(Revealed { secret: grouped })
+        })
+    }
+
+    /// The account as a QR code for a phone, because the user asked to show it.
+    pub fn account_qr(&self, id: &str) -> Result<QrView, AppError> {
+        self.with_vault(|vault| {
+            let account = vault.account(&AccountId::from(id)).ok_or(VaultError::UnknownAccount)?;
+            Ok(QrView { image: twofold::transfer::qr_data_url(account) })
+        })
+    }
+
+    /// Adds accounts and reports each outcome.
+    pub(crate) fn add_accounts(
+        &self,
+        accounts: Vec<twofold::Account>,
+        on_conflict: OnNameConflict,
+    ) -> Result<Vec<AddView>, AppError> {
+        self.with_vault(|vault| {
+            accounts
+                .into_iter()
+                .map(|account| {
+                    let label = twofold::account::display_name(&account.issuer, &account.name);
+                    Ok(AddView::new(vault.add(account, on_conflict)?, label))
+                })
+                .collect()
+        })
+    }
+
+    /// The preferences and facts for the settings page.
+    pub fn settings_view(&self) -> SettingsView {
+        let settings = lock(&self.settings).clone();
+        let status = self.vault().as_ref().map(Vault::status_now);
+        SettingsView::new(&settings, status, self.vault_path.display().to_string())
+    }
+
+    /// Saves new preferences.
+    pub fn save_settings(&self, settings: Settings) -> Result<SettingsView, AppError> {
+        settings.save(&self.settings_path)?;
+        *lock(&self.settings) = settings;
+        Ok(self.settings_view())
+    }
+
+    /// Sets or changes the recovery password.
+    pub fn set_password(&self, password: &str) -> Result<SettingsView, AppError> {
+        self.with_vault(|vault| Ok(vault.set_password(password, KdfParams::default())?))?;
+        Ok(self.settings_view())
+    }
+
+    /// Prints a timing for the measurement script (only when `TWOFOLD_TRACE` is set).
+    pub fn trace(&self, event: &str, value: f64) {
+        if std::env::var_os(TRACE_ENV).is_some() {
+            let since_start = self.started.elapsed().as_secs_f64() * 1000.0;
+            eprintln!("twofold-trace {event} value={value:.1} since_start_ms={since_start:.0}");
+        }
+    }
+
+    /// Clears a code we copied and stops any scan, when the app quits.
     pub fn on_exit(&self) {
-        if let Some(clipboard) = &self.clipboard {
+        self.pairings.stop_scan();
+        if let Ok(clipboard) = &self.clipboard {
             clipboard.clear_if_ours();
-        }
-    }
-}
-
-fn view(vault: &Vault, summary: AccountSummary, now: u64) -> Option<AccountView> {
-    let codes = vault.codes_at(&summary.id, now).ok()?;
-    Some(AccountView {
-        kind: match summary.otp {
-            Otp::Totp { .. } => "totp",
-            Otp::Hotp { .. } => "hotp",
-            Otp::Steam { .. } => "steam",
-        },
-        period: summary.otp.period().map(|p| p.seconds()),
-        id: summary.id.to_string(),
-        issuer: summary.issuer,
-        name: summary.name,
-        code: codes.current.grouped(),
-        next_code: codes.next.grouped(),
-        seconds_left: codes.seconds_left,
-        favorite: summary.favorite,
-    })
-}
-
-fn add_view(outcome: AddOutcome) -> AddView {
-    match outcome {
-        AddOutcome::Added(id) => AddView { outcome: "added", id: id.to_string(), replaced: None },
-        AddOutcome::Duplicate(id) => AddView { outcome: "duplicate", id: id.to_string(), replaced: None },
-        AddOutcome::NameConflict(id) => AddView { outcome: "conflict", id: id.to_string(), replaced: None },
-        AddOutcome::Replaced { new, old } => {
-            AddView { outcome: "replaced", id: new.to_string(), replaced: Some(old.to_string()) }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn account_views_carry_codes_and_names_but_never_the_secret() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("vault.json");
-        let mut vault = Vault::create(&path, None, Some(("pw", KdfParams::INSECURE_FOR_TESTS))).unwrap();
-        let link = "otpauth://totp/Kaltura%20Events:user@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Kaltura%20Events";
-        vault.add(uri::parse(link).unwrap(), OnNameConflict::Ask).unwrap();
-        let summary = vault.accounts().remove(0);
-        let json = serde_json::to_string(&view(&vault, summary, 59).unwrap()).unwrap();
-        assert!(json.contains("\"code\":\"996 554\""), "{json}");
-        for secret_form in ["JBSWY3DPEHPK3PXP", "jbswy3dpehpk3pxp", "otpauth", "secret"] {
-            assert!(!json.contains(secret_form), "{json}");
         }
     }
 }

@@ -5,17 +5,20 @@
 //! - [`Decoder`]: rqrr first, rxing as a second opinion, over a list of image variants.
 //! - [`classify`] and [`Pairing`]: an `otpauth://` account, the parts of a Google export, or a clear sentence about
 //!   what else the code holds.
-//! - [`ScanSession`]: the capture and decode threads, with events for the UI.
+//! - [`ScanSession`]: the capture and decode threads, with events for the UI and an optional preview hook;
+//!   [`preview_jpeg`] shrinks a frame for the camera view.
 
 mod classify;
 mod decode;
 mod frame;
+mod preview;
 mod session;
 mod source;
 
 pub use classify::{NotAuthenticator, Pairing, PairingStep, Scanned, classify};
 pub use decode::{ATTEMPTS, Attempt, Decoder, Detection, Engine, LIVE_EXTRAS, Op, Point, run_attempt};
 pub use frame::GrayFrame;
+pub use preview::preview_jpeg;
 pub use session::{ScanEvent, ScanSession};
 #[cfg(feature = "clipboard")]
 pub use source::clipboard_frame;

@@ -84,10 +84,21 @@ impl ScanSession {
     /// Starts scanning `source`; `events` is called on the decoding thread. A `still` source (one picture) gets
     /// every decoding attempt at once; a live one gets a few per frame.
     pub fn start(source: Box<dyn FrameSource>, still: bool, events: impl FnMut(ScanEvent) + Send + 'static) -> Self {
+        Self::start_with_preview(source, still, events, |_| {})
+    }
+
+    /// Like [`ScanSession::start`], and `preview` sees every captured frame on the capture thread, before the
+    /// decoder does (for a live view; keep it quick, it paces the capture).
+    pub fn start_with_preview(
+        source: Box<dyn FrameSource>,
+        still: bool,
+        events: impl FnMut(ScanEvent) + Send + 'static,
+        preview: impl FnMut(&GrayFrame) + Send + 'static,
+    ) -> Self {
         let shared = Arc::new(Shared::default());
         let capture = {
             let shared = shared.clone();
-            std::thread::Builder::new().name("twofold-capture".into()).spawn(move || capture(source, &shared))
+            std::thread::Builder::new().name("twofold-capture".into()).spawn(move || capture(source, &shared, preview))
         };
         let decode = {
             let shared = shared.clone();
@@ -121,13 +132,14 @@ impl Drop for ScanSession {
     }
 }
 
-fn capture(mut source: Box<dyn FrameSource>, shared: &Shared) {
+fn capture(mut source: Box<dyn FrameSource>, shared: &Shared, mut preview: impl FnMut(&GrayFrame)) {
     let ending = loop {
         if shared.stopped() {
             break None;
         }
         match source.next_frame() {
             Ok(Some(frame)) => {
+                preview(&frame);
                 shared.slot().frame = Some(frame);
                 shared.changed.notify_all();
             }

@@ -498,6 +498,18 @@ impl Vault {
         self.account(id).map(|a| a.codes_at(unix_time)).ok_or(VaultError::UnknownAccount)
     }
 
+    /// What adding `account` with [`OnNameConflict::Ask`] would report, without changing anything: `Added` with
+    /// an empty id when nothing matches, `Duplicate` or `NameConflict` with the matching account's id.
+    pub fn preview_add(&self, account: &Account) -> AddOutcome {
+        if let Some(existing) = self.payload.accounts.iter().find(|e| e.account.secret == account.secret) {
+            return AddOutcome::Duplicate(existing.id.clone());
+        }
+        match self.payload.accounts.iter().find(|e| same_identity(&e.account, account)) {
+            Some(existing) => AddOutcome::NameConflict(existing.id.clone()),
+            None => AddOutcome::Added(AccountId(String::new())),
+        }
+    }
+
     /// Adds an account; see [`AddOutcome`] for duplicates and same-name accounts.
     pub fn add(&mut self, account: Account, on_conflict: OnNameConflict) -> Result<AddOutcome, VaultError> {
         if let Some(existing) = self.payload.accounts.iter().find(|e| e.account.secret == account.secret) {

@@ -96,6 +96,8 @@ fn the_same_secret_is_a_duplicate_and_the_same_name_asks_replace_or_keep_both() 
     assert_eq!(again, AddOutcome::Duplicate(first.clone()));
 
     let repaired = account("ACME", " Bob ", "GEZDGNBVGY3TQOJQ");
+    assert_eq!(vault.preview_add(&repaired), AddOutcome::NameConflict(first.clone()), "known before adding");
+    assert_eq!(vault.preview_add(&account("New", "n", "MFRGGZDFMZTWQ2LK")), AddOutcome::Added("".into()));
     assert_eq!(vault.add(repaired.clone(), OnNameConflict::Ask).unwrap(), AddOutcome::NameConflict(first.clone()));
     assert_eq!(vault.accounts().len(), 1, "asking changes nothing");
 

@@ -1,0 +1,51 @@
+//! Writes camera-sized pictures of QR codes, for the replay camera (`TWOFOLD_REPLAY_CAMERA=FOLDER@FPS`) in
+//! screenshots, measurements and end-to-end tests.
+//!
+//! Run: `cargo run --example qr_frames -- FOLDER TEXT...` writes `FOLDER/frame-N.png`, one 1280×720 frame per
+//! text. `--export ACCOUNTS PER_CODE` instead of texts writes the codes of a Google Authenticator export of that
+//! many demonstration accounts (secrets derived from the account number: for show only).
+
+use std::path::PathBuf;
+
+use image::{GrayImage, Luma};
+use twofold::migration::{EncodeOptions, encode};
+use twofold::{Account, Otp, Secret};
+
+#[path = "../tests/common/mod.rs"]
+#[allow(unused_imports)]
+mod common;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((folder, rest)) = args.split_first() else {
+        eprintln!("usage: qr_frames FOLDER TEXT... | qr_frames FOLDER --export ACCOUNTS PER_CODE");
+        std::process::exit(2);
+    };
+    let texts: Vec<String> = match rest {
+        [flag, accounts, per_code] if flag == "--export" => {
+            let count: u8 = accounts.parse().unwrap_or(3);
+            let accounts: Vec<Account> = (0..count)
+                .map(|n| {
+                    let secret = Secret::from_bytes([b"export demonstration ".as_slice(), &[n]].concat()).expect("key");
+                    Account::new(&format!("Service {}", n + 1), "me@example.com", secret, Otp::default())
+                })
+                .collect();
+            let options = EncodeOptions { accounts_per_code: per_code.parse().unwrap_or(1), batch_id: 7 };
+            encode(&accounts, options).expect("encodable").iter().map(|link| link.to_string()).collect()
+        }
+        texts => texts.to_vec(),
+    };
+    let folder = PathBuf::from(folder);
+    std::fs::create_dir_all(&folder).expect("create the folder");
+    for (n, text) in texts.iter().enumerate() {
+        let code = common::render_qr(text, 24);
+        // A mid-grey desk around a white card, as a webcam would see it.
+        let mut frame = GrayImage::from_pixel(1280, 720, Luma([96]));
+        let side = 520;
+        let card = image::imageops::resize(&code, side, side, image::imageops::FilterType::Nearest);
+        image::imageops::overlay(&mut frame, &card, i64::from((1280 - side) / 2), i64::from((720 - side) / 2));
+        let path = folder.join(format!("frame-{}.png", n + 1));
+        frame.save(&path).expect("write the frame");
+        println!("{}", path.display());
+    }
+}

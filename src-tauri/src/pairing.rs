@@ -1,0 +1,219 @@
+//! Pairing: scans from the camera, the screen, a picture or a pasted link, and the accounts they found waiting
+//! for the user's confirmation. Secrets stay here; the UI gets [`PendingView`]s with names and live codes.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde::Deserialize;
+use twofold::Account;
+use twofold::manual::{Kind, ManualEntry};
+use twofold::otp::unix_now;
+use twofold::scan::{
+    Decoder, FrameSource, GrayFrame, Pairing, PairingStep, ReplaySource, ScanEvent, ScanSession, load_image_bytes,
+    preview_jpeg,
+};
+use twofold::vault::{AddOutcome, OnNameConflict};
+use zeroize::Zeroizing;
+
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::views::{AddView, CameraView, PendingView, ScanView};
+
+/// Width of the camera preview sent to the UI, in pixels.
+const PREVIEW_WIDTH: u32 = 640;
+/// JPEG quality of the preview: enough to aim, small enough for 30 frames a second.
+const PREVIEW_QUALITY: u8 = 70;
+
+/// The manual form as the UI sends it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ManualForm {
+    issuer: String,
+    name: String,
+    secret: Zeroizing<String>,
+    /// `totp`, `hotp` or `steam`.
+    kind: String,
+    algorithm: Option<String>,
+    digits: Option<u8>,
+    period: Option<u32>,
+    counter: Option<u64>,
+}
+
+impl From<ManualForm> for ManualEntry {
+    fn from(form: ManualForm) -> Self {
+        let kind = match form.kind.as_str() {
+            "hotp" => Kind::Hotp,
+            "steam" => Kind::Steam,
+            _ => Kind::Totp,
+        };
+        ManualEntry {
+            issuer: form.issuer,
+            name: form.name,
+            secret: form.secret,
+            kind,
+            algorithm: form.algorithm,
+            digits: form.digits,
+            period: form.period,
+            counter: form.counter,
+        }
+    }
+}
+
+/// Scans in progress and their results.
+#[derive(Default)]
+pub struct Pairings {
+    /// Accounts found and not yet confirmed or discarded, by pending id.
+    pending: Mutex<Vec<(String, Account)>>,
+    next_id: AtomicU64,
+    /// Export parts gathered from still pictures and pasted links, until the export is complete.
+    still: Mutex<Pairing>,
+    /// The running camera scan.
+    camera: Mutex<Option<ScanSession>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Pairings {
+    /// Stops the camera scan, if any, and waits until the camera is released.
+    pub fn stop_scan(&self) {
+        let session = lock(&self.camera).take();
+        if let Some(session) = session {
+            session.cancel();
+        }
+    }
+}
+
+impl AppState {
+    /// The cameras to pick from. With a replay folder set, that folder is the only camera.
+    pub fn cameras(&self) -> Result<Vec<CameraView>, AppError> {
+        if let Some((folder, fps)) = ReplaySource::from_env() {
+            let name = format!("Replay of {} at {fps} fps", folder.display());
+            return Ok(vec![CameraView { index: 0, name }]);
+        }
+        Ok(twofold::scan::list_cameras()?.into_iter().map(|c| CameraView { index: c.index, name: c.name }).collect())
+    }
+
+    /// Starts the camera scan; `events` get what it sees, `preview` a JPEG of every frame.
+    pub fn start_camera(
+        self: &Arc<Self>,
+        index: u32,
+        mut events: impl FnMut(ScanView) + Send + 'static,
+        mut preview: impl FnMut(Vec<u8>) + Send + 'static,
+    ) -> Result<(), AppError> {
+        self.pairings.stop_scan();
+        let source: Box<dyn FrameSource> = match ReplaySource::from_env() {
+            Some((folder, fps)) => Box::new(ReplaySource::open(&folder, fps)?),
+            None => Box::new(twofold::scan::CameraSource::open(index)?),
+        };
+        let state = Arc::clone(self);
+        let session = ScanSession::start_with_preview(
+            source,
+            false,
+            move |event| {
+                let view = match event {
+                    ScanEvent::Seen { corners, width, height } => ScanView::seen(&corners, width, height),
+                    ScanEvent::Progress(progress) => ScanView::progress(progress),
+                    ScanEvent::Rejected(why) => ScanView::rejected(&why),
+                    ScanEvent::Done(accounts) => ScanView::Found { pending: state.hold(accounts) },
+                    ScanEvent::NothingFound => ScanView::nothing_found(),
+                    ScanEvent::Failed(error) => ScanView::Failed { error: error.into() },
+                };
+                events(view);
+            },
+            move |frame: &GrayFrame| preview(preview_jpeg(frame, PREVIEW_WIDTH, PREVIEW_QUALITY)),
+        );
+        *lock(&self.pairings.camera) = Some(session);
+        Ok(())
+    }
+
+    /// Stops the camera scan.
+    pub fn stop_camera(&self) {
+        self.pairings.stop_scan();
+    }
+
+    /// Reads a picture file's bytes (chosen, dropped or pasted).
+    pub fn scan_image(&self, bytes: &[u8]) -> Result<ScanView, AppError> {
+        Ok(self.scan_picture(&load_image_bytes("The picture", bytes)?))
+    }
+
+    /// Reads the whole screen, for a QR code shown in a browser beside Twofold.
+    pub fn scan_screen(&self) -> Result<ScanView, AppError> {
+        Ok(self.scan_picture(&twofold::scan::screen_frame()?))
+    }
+
+    /// Reads the picture on the clipboard.
+    pub fn scan_clipboard(&self) -> Result<ScanView, AppError> {
+        Ok(self.scan_picture(&twofold::scan::clipboard_frame()?))
+    }
+
+    /// Reads one picture with every decoding attempt.
+    pub fn scan_picture(&self, frame: &GrayFrame) -> ScanView {
+        match Decoder::new().decode(frame) {
+            Some(found) => self.scan_text(&found.text),
+            None => ScanView::nothing_found(),
+        }
+    }
+
+    /// Reads the text of a QR code or a pasted link: an account, part of an export, or something else.
+    pub fn scan_text(&self, text: &str) -> ScanView {
+        let step = lock(&self.pairings.still).add(text.trim());
+        match step {
+            PairingStep::Ready(accounts) => ScanView::Found { pending: self.hold(accounts) },
+            PairingStep::NeedMore(progress) => ScanView::progress(progress),
+            PairingStep::Rejected(why) => ScanView::rejected(&why),
+        }
+    }
+
+    /// Checks a hand-typed account and holds it for confirmation like a scanned one.
+    pub fn add_manual(&self, form: ManualForm) -> Result<ScanView, AppError> {
+        let account = ManualEntry::from(form).to_account()?;
+        Ok(ScanView::Found { pending: self.hold(vec![account]) })
+    }
+
+    /// Replaces the pending accounts with `accounts` and describes them for the confirmation card.
+    fn hold(&self, accounts: Vec<Account>) -> Vec<PendingView> {
+        *lock(&self.pairings.still) = Pairing::new();
+        let held = accounts
+            .into_iter()
+            .map(|account| (self.pairings.next_id.fetch_add(1, Ordering::Relaxed).to_string(), account))
+            .collect();
+        *lock(&self.pairings.pending) = held;
+        self.pending()
+    }
+
+    /// The pending accounts with their codes now.
+    pub fn pending(&self) -> Vec<PendingView> {
+        let vault = self.vault();
+        let now = unix_now();
+        lock(&self.pairings.pending)
+            .iter()
+            .map(|(id, account)| {
+                let preview = vault.as_ref().map_or(AddOutcome::Added("".into()), |v| v.preview_add(account));
+                PendingView::new(id.clone(), account, account.codes_at(now), &preview)
+            })
+            .collect()
+    }
+
+    /// Adds the chosen pending accounts; the rest are dropped.
+    pub fn confirm(&self, ids: &[String], on_conflict: OnNameConflict) -> Result<Vec<AddView>, AppError> {
+        let chosen: Vec<Account> = {
+            let pending = lock(&self.pairings.pending);
+            pending.iter().filter(|(id, _)| ids.contains(id)).map(|(_, a)| a.clone()).collect()
+        };
+        if chosen.is_empty() {
+            return Err(AppError::NothingToAdd);
+        }
+        let added = self.add_accounts(chosen, on_conflict)?;
+        lock(&self.pairings.pending).clear();
+        Ok(added)
+    }
+
+    /// Forgets pending accounts and half-scanned exports, and stops the camera (the add dialog closed).
+    pub fn discard(&self) {
+        self.pairings.stop_scan();
+        lock(&self.pairings.pending).clear();
+        *lock(&self.pairings.still) = Pairing::new();
+    }
+}

@@ -1,0 +1,235 @@
+//! What the web UI receives: names, codes and sentences, never a secret or an `otpauth://` link. The two
+//! exceptions, [`Revealed`] and [`QrView`], are only produced when the user asks to see the secret.
+
+use serde::Serialize;
+use twofold::migration::Progress;
+use twofold::otp::Codes;
+use twofold::scan::{NotAuthenticator, Point};
+use twofold::settings::{Settings, Theme};
+use twofold::vault::{AddOutcome, VaultStatus};
+use twofold::{Account, Otp};
+use zeroize::Zeroizing;
+
+use crate::error::AppError;
+
+/// What the UI shows for one account.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountView {
+    pub id: String,
+    pub issuer: String,
+    pub name: String,
+    /// `totp`, `hotp` or `steam`.
+    pub kind: &'static str,
+    pub code: String,
+    pub next_code: String,
+    pub seconds_left: Option<u32>,
+    pub period: Option<u32>,
+    pub favorite: bool,
+}
+
+impl AccountView {
+    pub fn new(id: String, issuer: String, name: String, otp: &Otp, codes: Codes, favorite: bool) -> Self {
+        AccountView {
+            id,
+            issuer,
+            name,
+            kind: kind(otp),
+            code: codes.current.grouped(),
+            next_code: codes.next.grouped(),
+            seconds_left: codes.seconds_left,
+            period: otp.period().map(|p| p.seconds()),
+            favorite,
+        }
+    }
+}
+
+fn kind(otp: &Otp) -> &'static str {
+    match otp {
+        Otp::Totp { .. } => "totp",
+        Otp::Hotp { .. } => "hotp",
+        Otp::Steam { .. } => "steam",
+    }
+}
+
+/// Where start-up left the app.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StartupView {
+    /// `welcome` (no vault yet), `locked` (the keychain did not open it) or `ready`.
+    pub stage: &'static str,
+    /// Why it is locked: `{kind, message}`.
+    pub problem: Option<AppError>,
+    /// Whether a recovery password can unlock it.
+    pub password_available: bool,
+    /// Set when a damaged vault file was replaced by its previous version.
+    pub recovery: Option<String>,
+    /// The user's preferences (theme, clipboard delay).
+    pub settings: SettingsView,
+    /// Whether the UI should report timings (set by `TWOFOLD_TRACE` for the measurement script).
+    pub trace: bool,
+}
+
+/// The result of adding an account.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddView {
+    /// `added`, `duplicate`, `conflict` (same issuer and name, another secret) or `replaced`.
+    pub outcome: &'static str,
+    /// The account added, or the one already there.
+    pub id: String,
+    /// The account replaced, for undo.
+    pub replaced: Option<String>,
+    /// Issuer and name, for the toast.
+    pub label: String,
+}
+
+impl AddView {
+    pub fn new(outcome: AddOutcome, label: String) -> Self {
+        let (outcome, id, replaced) = match outcome {
+            AddOutcome::Added(id) => ("added", id.to_string(), None),
+            AddOutcome::Duplicate(id) => ("duplicate", id.to_string(), None),
+            AddOutcome::NameConflict(id) => ("conflict", id.to_string(), None),
+            AddOutcome::Replaced { new, old } => ("replaced", new.to_string(), Some(old.to_string())),
+        };
+        AddView { outcome, id, replaced, label }
+    }
+}
+
+/// A scanned account waiting for the user's confirmation.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingView {
+    /// Its place in the pending list.
+    pub id: String,
+    pub issuer: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub code: String,
+    pub seconds_left: Option<u32>,
+    pub period: Option<u32>,
+    /// `new`, `duplicate` (this secret is already paired) or `conflict` (same issuer and name, another secret:
+    /// re-pairing).
+    pub status: &'static str,
+}
+
+impl PendingView {
+    pub fn new(id: String, account: &Account, codes: Codes, preview: &AddOutcome) -> Self {
+        PendingView {
+            id,
+            issuer: account.issuer.clone(),
+            name: account.name.clone(),
+            kind: kind(&account.otp),
+            code: codes.current.grouped(),
+            seconds_left: codes.seconds_left,
+            period: account.otp.period().map(|p| p.seconds()),
+            status: match preview {
+                AddOutcome::Duplicate(_) => "duplicate",
+                AddOutcome::NameConflict(_) => "conflict",
+                _ => "new",
+            },
+        }
+    }
+}
+
+/// A corner of a detected code, in frame pixels.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct CornerView {
+    pub x: f32,
+    pub y: f32,
+}
+
+/// What a scan reports to the UI: during a camera scan as channel messages, for a still scan as the result.
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum ScanView {
+    /// A code is in view at these corners of a `width`×`height` frame: draw the outline.
+    Seen { corners: Vec<CornerView>, width: u32, height: u32 },
+    /// Part of an export is in.
+    Progress { message: String, scanned: u32, total: u32 },
+    /// A code that cannot be paired, with the sentence saying why.
+    Rejected { message: String },
+    /// Accounts to confirm.
+    Found { pending: Vec<PendingView> },
+    /// A picture without any readable QR code.
+    NothingFound { message: String },
+    /// The source failed (no camera, busy, unplugged…); scanning has stopped.
+    Failed { error: AppError },
+}
+
+impl ScanView {
+    pub fn seen(corners: &[Point], width: u32, height: u32) -> Self {
+        ScanView::Seen { corners: corners.iter().map(|p| CornerView { x: p.x, y: p.y }).collect(), width, height }
+    }
+
+    pub fn progress(progress: Progress) -> Self {
+        ScanView::Progress { message: progress.to_string(), scanned: progress.scanned, total: progress.total }
+    }
+
+    pub fn rejected(why: &NotAuthenticator) -> Self {
+        ScanView::Rejected { message: why.to_string() }
+    }
+
+    pub fn nothing_found() -> Self {
+        ScanView::NothingFound {
+            message: "No QR code was found in this picture. Make sure the whole code is visible and sharp, or try \
+                      another tab."
+                .into(),
+        }
+    }
+}
+
+/// A camera in the picker.
+#[derive(Debug, Serialize)]
+pub struct CameraView {
+    pub index: u32,
+    pub name: String,
+}
+
+/// The preferences and what the settings page shows beside them.
+#[derive(Debug, Serialize, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsView {
+    /// Seconds before a copied code is cleared; `null` for never.
+    pub clipboard_clear_seconds: Option<u32>,
+    /// `system`, `light` or `dark`.
+    pub theme: Theme,
+    /// Whether a recovery password is set (`null` while locked).
+    pub password_set: Option<bool>,
+    /// Whether the OS keychain holds the vault key (`null` while locked).
+    pub keychain_linked: Option<bool>,
+    pub version: &'static str,
+    /// Where the vault file is, for backups.
+    pub vault_path: String,
+}
+
+impl SettingsView {
+    pub fn new(settings: &Settings, status: Option<VaultStatus>, vault_path: String) -> Self {
+        let (password_set, keychain_linked) = match status {
+            Some(VaultStatus::Present { password, keychain }) => (Some(password), Some(keychain)),
+            _ => (None, None),
+        };
+        SettingsView {
+            clipboard_clear_seconds: settings.clipboard_clear_seconds,
+            theme: settings.theme,
+            password_set,
+            keychain_linked,
+            version: env!("CARGO_PKG_VERSION"),
+            vault_path,
+        }
+    }
+}
+
+/// An account's secret, shown because the user asked for it. No `Debug`: it must not reach a log.
+#[derive(Serialize)]
+pub struct Revealed {
+    /// Base32, in groups of four.
+    pub secret: Zeroizing<String>,
+}
+
+/// An account's QR code, shown because the user asked for it. No `Debug`: it must not reach a log.
+#[derive(Serialize)]
+pub struct QrView {
+    /// A `data:image/svg+xml` URL.
+    pub image: Zeroizing<String>,
+}

@@ -1,0 +1,140 @@
+//! Accounts typed in by hand: what the set-up page shows as "can't scan? enter this key".
+
+use zeroize::Zeroizing;
+
+use crate::otp::{Algorithm, Digits, OtpError, Period};
+use crate::{Account, Otp, Secret, SecretError};
+
+/// The kind of code a manual entry makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Kind {
+    /// Time-based (most services).
+    #[default]
+    Totp,
+    /// Counter-based.
+    Hotp,
+    /// Steam Guard.
+    Steam,
+}
+
+/// The fields of the manual form. Unset advanced fields take the common defaults (TOTP, SHA1, 6 digits, 30 s).
+#[derive(Debug, Clone, Default)]
+pub struct ManualEntry {
+    /// The service, e.g. `Kaltura Events`.
+    pub issuer: String,
+    /// The user's name or e-mail there.
+    pub name: String,
+    /// The secret key as the service shows it (base32; spaces, dashes and lower case are fine).
+    pub secret: Zeroizing<String>,
+    /// TOTP, HOTP or Steam.
+    pub kind: Kind,
+    /// `SHA1`, `SHA256` or `SHA512`.
+    pub algorithm: Option<String>,
+    /// 6, 7 or 8.
+    pub digits: Option<u8>,
+    /// Seconds per code (TOTP and Steam).
+    pub period: Option<u32>,
+    /// The counter of the next code (HOTP).
+    pub counter: Option<u64>,
+}
+
+/// Why a manual entry is not usable. Each message says what to fix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ManualError {
+    /// Neither an issuer nor an account name.
+    #[error("Give the account a name: fill in the service, the account, or both.")]
+    NoName,
+    /// The key could not be read.
+    #[error("The secret key is not valid. {0}")]
+    Secret(#[from] SecretError),
+    /// An advanced setting is out of range.
+    #[error("The setting {0}")]
+    Otp(#[from] OtpError),
+}
+
+impl ManualEntry {
+    /// Builds the account.
+    ///
+    /// ```
+    /// use twofold::manual::ManualEntry;
+    /// let entry = ManualEntry {
+    ///     issuer: "Example".into(),
+    ///     name: "alice".into(),
+    ///     secret: String::from("jbsw y3dp ehpk 3pxp").into(),
+    ///     ..ManualEntry::default()
+    /// };
+    /// assert_eq!(entry.to_account()?.codes_at(59).current.as_str(), "996554");
+    /// # Ok::<(), twofold::manual::ManualError>(())
+    /// ```
+    pub fn to_account(&self) -> Result<Account, ManualError> {
+        if self.issuer.trim().is_empty() && self.name.trim().is_empty() {
+            return Err(ManualError::NoName);
+        }
+        let secret = Secret::from_base32(self.secret.trim())?;
+        let algorithm = match self.algorithm.as_deref().filter(|a| !a.is_empty()) {
+            Some(text) => Algorithm::parse(text)?,
+            None => Algorithm::Sha1,
+        };
+        let digits = self.digits.map_or(Ok(Digits::SIX), Digits::new)?;
+        let period = self.period.map_or(Ok(Period::THIRTY), Period::new)?;
+        let otp = match self.kind {
+            Kind::Totp => Otp::Totp { algorithm, digits, period },
+            Kind::Hotp => Otp::Hotp { algorithm, digits, counter: self.counter.unwrap_or(0) },
+            Kind::Steam => Otp::Steam { period },
+        };
+        Ok(Account::new(&self.issuer, &self.name, secret, otp))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(secret: &str) -> ManualEntry {
+        ManualEntry {
+            issuer: "Example".into(),
+            name: "bob".into(),
+            secret: secret.to_owned().into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_key_typed_with_spaces_and_lower_case_gives_the_same_codes_as_the_link() {
+        let typed = entry("jbsw-y3dp ehpk 3pxp").to_account().unwrap();
+        let linked = crate::uri::parse("otpauth://totp/Example:bob?secret=JBSWY3DPEHPK3PXP").unwrap();
+        assert_eq!(typed.codes_at(1_700_000_000), linked.codes_at(1_700_000_000));
+    }
+
+    #[test]
+    fn advanced_settings_make_hotp_and_totp_variants() {
+        let mut hotp = entry("JBSWY3DPEHPK3PXP");
+        hotp.kind = Kind::Hotp;
+        hotp.counter = Some(5);
+        hotp.digits = Some(8);
+        let account = hotp.to_account().unwrap();
+        assert!(matches!(account.otp, Otp::Hotp { counter: 5, .. }));
+        assert_eq!(account.otp.digits(), 8);
+
+        let mut totp = entry("JBSWY3DPEHPK3PXP");
+        totp.algorithm = Some("sha256".into());
+        totp.period = Some(60);
+        let account = totp.to_account().unwrap();
+        assert_eq!(account.otp.algorithm(), Algorithm::Sha256);
+        assert_eq!(account.otp.period().map(Period::seconds), Some(60));
+    }
+
+    #[test]
+    fn each_mistake_gets_its_own_sentence() {
+        assert_eq!(
+            ManualEntry { secret: String::from("JBSWY3DP").into(), ..Default::default() }.to_account().unwrap_err(),
+            ManualError::NoName
+        );
+        assert!(matches!(entry("").to_account(), Err(ManualError::Secret(SecretError::Empty))));
+        assert!(matches!(entry("JBSW1Y3D").to_account(), Err(ManualError::Secret(SecretError::InvalidCharacter))));
+        let mut bad = entry("JBSWY3DPEHPK3PXP");
+        bad.digits = Some(9);
+        assert!(matches!(bad.to_account(), Err(ManualError::Otp(OtpError::UnsupportedDigits(_)))));
+    }
+}

@@ -1,0 +1,116 @@
+//! The user's preferences: how long a copied code stays on the clipboard, and the colour theme.
+//!
+//! Stored as a small JSON file beside the vault and replaced atomically. Preferences hold nothing secret; a file
+//! that cannot be read gives the defaults and is kept aside rather than overwritten.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// How long a copied code stays on the clipboard unless the user picks otherwise.
+pub const DEFAULT_CLEAR_SECONDS: u32 = 30;
+
+/// The colour theme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Theme {
+    /// Follow the operating system's light or dark mode.
+    #[default]
+    System,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+/// The preferences.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Settings {
+    /// Seconds before a copied code is cleared from the clipboard; `None` keeps it.
+    pub clipboard_clear_seconds: Option<u32>,
+    /// The colour theme.
+    pub theme: Theme,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { clipboard_clear_seconds: Some(DEFAULT_CLEAR_SECONDS), theme: Theme::System }
+    }
+}
+
+/// Why preferences could not be saved.
+#[derive(Debug, thiserror::Error)]
+#[error("Your preferences could not be saved to {path} ({source}). Check that the folder is writable, then try again.")]
+pub struct SettingsError {
+    path: PathBuf,
+    source: std::io::Error,
+}
+
+impl Settings {
+    /// Reads the preferences; the defaults if the file is missing. A file that cannot be parsed is renamed to
+    /// `<name>.unreadable` so a later save does not destroy it, and the defaults are used.
+    pub fn load(path: &Path) -> Settings {
+        let Ok(bytes) = std::fs::read(path) else { return Settings::default() };
+        match serde_json::from_slice(&bytes) {
+            Ok(settings) => settings,
+            Err(_) => {
+                let mut aside = path.as_os_str().to_owned();
+                aside.push(".unreadable");
+                let _ = std::fs::rename(path, aside);
+                Settings::default()
+            }
+        }
+    }
+
+    /// Writes the preferences atomically (a temporary file, synced, then renamed over the old one).
+    pub fn save(&self, path: &Path) -> Result<(), SettingsError> {
+        let error = |source| SettingsError { path: path.to_path_buf(), source };
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        std::fs::create_dir_all(dir).map_err(error)?;
+        let mut tmp = tempfile::Builder::new().prefix(".settings-").tempfile_in(dir).map_err(error)?;
+        let json = serde_json::to_vec_pretty(self).map_err(|e| error(e.into()))?;
+        tmp.write_all(&json).map_err(error)?;
+        tmp.as_file().sync_all().map_err(error)?;
+        tmp.persist(path).map_err(|e| error(e.error))?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saved_preferences_are_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        assert_eq!(Settings::load(&path), Settings::default());
+        let chosen = Settings { clipboard_clear_seconds: None, theme: Theme::Dark };
+        chosen.save(&path).unwrap();
+        assert_eq!(Settings::load(&path), chosen);
+    }
+
+    #[test]
+    fn an_unreadable_file_gives_defaults_and_is_kept_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        std::fs::write(&path, b"{not json").unwrap();
+        assert_eq!(Settings::load(&path), Settings::default());
+        assert_eq!(std::fs::read(dir.path().join("settings.json.unreadable")).unwrap(), b"{not json");
+    }
+
+    #[test]
+    fn older_files_without_a_field_take_its_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        std::fs::write(&path, br#"{"theme":"light"}"#).unwrap();
+        let settings = Settings::load(&path);
+        assert_eq!(settings.theme, Theme::Light);
+        assert_eq!(settings.clipboard_clear_seconds, Some(DEFAULT_CLEAR_SECONDS));
+    }
+}

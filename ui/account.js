@@ -1,0 +1,101 @@
+// The account dialog: rename, favourite, move, show the QR code or the secret (after a confirmation), delete.
+import * as api from "./api.js";
+import { allAccounts, move, refresh, remove } from "./list.js";
+import { $, message, openDialog, toast } from "./ui.js";
+
+const dialog = $("account-dialog");
+let current = null;
+let sensitive = null;
+
+export function initAccount() {
+  $("edit-form").addEventListener("submit", onRename);
+  $("action-favorite").addEventListener("click", onFavorite);
+  $("action-up").addEventListener("click", () => moveCurrent(-1));
+  $("action-down").addEventListener("click", () => moveCurrent(1));
+  $("action-qr").addEventListener("click", () => ask("qr"));
+  $("action-reveal").addEventListener("click", () => ask("secret"));
+  $("action-delete").addEventListener("click", () => {
+    dialog.close();
+    remove(current);
+  });
+  $("sensitive-cancel").addEventListener("click", hideSensitive);
+  $("sensitive-show").addEventListener("click", showSensitive);
+  // Whatever was revealed is dropped from the page as soon as the dialog closes.
+  dialog.addEventListener("close", hideSensitive);
+}
+
+/** Opens the dialog for an account. */
+export function openAccount(account) {
+  current = account;
+  $("account-title").textContent = account.issuer || account.name || "Account";
+  $("edit-issuer").value = account.issuer;
+  $("edit-name").value = account.name;
+  $("edit-error").textContent = "";
+  $("action-favorite").textContent = account.favorite ? "Remove from favourites" : "Add to favourites";
+  hideSensitive();
+  openDialog(dialog);
+  $("edit-issuer").focus();
+}
+
+async function onRename(event) {
+  event.preventDefault();
+  try {
+    await api.renameAccount(current.id, $("edit-issuer").value, $("edit-name").value);
+    dialog.close();
+    await refresh();
+    toast("Saved");
+  } catch (error) {
+    $("edit-error").textContent = message(error);
+  }
+}
+
+async function onFavorite() {
+  try {
+    await api.setFavorite(current.id, !current.favorite);
+    dialog.close();
+    await refresh();
+  } catch (error) {
+    toast(message(error));
+  }
+}
+
+async function moveCurrent(step) {
+  await move(current, step);
+  current = allAccounts().find((a) => a.id === current.id) ?? current;
+}
+
+function ask(what) {
+  sensitive = what;
+  $("sensitive-question").textContent = what === "qr"
+    ? "Show this account's QR code so a phone can scan it? Anyone who sees it can make this account's codes. Make sure nobody is watching your screen."
+    : "Show this account's secret key? Anyone who sees it can make this account's codes. Make sure nobody is watching your screen.";
+  $("sensitive-confirm").hidden = false;
+  $("sensitive-view").hidden = true;
+  $("sensitive-cancel").focus();
+}
+
+async function showSensitive() {
+  $("sensitive-confirm").hidden = true;
+  try {
+    if (sensitive === "qr") {
+      $("qr-image").src = (await api.accountQr(current.id)).image;
+      $("qr-image").hidden = false;
+    } else {
+      $("secret-text").textContent = (await api.revealSecret(current.id)).secret;
+      $("secret-text").hidden = false;
+    }
+    $("sensitive-view").hidden = false;
+  } catch (error) {
+    toast(message(error));
+  }
+}
+
+function hideSensitive() {
+  $("sensitive-confirm").hidden = true;
+  $("sensitive-view").hidden = true;
+  $("qr-image").removeAttribute("src");
+  $("qr-image").hidden = true;
+  $("secret-text").textContent = "";
+  $("secret-text").hidden = true;
+  sensitive = null;
+}

@@ -1,0 +1,383 @@
+// The add dialog: Camera, Screen, Image, Link and Manual tabs, then a confirmation card with the live code.
+import * as api from "./api.js";
+import { refresh } from "./list.js";
+import { $, message, openDialog, paintAvatar, toast } from "./ui.js";
+
+const dialog = $("add-dialog");
+const pendingTemplate = $("pending-row");
+let tab = "camera";
+let pending = [];
+let codeTimer = null;
+let cameraOn = false;
+let outline = null;
+let trace = null;
+let framesShown = 0;
+let fpsTimer = null;
+
+/** Wires the dialog. `report(event, value)` receives preview timings when tracing. */
+export function initAdd(report) {
+  trace = report;
+  for (const button of dialog.querySelectorAll("[data-tab]")) {
+    button.addEventListener("click", () => selectTab(button.dataset.tab));
+  }
+  dialog.querySelector(".tabs").addEventListener("keydown", onTabKey);
+  dialog.addEventListener("close", onClose);
+  $("camera-select").addEventListener("change", () => startCamera());
+  $("scan-screen").addEventListener("click", () => still("screen-status", api.scanScreen(), "Reading the screen…"));
+  $("image-file").addEventListener("change", (event) => readFile(event.target.files[0]));
+  $("paste-image").addEventListener("click", () => still("image-status", api.scanClipboard(), "Reading the clipboard…"));
+  const zone = $("dropzone");
+  zone.addEventListener("dragover", (event) => {
+    event.preventDefault();
+    zone.classList.add("over");
+  });
+  zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    zone.classList.remove("over");
+    readFile(event.dataTransfer.files[0]);
+  });
+  dialog.addEventListener("paste", onPaste);
+  $("link-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    still("link-status", api.scanLink($("link-text").value), "Reading the link…");
+  });
+  $("manual-form").addEventListener("submit", onManual);
+  $("manual-kind").addEventListener("change", syncManualFields);
+  $("confirm-back").addEventListener("click", () => showTabs());
+  $("confirm-add").addEventListener("click", () => confirm(conflicting() ? "replace" : "ask"));
+  $("confirm-keep").addEventListener("click", () => confirm("keepBoth"));
+  syncManualFields();
+}
+
+/** Opens the dialog on a tab (the camera by default). */
+export function openAdd(which = "camera") {
+  openDialog(dialog);
+  showTabs(which);
+}
+
+function showTabs(which = tab) {
+  $("add-tabs-view").hidden = false;
+  $("confirm-view").hidden = true;
+  clearTimeout(codeTimer);
+  selectTab(which);
+}
+
+function selectTab(name) {
+  tab = name;
+  for (const button of dialog.querySelectorAll("[data-tab]")) {
+    const selected = button.dataset.tab === name;
+    button.setAttribute("aria-selected", String(selected));
+    button.tabIndex = selected ? 0 : -1;
+  }
+  for (const panel of dialog.querySelectorAll(".tab")) {
+    panel.hidden = panel.id !== `tab-${name}`;
+  }
+  if (name === "camera") {
+    startCamera();
+  } else {
+    stopCamera();
+    const first = { screen: "scan-screen", image: "paste-image", link: "link-text", manual: "manual-issuer" }[name];
+    $(first)?.focus();
+  }
+}
+
+function onTabKey(event) {
+  const names = ["camera", "screen", "image", "link", "manual"];
+  const step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
+  if (!step) return;
+  event.preventDefault();
+  const next = names[(names.indexOf(tab) + step + names.length) % names.length];
+  selectTab(next);
+  dialog.querySelector(`[data-tab="${next}"]`).focus();
+}
+
+function onClose() {
+  stopCamera();
+  clearTimeout(codeTimer);
+  pending = [];
+  api.discardPending().catch(() => {});
+}
+
+// ---- Camera ----
+
+function status(id, text, kind = "") {
+  const element = $(id);
+  element.textContent = text;
+  element.dataset.kind = kind;
+}
+
+async function startCamera() {
+  stopCamera();
+  status("camera-status", "Starting the camera…");
+  const select = $("camera-select");
+  try {
+    if (!select.options.length) {
+      const cameras = await api.listCameras();
+      for (const camera of cameras) {
+        const option = document.createElement("option");
+        option.value = String(camera.index);
+        option.textContent = camera.name;
+        select.append(option);
+      }
+      if (!cameras.length) {
+        status("camera-status", "No camera was found. Connect a webcam and try again, or use the Screen, Image, Link or Manual tab.", "error");
+        return;
+      }
+    }
+    if (tab !== "camera" || !dialog.open) return;
+    cameraOn = true;
+    outline = null;
+    await api.startCamera(Number(select.value || 0), onScanEvent, onFrame);
+    status("camera-status", "Point the camera at the QR code.");
+    startFpsCount();
+  } catch (error) {
+    cameraOn = false;
+    status("camera-status", message(error), "error");
+  }
+}
+
+function stopCamera() {
+  clearInterval(fpsTimer);
+  if (cameraOn) {
+    cameraOn = false;
+    api.stopCamera().catch(() => {});
+  }
+}
+
+async function onFrame(buffer) {
+  if (!cameraOn) return;
+  const bitmap = await createImageBitmap(new Blob([buffer], { type: "image/jpeg" }));
+  const canvas = $("camera-view");
+  if (canvas.width !== bitmap.width || canvas.height !== bitmap.height) {
+    canvas.width = bitmap.width;
+    canvas.height = bitmap.height;
+  }
+  const context = canvas.getContext("2d");
+  context.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  if (outline && performance.now() - outline.at < 600) drawOutline(context, canvas);
+  framesShown += 1;
+}
+
+function drawOutline(context, canvas) {
+  const scale = canvas.width / outline.width;
+  context.strokeStyle = "#3ddc84";
+  context.lineWidth = 4;
+  context.beginPath();
+  outline.corners.forEach((p, i) => (i ? context.lineTo(p.x * scale, p.y * scale) : context.moveTo(p.x * scale, p.y * scale)));
+  context.closePath();
+  context.stroke();
+}
+
+function startFpsCount() {
+  clearInterval(fpsTimer);
+  framesShown = 0;
+  if (!trace) return;
+  fpsTimer = setInterval(() => {
+    trace("previewFps", framesShown / 5);
+    framesShown = 0;
+  }, 5000);
+}
+
+function onScanEvent(event) {
+  switch (event.type) {
+    case "seen":
+      outline = { ...event, at: performance.now() };
+      break;
+    case "progress":
+      status("camera-status", `${event.message} Show the next code.`);
+      break;
+    case "rejected":
+      status("camera-status", event.message, "error");
+      break;
+    case "found":
+      cameraOn = false;
+      showPending(event.pending);
+      break;
+    case "failed":
+      cameraOn = false;
+      status("camera-status", event.error.message, "error");
+      break;
+    default:
+      break;
+  }
+}
+
+// ---- Still pictures, links and manual entry ----
+
+async function still(statusId, promise, working) {
+  status(statusId, working);
+  try {
+    const result = await promise;
+    if (result.type === "found") {
+      status(statusId, "");
+      showPending(result.pending);
+    } else if (result.type === "progress") {
+      status(statusId, `${result.message} Add the next code of the export.`);
+    } else {
+      status(statusId, result.message, "error");
+    }
+  } catch (error) {
+    status(statusId, message(error), "error");
+  }
+}
+
+async function readFile(file) {
+  if (!file) return;
+  status("image-status", `Reading ${file.name}…`);
+  still("image-status", api.scanImage(await file.arrayBuffer()), `Reading ${file.name}…`);
+}
+
+async function onPaste(event) {
+  const item = [...(event.clipboardData?.items ?? [])].find((i) => i.type.startsWith("image/"));
+  if (item) {
+    event.preventDefault();
+    if (tab !== "image") selectTab("image");
+    still("image-status", api.scanImage(await item.getAsFile().arrayBuffer()), "Reading the pasted picture…");
+  } else if (tab === "camera" || tab === "image") {
+    const text = event.clipboardData?.getData("text/plain")?.trim();
+    if (text?.startsWith("otpauth")) {
+      event.preventDefault();
+      selectTab("link");
+      $("link-text").value = text;
+      still("link-status", api.scanLink(text), "Reading the link…");
+    }
+  }
+}
+
+function syncManualFields() {
+  const kind = $("manual-kind").value;
+  $("manual-counter").closest("label").hidden = kind !== "hotp";
+  $("manual-period").closest("label").hidden = kind === "hotp";
+  $("manual-algorithm").closest("label").hidden = kind === "steam";
+  $("manual-digits").closest("label").hidden = kind === "steam";
+}
+
+async function onManual(event) {
+  event.preventDefault();
+  $("manual-error").textContent = "";
+  const number = (id) => (Number.isFinite(parseInt($(id).value, 10)) ? parseInt($(id).value, 10) : null);
+  try {
+    const result = await api.addManual({
+      issuer: $("manual-issuer").value,
+      name: $("manual-name").value,
+      secret: $("manual-secret").value,
+      kind: $("manual-kind").value,
+      algorithm: $("manual-algorithm").value,
+      digits: number("manual-digits"),
+      period: number("manual-period"),
+      counter: number("manual-counter"),
+    });
+    $("manual-secret").value = "";
+    showPending(result.pending);
+  } catch (error) {
+    $("manual-error").textContent = message(error);
+  }
+}
+
+// ---- Confirmation ----
+
+const conflicting = () => pending.some((p) => p.status === "conflict");
+
+function showPending(list) {
+  stopCamera();
+  pending = list;
+  $("add-tabs-view").hidden = true;
+  $("confirm-view").hidden = false;
+  $("confirm-error").textContent = "";
+  const several = list.length > 1;
+  $("confirm-intro").textContent = several
+    ? `This export holds ${list.length} accounts. Untick any you do not want.`
+    : "Check that this code matches what the service expects, then add the account.";
+  renderPending();
+  const conflicts = list.filter((p) => p.status === "conflict");
+  const note = $("conflict-note");
+  note.hidden = conflicts.length === 0;
+  if (conflicts.length) {
+    note.textContent = several
+      ? `${conflicts.length} of these have the same service and account name as accounts you already have. Replace them (you reset your password or got new QR codes), or keep both.`
+      : "You already have an account with this service and name. Replace it if you reset your password or got a new QR code, or keep both.";
+  }
+  $("confirm-keep").hidden = conflicts.length === 0;
+  const fresh = list.filter((p) => p.status !== "duplicate").length;
+  $("confirm-add").textContent = conflicts.length
+    ? "Replace — you reset your password or got a new QR"
+    : several ? `Add ${fresh} accounts` : "Add account";
+  $("confirm-add").disabled = fresh === 0;
+  $("confirm-add").focus();
+  scheduleCodes();
+}
+
+function renderPending() {
+  const several = pending.length > 1;
+  const checked = new Set([...document.querySelectorAll(".pending-check:checked")].map((c) => c.value));
+  const first = $("pending-list").children.length === 0;
+  $("pending-list").replaceChildren(...pending.map((item) => {
+    const row = pendingTemplate.content.firstElementChild.cloneNode(true);
+    row.dataset.id = item.id;
+    const check = row.querySelector(".pending-check");
+    check.value = item.id;
+    check.hidden = !several;
+    check.checked = item.status !== "duplicate" && (first || checked.has(item.id));
+    check.disabled = item.status === "duplicate";
+    paintAvatar(row.querySelector(".avatar"), item.issuer, item.name);
+    row.querySelector(".issuer").textContent = item.issuer || item.name;
+    row.querySelector(".name").textContent = item.issuer ? item.name : "";
+    row.querySelector(".code").textContent = item.code;
+    row.querySelector(".pending-note").textContent = {
+      duplicate: "Already in Twofold.",
+      conflict: "Same name as an account you have.",
+      new: "",
+    }[item.status];
+    return row;
+  }));
+}
+
+function scheduleCodes() {
+  clearTimeout(codeTimer);
+  const waits = pending.filter((p) => p.secondsLeft).map((p) => p.secondsLeft);
+  if (!waits.length) return;
+  codeTimer = setTimeout(async () => {
+    if ($("confirm-view").hidden) return;
+    pending = await api.pendingAccounts();
+    renderPending();
+    scheduleCodes();
+  }, Math.min(...waits) * 1000);
+}
+
+async function confirm(onConflict) {
+  const ids = pending.length > 1
+    ? [...document.querySelectorAll(".pending-check:checked")].map((c) => c.value)
+    : pending.map((p) => p.id);
+  try {
+    const results = await api.confirmPending(ids, onConflict);
+    pending = [];
+    dialog.close();
+    await refresh();
+    announce(results);
+  } catch (error) {
+    $("confirm-error").textContent = message(error);
+  }
+}
+
+function announce(results) {
+  const added = results.filter((r) => r.outcome === "added" || r.outcome === "replaced");
+  const replaced = results.filter((r) => r.outcome === "replaced");
+  if (replaced.length === 1 && results.length === 1) {
+    const [r] = replaced;
+    toast(`Replaced ${r.label}`, async () => {
+      await api.restoreAccount(r.replaced);
+      await refresh();
+    });
+  } else if (added.length === 1 && results.length === 1) {
+    toast(`Added ${added[0].label}`, async () => {
+      await api.deleteAccount(added[0].id);
+      await refresh();
+    });
+  } else if (added.length) {
+    toast(`Added ${added.length} accounts`);
+  } else {
+    toast("Those accounts are already in Twofold.");
+  }
+}

@@ -1,0 +1,92 @@
+// The settings dialog: clipboard clear delay, theme, recovery password, about.
+import * as api from "./api.js";
+import { $, message, openDialog, toast } from "./ui.js";
+
+const dialog = $("settings-dialog");
+let settings = null;
+
+/** Applies the theme: "system" follows the OS through prefers-color-scheme. */
+export function applyTheme(theme) {
+  if (theme === "light" || theme === "dark") {
+    document.documentElement.dataset.theme = theme;
+  } else {
+    delete document.documentElement.dataset.theme;
+  }
+}
+
+let wired = false;
+
+export function initSettings(initial) {
+  show(initial);
+  if (wired) return;
+  wired = true;
+  $("setting-clear").addEventListener("change", save);
+  for (const radio of document.querySelectorAll('input[name="theme"]')) radio.addEventListener("change", save);
+  $("password-form").addEventListener("submit", onPassword);
+}
+
+export async function openSettings() {
+  try {
+    show(await api.getSettings());
+  } catch (error) {
+    toast(message(error));
+  }
+  $("password-error").textContent = "";
+  openDialog(dialog);
+  $("setting-clear").focus();
+}
+
+function show(view) {
+  settings = view;
+  applyTheme(view.theme);
+  $("setting-clear").value = view.clipboardClearSeconds == null ? "off" : String(view.clipboardClearSeconds);
+  if (!$("setting-clear").value) {
+    const option = document.createElement("option");
+    option.value = String(view.clipboardClearSeconds);
+    option.textContent = `after ${view.clipboardClearSeconds} seconds`;
+    $("setting-clear").append(option);
+    $("setting-clear").value = option.value;
+  }
+  for (const radio of document.querySelectorAll('input[name="theme"]')) radio.checked = radio.value === view.theme;
+  $("password-status").textContent = view.passwordSet
+    ? "A recovery password is set. It opens your accounts if the keychain is reset or unavailable."
+    : "No recovery password is set. If the keychain is reset, your accounts cannot be opened. Set one now.";
+  $("password-submit").textContent = view.passwordSet ? "Change password" : "Set password";
+  $("about-version").textContent = view.version;
+  $("about-path").textContent = view.vaultPath;
+}
+
+async function save() {
+  const clear = $("setting-clear").value;
+  const theme = document.querySelector('input[name="theme"]:checked')?.value ?? "system";
+  try {
+    show(await api.saveSettings({ clipboardClearSeconds: clear === "off" ? null : Number(clear), theme }));
+  } catch (error) {
+    toast(message(error));
+  }
+}
+
+async function onPassword(event) {
+  event.preventDefault();
+  const password = $("password-new").value;
+  $("password-error").textContent = "";
+  if (password !== $("password-repeat").value) {
+    $("password-error").textContent = "The two passwords differ. Type the same password twice.";
+    return;
+  }
+  const submit = $("password-submit");
+  submit.disabled = true;
+  submit.textContent = "Saving…";
+  try {
+    const changed = settings?.passwordSet;
+    show(await api.setPassword(password));
+    $("password-new").value = "";
+    $("password-repeat").value = "";
+    toast(changed ? "Recovery password changed" : "Recovery password set");
+  } catch (error) {
+    $("password-error").textContent = message(error);
+    show(settings);
+  } finally {
+    submit.disabled = false;
+  }
+}

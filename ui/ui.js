@@ -1,0 +1,79 @@
+// Small view helpers shared by the screens: element lookup, the toast with its undo action, issuer avatars.
+import { brandFor } from "./brands.js";
+
+export const $ = (id) => document.getElementById(id);
+
+/** The sentence of a {kind, message} error (or anything thrown). */
+export function message(error) {
+  return error?.message ?? String(error);
+}
+
+let toastTimer = null;
+let toastAction = null;
+
+/** Shows a toast; `action` adds an Undo button (also reachable with Ctrl+Z while the toast shows). */
+export function toast(text, action) {
+  $("toast-text").textContent = text;
+  const button = $("toast-action");
+  toastAction = action ?? null;
+  button.hidden = !action;
+  $("toast").hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(hideToast, action ? 8000 : 4000);
+}
+
+function hideToast() {
+  $("toast").hidden = true;
+  toastAction = null;
+}
+
+/** Runs the toast's undo action, if one is showing. Returns whether there was one. */
+export function undo() {
+  const action = toastAction;
+  if (!action) return false;
+  hideToast();
+  action();
+  return true;
+}
+
+$("toast-action").addEventListener("click", undo);
+
+/** Fills an `.avatar` with the issuer's brand icon, or initials on a colour derived from the issuer. */
+export function paintAvatar(avatar, issuer, name) {
+  const label = (issuer || name || "?").trim();
+  const brand = brandFor(label);
+  const initials = avatar.querySelector(".initials");
+  if (brand) {
+    avatar.classList.add("brand");
+    avatar.style.setProperty("--avatar", `#${brand.hex}`);
+    avatar.style.setProperty("--icon", `url("brands/${brand.slug}.svg")`);
+    initials.textContent = "";
+  } else {
+    avatar.classList.remove("brand");
+    avatar.style.setProperty("--avatar", `hsl(${hue(label)} 55% 42%)`);
+    initials.textContent = initialsOf(label);
+  }
+}
+
+function initialsOf(label) {
+  const words = label.split(/[\s._@-]+/).filter(Boolean);
+  const letters = words.length > 1 ? words[0][0] + words[1][0] : label.slice(0, 2);
+  return letters.toUpperCase();
+}
+
+function hue(text) {
+  let h = 0;
+  for (const c of text.toLowerCase()) h = (h * 31 + c.codePointAt(0)) % 360;
+  return h;
+}
+
+/** Opens a <dialog> and wires its close buttons once. */
+export function openDialog(dialog) {
+  if (!dialog.dataset.wired) {
+    dialog.dataset.wired = "1";
+    for (const button of dialog.querySelectorAll("[data-close]")) {
+      button.addEventListener("click", () => dialog.close());
+    }
+  }
+  if (!dialog.open) dialog.showModal();
+}
