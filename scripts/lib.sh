@@ -44,7 +44,7 @@ BUILD_PACKAGES=(build-essential pkg-config libwebkit2gtk-4.1-dev libclang1-14 li
 
 # What the test suite needs on top: a virtual display and window tools, the independent OTP oracle, and a real
 # Secret Service (GNOME Keyring) in a private D-Bus session.
-TEST_PACKAGES=(xvfb xauth x11-utils xclip imagemagick oathtool python3 dbus-daemon dbus-bin gnome-keyring)
+TEST_PACKAGES=(xvfb xauth x11-utils xclip xdotool imagemagick oathtool python3 dbus-daemon dbus-bin gnome-keyring)
 
 # Make sure cargo's lint and format tools are installed (rustup toolchains may lack them).
 ensure_rust_components() {

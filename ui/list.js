@@ -6,12 +6,35 @@ import { $, message, paintAvatar, toast } from "./ui.js";
 const rowTemplate = $("account-row");
 let accounts = [];
 let refreshTimer = null;
+let revealTimer = null;
+let fetchedAt = 0;
+let renderToken = 0;
+/** Rows drawn before the first paint; more than a tall window shows. */
+const FIRST_ROWS = 24;
 let firstPaint = null;
 let handlers = {};
+
+/** Rings tick only while the window has focus; in the background they rest, so an idle Twofold does not
+ *  repaint every second. Codes and next-code hints still change on time. */
+function watchFocus() {
+  const list = $("accounts");
+  list.classList.toggle("still", !document.hasFocus());
+  window.addEventListener("blur", () => list.classList.add("still"));
+  window.addEventListener("focus", () => {
+    const passed = (Date.now() - fetchedAt) / 1000;
+    for (const account of accounts) {
+      if (!account.period) continue;
+      const row = document.querySelector(`.account[data-id="${CSS.escape(account.id)}"]`);
+      row?.style.setProperty("--elapsed", `${account.secondsLeft - passed - account.period}s`);
+    }
+    list.classList.remove("still");
+  });
+}
 
 /** Wires the list; `on.openAccount(account)` opens the account dialog. */
 export function initList(on) {
   handlers = on;
+  watchFocus();
   $("search").addEventListener("input", render);
   $("accounts").addEventListener("dragover", (event) => event.preventDefault());
 }
@@ -47,10 +70,11 @@ function renderRow(account) {
   const next = row.querySelector(".next-code");
   const nextButton = row.querySelector(".next");
   if (account.period) {
-    // The ring empties by a CSS animation, and the next code fades in for the last 10 s: no script ticks.
+    // The ring is a CSS animation that repeats every period, in phase with the clock (periods start at multiples
+    // of the period since 1970), stepping once a second: no script ticks and one repaint a second.
     row.style.setProperty("--period", `${account.period}s`);
+    row.style.setProperty("--steps", String(account.period));
     row.style.setProperty("--elapsed", `${account.secondsLeft - account.period}s`);
-    row.style.setProperty("--next-in", `${Math.max(0, account.secondsLeft - 10)}s`);
     next.textContent = `next ${account.nextCode}`;
     nextButton.hidden = true;
   } else {
@@ -104,27 +128,72 @@ function onRowKey(event, account) {
 export function render() {
   const focused = document.activeElement?.closest?.(".account")?.dataset.id;
   const shown = shownAccounts();
-  $("accounts").replaceChildren(...shown.map(renderRow));
+  // A screenful first, the rest right after the first paint: a long list shows its codes as fast as a short one.
+  const token = ++renderToken;
+  $("accounts").replaceChildren(...shown.slice(0, FIRST_ROWS).map(renderRow));
+  if (shown.length > FIRST_ROWS) {
+    requestAnimationFrame(() => setTimeout(() => {
+      if (token !== renderToken) return;
+      $("accounts").append(...shown.slice(FIRST_ROWS).map(renderRow));
+      revealNextCodes();
+    }, 0));
+  }
   $("empty-state").hidden = accounts.length > 0;
   $("no-results").hidden = accounts.length === 0 || shown.length > 0;
+  if (fetchedAt) revealNextCodes();
   if (focused) document.querySelector(`.account[data-id="${CSS.escape(focused)}"]`)?.focus();
+}
+
+const shape = (list) => list.map((a) => [a.id, a.issuer, a.name, a.favorite, a.kind, a.period].join("\u0000")).join("\u0001");
+
+/** Puts new codes into the rows already on screen (same accounts, same order): no rebuild, no relayout. */
+function updateCodes() {
+  const byId = new Map(accounts.map((a) => [a.id, a]));
+  for (const row of document.querySelectorAll(".account")) {
+    const account = byId.get(row.dataset.id);
+    if (!account) continue;
+    row.querySelector(".code").textContent = account.code;
+    row.querySelector(".next-code").textContent = account.period ? `next ${account.nextCode}` : "";
+  }
+}
+
+/** Shows each row's next code during its last 10 s, and schedules the next time a row enters them. */
+function revealNextCodes() {
+  clearTimeout(revealTimer);
+  const passed = (Date.now() - fetchedAt) / 1000;
+  let soonest = Infinity;
+  for (const account of accounts) {
+    if (!account.secondsLeft) continue;
+    const left = account.secondsLeft - passed;
+    document.querySelector(`.account[data-id="${CSS.escape(account.id)}"]`)?.classList.toggle("late", left <= 10);
+    if (left > 10) soonest = Math.min(soonest, left - 10);
+  }
+  if (soonest < Infinity) revealTimer = setTimeout(revealNextCodes, soonest * 1000 + 50);
 }
 
 /** Fetches the accounts and their codes, draws them, and sleeps until the first code expires. */
 export async function refresh() {
   clearTimeout(refreshTimer);
+  const before = shape(accounts);
   try {
     accounts = await api.listAccounts();
   } catch (error) {
     toast(message(error));
     return;
   }
-  render();
+  fetchedAt = Date.now();
   if (firstPaint) {
+    // Runs in the task right after the next rendering update, i.e. once these codes are painted.
     const callback = firstPaint;
     firstPaint = null;
-    requestAnimationFrame(() => requestAnimationFrame(callback));
+    requestAnimationFrame(() => setTimeout(callback, 0));
   }
+  if (before === shape(accounts) && document.querySelector(".account")) {
+    updateCodes();
+  } else {
+    render();
+  }
+  revealNextCodes();
   const waits = accounts.filter((a) => a.secondsLeft).map((a) => a.secondsLeft);
   if (waits.length) {
     refreshTimer = setTimeout(refresh, Math.min(...waits) * 1000);

@@ -43,14 +43,16 @@ export function paintAvatar(avatar, issuer, name) {
   const label = (issuer || name || "?").trim();
   const brand = brandFor(label);
   const initials = avatar.querySelector(".initials");
+  const icon = avatar.querySelector(".icon");
   if (brand) {
-    avatar.classList.add("brand");
     avatar.style.setProperty("--avatar", `#${brand.hex}`);
-    avatar.style.setProperty("--icon", `url("brands/${brand.slug}.svg")`);
+    icon.src = `brands/${brand.slug}.svg`;
+    icon.hidden = false;
     initials.textContent = "";
   } else {
-    avatar.classList.remove("brand");
     avatar.style.setProperty("--avatar", `hsl(${hue(label)} 55% 42%)`);
+    icon.removeAttribute("src");
+    icon.hidden = true;
     initials.textContent = initialsOf(label);
   }
 }

@@ -4,6 +4,8 @@
 
 mod commands;
 mod error;
+#[cfg(test)]
+mod leak_tests;
 mod pairing;
 mod state;
 mod views;
@@ -34,7 +36,12 @@ fn main() {
                 Some(dir) => PathBuf::from(dir),
                 None => app.path().app_data_dir()?,
             };
-            app.manage(Arc::new(state::AppState::new(dir, started)));
+            let state = Arc::new(state::AppState::new(dir, started));
+            // Open the vault (a keychain round trip) while the webview loads, so the codes are ready when the
+            // page asks for them.
+            let early = Arc::clone(&state);
+            std::thread::spawn(move || drop(early.startup()));
+            app.manage(state);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -28,15 +28,15 @@ const PREVIEW_QUALITY: u8 = 70;
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ManualForm {
-    issuer: String,
-    name: String,
-    secret: Zeroizing<String>,
+    pub(crate) issuer: String,
+    pub(crate) name: String,
+    pub(crate) secret: Zeroizing<String>,
     /// `totp`, `hotp` or `steam`.
-    kind: String,
-    algorithm: Option<String>,
-    digits: Option<u8>,
-    period: Option<u32>,
-    counter: Option<u64>,
+    pub(crate) kind: String,
+    pub(crate) algorithm: Option<String>,
+    pub(crate) digits: Option<u8>,
+    pub(crate) period: Option<u32>,
+    pub(crate) counter: Option<u64>,
 }
 
 impl From<ManualForm> for ManualEntry {
@@ -88,7 +88,7 @@ impl Pairings {
 impl AppState {
     /// The cameras to pick from. With a replay folder set, that folder is the only camera.
     pub fn cameras(&self) -> Result<Vec<CameraView>, AppError> {
-        if let Some((folder, fps)) = ReplaySource::from_env() {
+        if let Some((folder, fps)) = &self.replay_camera {
             let name = format!("Replay of {} at {fps} fps", folder.display());
             return Ok(vec![CameraView { index: 0, name }]);
         }
@@ -103,8 +103,8 @@ impl AppState {
         mut preview: impl FnMut(Vec<u8>) + Send + 'static,
     ) -> Result<(), AppError> {
         self.pairings.stop_scan();
-        let source: Box<dyn FrameSource> = match ReplaySource::from_env() {
-            Some((folder, fps)) => Box::new(ReplaySource::open(&folder, fps)?),
+        let source: Box<dyn FrameSource> = match &self.replay_camera {
+            Some((folder, fps)) => Box::new(ReplaySource::open(folder, *fps)?),
             None => Box::new(twofold::scan::CameraSource::open(index)?),
         };
         let state = Arc::clone(self);

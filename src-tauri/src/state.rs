@@ -24,9 +24,13 @@ pub struct AppState {
     pub(crate) vault_path: PathBuf,
     settings_path: PathBuf,
     vault: Mutex<Option<Vault>>,
+    /// Serialises start-up, which runs once early in the background and again when the UI asks.
+    opening: Mutex<()>,
     settings: Mutex<Settings>,
     clipboard: Result<CodeClipboard, ClipboardError>,
     pub(crate) pairings: Pairings,
+    /// A folder replayed as the camera (`TWOFOLD_REPLAY_CAMERA`), for tests and demonstrations.
+    pub(crate) replay_camera: Option<(PathBuf, u32)>,
     started: Instant,
 }
 
@@ -43,8 +47,10 @@ impl AppState {
             settings: Mutex::new(Settings::load(&settings_path)),
             settings_path,
             vault: Mutex::new(None),
+            opening: Mutex::new(()),
             clipboard: CodeClipboard::new(),
             pairings: Pairings::default(),
+            replay_camera: twofold::scan::ReplaySource::from_env(),
             started,
         }
     }
@@ -71,8 +77,10 @@ impl AppState {
         }
     }
 
-    /// Opens the vault through the keychain if there is one; never creates anything.
+    /// Opens the vault through the keychain if there is one; never creates anything. The app calls it in the
+    /// background while the window is still being built, so the UI's own call finds the vault open.
     pub fn startup(&self) -> StartupView {
+        let _one_at_a_time = lock(&self.opening);
         if self.vault().is_some() {
             return self.startup_view("ready", None, false);
         }
@@ -230,7 +238,9 @@ impl AppState {
     pub fn trace(&self, event: &str, value: f64) {
         if std::env::var_os(TRACE_ENV).is_some() {
             let since_start = self.started.elapsed().as_secs_f64() * 1000.0;
-            eprintln!("twofold-trace {event} value={value:.1} since_start_ms={since_start:.0}");
+            let unix_ms =
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis());
+            eprintln!("twofold-trace {event} value={value:.1} since_start_ms={since_start:.0} unix_ms={unix_ms}");
         }
     }
 

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Measures the release app under Xvfb with a real keyring and prints a table:
+#   launch -> codes visible (ms) with 200 accounts, from just before the process starts to the frame after the
+#     list with codes is drawn (the UI reports it when TWOFOLD_TRACE is set; median of 5 launches);
+#   idle CPU (% of one core over 30 s) with 50 accounts, the app and its WebKit processes together, with the
+#     window in the background and then focused;
+#   memory: PSS summed over the app and its WebKit processes;
+#   camera preview frames per second shown by the UI, and CPU, with the replay camera at 30 fps.
+# Run: bash scripts/measure.sh (it starts its own private keyring session). Needs the build and test packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [[ -z ${TWOFOLD_TEST_KEYRING:-} ]]; then
+  exec bash scripts/with-keyring.sh bash "$0" "$@"
+fi
+cargo build --locked --release -p twofold-app >/dev/null 2>&1
+cargo build --locked --release -p twofold --example demo_vault --example qr_frames >/dev/null 2>&1
+app=./target/release/twofold-app
+scratch=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$scratch"' EXIT
+
+Xvfb :96 -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+export DISPLAY=:96 NO_AT_BRIDGE=1 WEBKIT_DISABLE_COMPOSITING_MODE=1
+sleep 1
+./target/release/examples/demo_vault "$scratch/v200" 200 >/dev/null
+./target/release/examples/demo_vault "$scratch/v50" 50 >/dev/null
+./target/release/examples/qr_frames "$scratch/export" --export 4 2 >/dev/null
+mkdir -p "$scratch/camera" && cp "$scratch/export/frame-1.png" "$scratch/camera/"
+
+now_ms() { date +%s%3N; }
+tree_pids() { # a process and all its descendants
+  local pid=$1
+  echo "$pid"
+  for child in $(ps -o pid= --ppid "$pid"); do tree_pids "$child"; done
+}
+cpu_ticks() { # utime + stime of the process tree
+  local total=0
+  for pid in $(tree_pids "$1"); do
+    [[ -r /proc/$pid/stat ]] || continue
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
+pss_mb() {
+  local kb=0
+  for pid in $(tree_pids "$1"); do
+    [[ -r /proc/$pid/smaps_rollup ]] || continue
+    kb=$((kb + $(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup")))
+  done
+  echo $((kb / 1024))
+}
+wait_for() { # log, pattern
+  for _ in $(seq 1 150); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+  echo "timed out waiting for $2 in $1" >&2
+  return 1
+}
+stop() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null || true; }
+hz=$(getconf CLK_TCK)
+
+# 1. Launch -> codes visible, 200 accounts.
+launches=()
+for run in 1 2 3 4 5; do
+  log="$scratch/launch-$run.log"
+  start=$(now_ms)
+  TWOFOLD_DATA_DIR="$scratch/v200" TWOFOLD_TRACE=1 "$app" 2>"$log" &
+  pid=$!
+  wait_for "$log" codesVisible
+  shown=$(sed -n 's/.*codesVisible.*unix_ms=\([0-9]*\).*/\1/p' "$log" | head -1)
+  launches+=($((shown - start)))
+  stop "$pid"
+done
+launch_ms=$(printf '%s\n' "${launches[@]}" | sort -n | sed -n 3p)
+
+# 2 and 3. Idle CPU over 30 s and memory, 50 accounts: first in the background (another window has the focus,
+# as when the user works elsewhere), then in the foreground (focused, the countdown rings step every second).
+log="$scratch/idle.log"
+TWOFOLD_DATA_DIR="$scratch/v50" TWOFOLD_TRACE=1 "$app" 2>"$log" &
+pid=$!
+wait_for "$log" codesVisible
+xmessage -geometry +700+100 "another app" 2>/dev/null &
+other=$!
+sleep 1
+xdotool search --sync --name '^xmessage$' windowfocus >/dev/null 2>&1 || true
+sleep 4
+before=$(cpu_ticks "$pid")
+sleep 30
+after=$(cpu_ticks "$pid")
+idle_cpu=$(awk -v t=$((after - before)) -v hz="$hz" 'BEGIN {printf "%.2f", 100 * t / hz / 30}')
+pss=$(pss_mb "$pid")
+processes=$(tree_pids "$pid" | wc -l)
+kill "$other" 2>/dev/null || true
+xdotool search --sync --name '^Twofold$' windowfocus >/dev/null 2>&1 || true
+sleep 2
+before=$(cpu_ticks "$pid")
+sleep 30
+after=$(cpu_ticks "$pid")
+focused_cpu=$(awk -v t=$((after - before)) -v hz="$hz" 'BEGIN {printf "%.2f", 100 * t / hz / 30}')
+stop "$pid"
+
+# 4. Camera preview: the replay camera shows the first code of a two-code export, so scanning goes on.
+log="$scratch/camera.log"
+TWOFOLD_DATA_DIR="$scratch/v50" TWOFOLD_TRACE=1 TWOFOLD_REPLAY_CAMERA="$scratch/camera@30" "$app" 2>"$log" &
+pid=$!
+wait_for "$log" codesVisible
+xdotool search --sync --name '^Twofold$' windowactivate --sync >/dev/null 2>&1 || true
+xdotool key ctrl+n
+wait_for "$log" previewFps
+before=$(cpu_ticks "$pid")
+sleep 10
+after=$(cpu_ticks "$pid")
+camera_cpu=$(awk -v t=$((after - before)) -v hz="$hz" 'BEGIN {printf "%.1f", 100 * t / hz / 10}')
+fps=$(sed -n 's/.*previewFps value=\([0-9.]*\).*/\1/p' "$log" | tail -2 | sort -n | head -1)
+camera_pss=$(pss_mb "$pid")
+stop "$pid"
+
+printf '| measure | result | target |\n|---|---|---|\n'
+printf '| launch -> codes visible, 200 accounts (median of 5) | %s ms | <= 300 ms |\n' "$launch_ms"
+printf '| idle CPU in the background, 50 accounts, 30 s (%s processes) | %s %% of one core | < 0.3 %% |\n' "$processes" "$idle_cpu"
+printf '| idle CPU focused (rings stepping every second), 30 s | %s %% of one core | |\n' "$focused_cpu"
+printf '| memory (PSS, app + WebKit), 50 accounts | %s MB | <= 200 MB |\n' "$pss"
+printf '| camera preview shown (replay camera at 30 fps) | %s fps | >= 20 fps |\n' "$fps"
+printf '| CPU while previewing and scanning | %s %% of one core | |\n' "$camera_cpu"
+printf '| memory while previewing | %s MB | |\n' "$camera_pss"
+printf '\nlaunches (ms): %s\n' "${launches[*]}"
