@@ -85,6 +85,7 @@ async function showSensitive() {
       $("secret-text").hidden = false;
     }
     $("sensitive-view").hidden = false;
+    $("sensitive-view").scrollIntoView({ block: "nearest" });
   } catch (error) {
     toast(message(error));
   }
