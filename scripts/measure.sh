@@ -55,6 +55,13 @@ wait_for() { # log, pattern
 }
 stop() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null || true; }
 hz=$(getconf CLK_TCK)
+cpu_percent() { # pid, seconds: CPU of the process tree over that time, in % of one core
+  local before after
+  before=$(cpu_ticks "$1")
+  sleep "$2"
+  after=$(cpu_ticks "$1")
+  awk -v t=$((after - before)) -v hz="$hz" -v s="$2" 'BEGIN {printf "%.2f", 100 * t / hz / s}'
+}
 
 # 1. Launch -> codes visible, 200 accounts.
 launches=()
@@ -81,19 +88,13 @@ other=$!
 sleep 1
 xdotool search --sync --name '^xmessage$' windowfocus >/dev/null 2>&1 || true
 sleep 4
-before=$(cpu_ticks "$pid")
-sleep 30
-after=$(cpu_ticks "$pid")
-idle_cpu=$(awk -v t=$((after - before)) -v hz="$hz" 'BEGIN {printf "%.2f", 100 * t / hz / 30}')
+idle_cpu=$(cpu_percent "$pid" 30)
 pss=$(pss_mb "$pid")
 processes=$(tree_pids "$pid" | wc -l)
 kill "$other" 2>/dev/null || true
 xdotool search --sync --name '^Twofold$' windowfocus >/dev/null 2>&1 || true
 sleep 2
-before=$(cpu_ticks "$pid")
-sleep 30
-after=$(cpu_ticks "$pid")
-focused_cpu=$(awk -v t=$((after - before)) -v hz="$hz" 'BEGIN {printf "%.2f", 100 * t / hz / 30}')
+focused_cpu=$(cpu_percent "$pid" 30)
 stop "$pid"
 
 # 4. Camera preview: the replay camera shows the first code of a two-code export, so scanning goes on.
@@ -104,10 +105,7 @@ wait_for "$log" codesVisible
 xdotool search --sync --name '^Twofold$' windowactivate --sync >/dev/null 2>&1 || true
 xdotool key ctrl+n
 wait_for "$log" previewFps
-before=$(cpu_ticks "$pid")
-sleep 10
-after=$(cpu_ticks "$pid")
-camera_cpu=$(awk -v t=$((after - before)) -v hz="$hz" 'BEGIN {printf "%.1f", 100 * t / hz / 10}')
+camera_cpu=$(cpu_percent "$pid" 10)
 fps=$(sed -n 's/.*previewFps value=\([0-9.]*\).*/\1/p' "$log" | tail -2 | sort -n | head -1)
 camera_pss=$(pss_mb "$pid")
 stop "$pid"
