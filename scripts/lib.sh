@@ -42,9 +42,23 @@ ensure_rust() {
 BUILD_PACKAGES=(build-essential pkg-config libwebkit2gtk-4.1-dev libclang1-14 libclang-common-14-dev
   libpipewire-0.3-dev libxcb1-dev libxcb-randr0-dev libegl-dev libgbm-dev)
 
-# What the test suite needs on top: a virtual display and window tools, the independent OTP oracle, and a real
-# Secret Service (GNOME Keyring) in a private D-Bus session.
-TEST_PACKAGES=(xvfb xauth x11-utils xclip xdotool imagemagick oathtool python3 dbus-daemon dbus-bin gnome-keyring)
+# What the test suite needs on top: a virtual display and window tools, the independent OTP oracle, a real
+# Secret Service (GNOME Keyring) in a private D-Bus session, and WebKitGTK's WebDriver for the end-to-end tests.
+TEST_PACKAGES=(xvfb xauth x11-utils xclip xdotool imagemagick oathtool python3 dbus-daemon dbus-bin gnome-keyring
+  webkit2gtk-driver)
+
+# The WebDriver server that starts the app for the end-to-end tests (it drives WebKitWebDriver).
+TAURI_DRIVER_VERSION=2.1.0
+
+# Install tauri-driver with cargo when it is missing or another version.
+ensure_tauri_driver() {
+  if command -v tauri-driver >/dev/null 2>&1 \
+     && cargo install --list | grep -qx "tauri-driver v$TAURI_DRIVER_VERSION:"; then
+    return 0
+  fi
+  step "Installing tauri-driver $TAURI_DRIVER_VERSION"
+  cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked --quiet
+}
 
 # Make sure cargo's lint and format tools are installed (rustup toolchains may lack them).
 ensure_rust_components() {

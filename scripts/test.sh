@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 ensure_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 ensure_rust
 ensure_rust_components
+ensure_tauri_driver
 
 export TWOFOLD_STRICT=1
 # Fewer debug symbols keep a cold build near two minutes; backtraces still name files and lines.
@@ -26,6 +27,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "Running every test"
 mkdir -p target
+rm -rf target/e2e-artifacts
 log=target/test-output.log
 set +e
 # Inside a private D-Bus session with a throwaway, unlocked GNOME Keyring: the vault tests use a real keychain.
@@ -33,13 +35,24 @@ bash scripts/with-keyring.sh cargo test --workspace --locked --no-fail-fast 2>&1
 status=${PIPESTATUS[0]}
 set -e
 
-# One closing line over all test binaries and doc tests.
-awk '/^test result:/ {
+# Closing lines: the end-to-end suite's own count, then the total over all test binaries and doc tests.
+awk '/^ *Running .*\/e2e-[0-9a-f]+\)$/ { in_e2e = 1; next }
+     /^ *(Running|Doc-tests) / { in_e2e = 0 }
+     /^test result:/ {
        for (i = 1; i <= NF; i++) {
-         if ($(i) ~ /^passed;?$/)  passed  += $(i - 1)
-         if ($(i) ~ /^failed;?$/)  failed  += $(i - 1)
-         if ($(i) ~ /^ignored;?$/) ignored += $(i - 1)
+         n = $(i - 1)
+         if ($(i) ~ /^passed;?$/)  { passed  += n; if (in_e2e) e2e_passed += n }
+         if ($(i) ~ /^failed;?$/)  { failed  += n; if (in_e2e) e2e_failed += n }
+         if ($(i) ~ /^ignored;?$/) { ignored += n }
        }
+       if (in_e2e) e2e_seen = 1
      }
-     END { printf "\ntests: %d passed, %d failed, %d skipped\n", passed, failed, ignored }' "$log"
+     END {
+       if (e2e_seen) printf "\nend-to-end tests (the real app over WebDriver): %d passed, %d failed\n", e2e_passed, e2e_failed
+       else printf "\nend-to-end tests: none ran\n"
+       printf "tests: %d passed, %d failed, %d skipped\n", passed, failed, ignored
+     }' "$log"
+if ls target/e2e-artifacts/*/ >/dev/null 2>&1; then
+  echo "Screenshots and app logs of the failed end-to-end scenarios: $(pwd)/target/e2e-artifacts"
+fi
 exit "$status"

@@ -4,9 +4,8 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use twofold::vault::{KdfParams, KeychainError, OnNameConflict, OsKeychain, Unlock, Vault, VaultError};
@@ -100,56 +99,6 @@ fn run_child(path: &Path, bus_address: &str) -> String {
     out
 }
 
-/// A D-Bus session bus with no services at all: no Secret Service, and none can be started on demand.
-struct EmptyBus {
-    daemon: Child,
-    address: String,
-    _dir: tempfile::TempDir,
-}
-
-impl EmptyBus {
-    fn start() -> EmptyBus {
-        let dir = tempfile::tempdir().unwrap();
-        let config = dir.path().join("bus.conf");
-        std::fs::write(
-            &config,
-            format!(
-                r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir={}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>"#,
-                dir.path().display()
-            ),
-        )
-        .unwrap();
-        let mut daemon = Command::new("dbus-daemon")
-            .arg(format!("--config-file={}", config.display()))
-            .args(["--print-address=1", "--nofork"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("dbus-daemon starts");
-        let mut address = String::new();
-        BufReader::new(daemon.stdout.take().unwrap()).read_line(&mut address).unwrap();
-        EmptyBus { daemon, address: address.trim().to_owned(), _dir: dir }
-    }
-}
-
-impl Drop for EmptyBus {
-    fn drop(&mut self) {
-        let _ = self.daemon.kill();
-        let _ = self.daemon.wait();
-    }
-}
-
 #[test]
 fn without_a_reachable_secret_service_the_error_is_distinct_the_file_unchanged_and_the_password_works() {
     if std::env::var_os(CHILD_VAULT).is_some() || !private_keyring() {
@@ -168,7 +117,7 @@ fn without_a_reachable_secret_service_the_error_is_distinct_the_file_unchanged_a
     assert!(no_session.contains("no D-Bus session bus"), "{no_session}");
     assert!(no_session.contains("password: opened 1"), "{no_session}");
 
-    let bus = EmptyBus::start();
+    let bus = common::EmptyBus::start();
     let no_service = run_child(&path, &bus.address);
     let expected = format!("keychain: {:?}", VaultError::Keychain(KeychainError::NoService));
     assert!(no_service.contains(&expected), "{no_service}");

@@ -1,0 +1,409 @@
+//! Drives the built app the way a user does: a private X display, `tauri-driver` (which starts WebKitGTK's
+//! `WebKitWebDriver`, which starts the app), and a WebDriver client that clicks, types and reads what is shown.
+//!
+//! A [`Scenario`] owns what outlives one launch: the display (and so the X clipboard), the data folder, the
+//! replay camera's folder and the artifacts folder. [`Scenario::launch`] starts the app; [`App::quit`] closes it
+//! and waits until the process is gone, so the next launch is a real restart. When a test fails, the app's
+//! screen is saved and its log kept under `target/e2e-artifacts/<scenario>/`, and the path is printed.
+
+use std::fs::File;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+
+use crate::common;
+
+/// How long a step may take before the test fails; generous, because the machine may be busy.
+const PATIENCE: Duration = Duration::from_secs(25);
+
+/// The app binary cargo built for these tests.
+const APP: &str = env!("CARGO_BIN_EXE_twofold-app");
+
+/// One scenario runs at a time: each starts a WebKit app, and two at once would only compete for the CPU.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Why the suite cannot run here, if it cannot: a missing tool, or no private keyring to keep the tests away from
+/// the developer's own keychain. In strict mode (CI, the README's test command) that is a failure.
+pub fn unavailable() -> Option<String> {
+    let tools = [
+        ("tauri-driver", "cargo install tauri-driver --version ^2 --locked"),
+        ("WebKitWebDriver", "apt-get install webkit2gtk-driver"),
+        ("Xvfb", "apt-get install xvfb"),
+        ("xclip", "apt-get install xclip"),
+        ("import", "apt-get install imagemagick"),
+        ("oathtool", "apt-get install oathtool"),
+    ];
+    for (tool, how) in tools {
+        if !common::have(tool) {
+            return Some(format!("{tool} is missing (install it with `{how}`, or run the README's test command)"));
+        }
+    }
+    if std::env::var_os("TWOFOLD_TEST_KEYRING").is_none() {
+        return Some(
+            "no private test keyring (run through scripts/with-keyring.sh, as the README's test command does)".into(),
+        );
+    }
+    None
+}
+
+/// Skips (or, in strict mode, fails) when the suite cannot run here. Returns whether it can.
+pub fn can_run() -> bool {
+    match unavailable() {
+        None => true,
+        Some(why) => common::missing("What the end-to-end tests need", &why).is_some(),
+    }
+}
+
+/// What one scenario keeps across launches of the app.
+pub struct Scenario {
+    name: &'static str,
+    xvfb: common::Xvfb,
+    data: tempfile::TempDir,
+    camera: PathBuf,
+    artifacts: PathBuf,
+    env: Vec<(String, String)>,
+    launches: usize,
+    _turn: tokio::sync::MutexGuard<'static, ()>,
+}
+
+impl Scenario {
+    /// Waits for its turn, then prepares an empty data folder, an empty replay camera and a fresh display.
+    pub async fn start(name: &'static str) -> Scenario {
+        let turn = ONE_AT_A_TIME.lock().await;
+        let xvfb = common::Xvfb::start().expect("Xvfb starts");
+        let data = tempfile::tempdir().expect("a scratch folder");
+        let camera = data.path().join("camera");
+        std::fs::create_dir(&camera).expect("the replay camera's folder");
+        let artifacts = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-artifacts").join(name);
+        let _ = std::fs::remove_dir_all(&artifacts);
+        std::fs::create_dir_all(&artifacts).expect("the artifacts folder");
+        eprintln!("e2e: {name} on display {}", xvfb.display);
+        Scenario { name, xvfb, data, camera, artifacts, env: Vec::new(), launches: 0, _turn: turn }
+    }
+
+    /// The folder the app keeps its vault and settings in.
+    pub fn data_dir(&self) -> &Path {
+        self.data.path()
+    }
+
+    /// The vault file.
+    pub fn vault_path(&self) -> PathBuf {
+        self.data.path().join("vault.json")
+    }
+
+    /// The X display the app shows on (and whose clipboard it uses).
+    pub fn display(&self) -> &str {
+        &self.xvfb.display
+    }
+
+    /// Sets an environment variable for the next launches.
+    pub fn set_env(&mut self, name: &str, value: &str) {
+        self.env.retain(|(n, _)| n != name);
+        self.env.push((name.to_owned(), value.to_owned()));
+    }
+
+    /// Puts these pictures in front of the replay camera, replacing what it showed before. The camera reads
+    /// its folder each time the app opens it.
+    pub fn camera_shows(&self, frames: &[image::GrayImage]) {
+        for entry in std::fs::read_dir(&self.camera).expect("the camera folder").flatten() {
+            std::fs::remove_file(entry.path()).expect("an old frame is removed");
+        }
+        for (i, frame) in frames.iter().enumerate() {
+            frame.save(self.camera.join(format!("frame-{i:03}.png"))).expect("a frame is written");
+        }
+    }
+
+    /// Starts the app through `tauri-driver` and opens a WebDriver session on it.
+    pub async fn launch(&mut self) -> App {
+        self.launches += 1;
+        let log_path = self.artifacts.join(format!("app-{}.log", self.launches));
+        let log = File::create(&log_path).expect("the app log");
+        let port = free_port();
+        let native_port = free_port();
+        let mut command = Command::new("tauri-driver");
+        command
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("DISPLAY", &self.xvfb.display)
+            .env("TWOFOLD_DATA_DIR", self.data.path())
+            .env("TWOFOLD_REPLAY_CAMERA", format!("{}@15", self.camera.display()))
+            // Timings in the log help to read a failure; no accessibility bus is started on this display.
+            .env("TWOFOLD_TRACE", "1")
+            .env("NO_AT_BRIDGE", "1")
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            .env_remove("WAYLAND_DISPLAY")
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("the log file"))
+            .stderr(log);
+        for (name, value) in &self.env {
+            command.env(name, value);
+        }
+        // Its own process group, so WebKitWebDriver and the app go with it.
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let driver = Reaper(command.spawn().expect("tauri-driver starts"));
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < PATIENCE,
+                "tauri-driver did not listen on port {port}; see {}",
+                log_path.display()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".into(), "wry".into());
+        capabilities.insert("tauri:options".into(), serde_json::json!({ "application": APP }));
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .unwrap_or_else(|e| panic!("a WebDriver session on the app starts ({e}); see {}", log_path.display()));
+        App {
+            client: Some(client),
+            _driver: driver,
+            display: self.xvfb.display.clone(),
+            screenshot: self.artifacts.join(format!("screen-{}.png", self.launches)),
+        }
+    }
+}
+
+impl Drop for Scenario {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!(
+                "e2e: {} failed; its screenshot and app log are in {}",
+                self.name,
+                self.artifacts.canonicalize().unwrap_or_else(|_| self.artifacts.clone()).display()
+            );
+        } else {
+            let _ = std::fs::remove_dir_all(&self.artifacts);
+        }
+    }
+}
+
+/// The running app and the WebDriver session on it.
+pub struct App {
+    client: Option<Client>,
+    _driver: Reaper,
+    display: String,
+    screenshot: PathBuf,
+}
+
+impl App {
+    fn client(&self) -> &Client {
+        self.client.as_ref().expect("the session is open")
+    }
+
+    /// From now on, records everything the Rust side delivers to the page: every command result and every
+    /// channel message (camera events), as JSON. Binary preview frames are left out. [`App::ipc_seen`] reads it.
+    pub async fn watch_ipc(&self) {
+        // Tauri delivers each result and message through a callback registered in this map; wrapping the map's
+        // `set` sees every payload on its way to the page's own code.
+        let script = "const callbacks = window.__TAURI_INTERNALS__.callbacks;\
+            window.__ipcSeen = [];\
+            callbacks.set = function (id, callback) {\
+              return Map.prototype.set.call(this, id, (data) => {\
+                if (!(data instanceof ArrayBuffer) && !ArrayBuffer.isView(data)) {\
+                  try { window.__ipcSeen.push(JSON.stringify(data)); } catch { window.__ipcSeen.push(String(data)); }\
+                }\
+                return callback(data);\
+              });\
+            };";
+        self.client().execute(script, Vec::new()).await.expect("the IPC watch is installed");
+    }
+
+    /// Everything recorded since [`App::watch_ipc`], one payload per line.
+    pub async fn ipc_seen(&self) -> String {
+        let value = self.client().execute("return (window.__ipcSeen || []).join('\\n');", Vec::new()).await;
+        value.expect("the page answers").as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Closes the window through WebDriver and waits until the app's process has ended.
+    pub async fn quit(mut self) {
+        if let Some(client) = self.client.take() {
+            client.close().await.expect("the WebDriver session closes");
+        }
+        let started = Instant::now();
+        while !app_processes().is_empty() {
+            assert!(started.elapsed() < PATIENCE, "the app did not exit after its window was closed");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The texts of the elements matching `css` that are shown (rendered, not hidden by CSS or a closed dialog),
+    /// as the user reads them.
+    pub async fn texts(&self, css: &str) -> Vec<String> {
+        // WebKitWebDriver's own visibility test does not see into an open <dialog>; ask the page instead.
+        let script = "return [...document.querySelectorAll(arguments[0])]\
+            .filter((e) => e.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true }))\
+            .map((e) => e.innerText.trim());";
+        let value = self.client().execute(script, vec![css.into()]).await.expect("the page answers");
+        serde_json::from_value(value).expect("a list of texts")
+    }
+
+    /// The text of the first shown element matching `css`, or "" when none is shown.
+    pub async fn text(&self, css: &str) -> String {
+        self.texts(css).await.into_iter().next().unwrap_or_default()
+    }
+
+    /// Whether an element matching `css` is shown.
+    pub async fn shown(&self, css: &str) -> bool {
+        !self.texts(css).await.is_empty()
+    }
+
+    /// Waits until the element matching `css` shows text containing `needle`, and returns its whole text.
+    pub async fn wait_text(&self, css: &str, needle: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let text = self.text(css).await;
+            if text.contains(needle) {
+                return text;
+            }
+            assert!(started.elapsed() < PATIENCE, "{css} should show {needle:?}, but it shows {text:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until an element matching `css` is shown.
+    pub async fn wait_shown(&self, css: &str) {
+        let started = Instant::now();
+        while !self.shown(css).await {
+            assert!(started.elapsed() < PATIENCE, "{css} should be shown, but it is not");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the shown elements matching `css` have exactly these texts, in this order.
+    pub async fn wait_texts(&self, css: &str, expected: &[&str]) {
+        let started = Instant::now();
+        loop {
+            let texts = self.texts(css).await;
+            if texts == expected {
+                return;
+            }
+            assert!(started.elapsed() < PATIENCE, "{css} should read {expected:?}, but reads {texts:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Clicks the element matching `css`, once it is shown.
+    pub async fn click(&self, css: &str) {
+        self.wait_shown(css).await;
+        let element = self.client().find(Locator::Css(css)).await.expect("the element is there");
+        element.click().await.unwrap_or_else(|e| panic!("{css} can be clicked: {e}"));
+    }
+
+    /// Replaces the text in the field matching `css` with `text`, typed key by key.
+    pub async fn fill(&self, css: &str, text: &str) {
+        self.wait_shown(css).await;
+        let element = self.client().find(Locator::Css(css)).await.expect("the field is there");
+        element.clear().await.expect("the field can be cleared");
+        element.send_keys(text).await.expect("the field takes keys");
+    }
+
+    /// Picks the option with this value in the `<select>` matching `css`.
+    pub async fn choose(&self, css: &str, value: &str) {
+        self.wait_shown(css).await;
+        let element = self.client().find(Locator::Css(css)).await.expect("the list is there");
+        element.select_by_value(value).await.expect("the option can be chosen");
+    }
+
+    /// Types keys into whatever has the focus (WebDriver key codes such as `"\u{E017}"` for Delete included).
+    pub async fn press(&self, keys: &str) {
+        let element = self.client().active_element().await.expect("something has the focus");
+        element.send_keys(keys).await.expect("the focused element takes keys");
+    }
+
+    /// Focuses the first element matching `css`, as a click or Tab would.
+    pub async fn focus(&self, css: &str) {
+        self.wait_shown(css).await;
+        let script = "document.querySelector(arguments[0]).focus()";
+        self.client().execute(script, vec![css.into()]).await.expect("the element can be focused");
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            // The window is still up: keep a picture of what the user would have seen.
+            let _ = Command::new("import")
+                .args(["-display", &self.display, "-window", "root"])
+                .arg(&self.screenshot)
+                .stderr(Stdio::null())
+                .status();
+        }
+        for pid in app_processes() {
+            let _ = Command::new("kill").arg(pid.to_string()).status();
+        }
+    }
+}
+
+/// Kills a child process and everything it started (its process group) when dropped.
+struct Reaper(Child);
+
+impl Drop for Reaper {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The process ids running the app binary under test.
+fn app_processes() -> Vec<u32> {
+    let app = std::fs::canonicalize(APP).unwrap_or_else(|_| PathBuf::from(APP));
+    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let exe = std::fs::read_link(entry.path().join("exe")).ok()?;
+            (exe == app).then_some(pid)
+        })
+        .collect()
+}
+
+/// A TCP port nobody listens on right now.
+fn free_port() -> u16 {
+    TcpListener::bind(("127.0.0.1", 0)).and_then(|l| l.local_addr()).expect("a free port").port()
+}
+
+/// What the X clipboard of `display` holds as text, or "" when it is empty (read back with xclip).
+pub fn clipboard_text(display: &str) -> String {
+    let out = Command::new("xclip")
+        .args(["-display", display, "-selection", "clipboard", "-o"])
+        .stderr(Stdio::null())
+        .output()
+        .expect("xclip runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Puts text on the X clipboard of `display`, as another application would.
+pub fn copy_text_elsewhere(display: &str, text: &str) {
+    let mut child = Command::new("xclip")
+        .args(["-display", display, "-selection", "clipboard", "-i"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("xclip runs");
+    std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), text.as_bytes()).expect("xclip takes the text");
+    // xclip forks a child that keeps serving the text; the parent ends at once.
+    child.wait().expect("xclip hands over");
+}
+
+/// Puts a PNG picture on the X clipboard of `display`, as copying it from an image viewer would.
+pub fn copy_picture_elsewhere(display: &str, png: &Path) {
+    let status = Command::new("xclip")
+        .args(["-display", display, "-selection", "clipboard", "-t", "image/png", "-i"])
+        .arg(png)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("xclip runs");
+    assert!(status.success(), "xclip put the picture on the clipboard");
+}

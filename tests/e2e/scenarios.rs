@@ -1,0 +1,458 @@
+//! End-to-end scenarios: the built app in a real WebKitGTK webview, driven over WebDriver as a user would, with
+//! a real Secret Service (the private GNOME Keyring of `scripts/with-keyring.sh`), the real X11 clipboard read
+//! back with xclip, and the replay camera standing in for a webcam. Each test asserts on what the window shows.
+//!
+//! Needs `tauri-driver` and `WebKitWebDriver` besides the other test tools; the README's test command installs
+//! them. Without them (or outside the private keyring session) the suite is skipped with a note, or fails in
+//! strict mode. A failing scenario leaves a screenshot and the app's log under `target/e2e-artifacts/`.
+
+#[path = "../common/mod.rs"]
+mod common;
+mod harness;
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use harness::{App, Scenario, can_run, clipboard_text, copy_picture_elsewhere, copy_text_elsewhere};
+use twofold::migration::{EncodeOptions, encode};
+use twofold::vault::{KdfParams, OnNameConflict, OsKeychain, Vault};
+use twofold::{Account, Otp, Secret};
+
+const KALTURA_SECRET: &str = "JBSWY3DPEHPK3PXPKALTURAEVENTSABC";
+const ENTER: &str = "\u{E007}";
+const DELETE: &str = "\u{E017}";
+const ALT_UP: &str = "\u{E00A}\u{E013}\u{E000}";
+const ESCAPE: &str = "\u{E00C}";
+
+fn now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).expect("the clock is after 1970").as_secs()
+}
+
+fn secret(base32: &str) -> Secret {
+    Secret::from_base32(base32).expect("a valid test secret")
+}
+
+fn kaltura_uri(base32: &str) -> String {
+    format!(
+        "otpauth://totp/Kaltura%20Events:user@example.com?secret={base32}&issuer=Kaltura%20Events&algorithm=SHA1&digits=6&period=30"
+    )
+}
+
+/// A 1280×720 camera frame with the QR code of `text` in the middle, on a white page.
+fn camera_frame(text: &str) -> image::GrayImage {
+    let code = common::render_qr(text, 40);
+    let mut frame = image::GrayImage::from_pixel(1280, 720, image::Luma([200]));
+    let x = (1280 - i64::from(code.width())) / 2;
+    let y = (720 - i64::from(code.height())) / 2;
+    image::imageops::overlay(&mut frame, &code, x, y);
+    frame
+}
+
+/// A vault in `scenario`'s data folder, linked to the test keyring, holding these accounts in this order.
+fn vault_with(scenario: &Scenario, accounts: &[Account]) -> Vault {
+    let mut vault = Vault::create(&scenario.vault_path(), Some(&OsKeychain), None).expect("the vault is created");
+    for account in accounts {
+        vault.add(account.clone(), OnNameConflict::KeepBoth).expect("the account is added");
+    }
+    vault
+}
+
+fn totp(issuer: &str, name: &str, base32: &str) -> Account {
+    Account::new(issuer, name, secret(base32), Otp::default())
+}
+
+/// Digits only: the list shows codes grouped (`123 456`).
+fn digits(code: &str) -> String {
+    code.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Waits until the code shown at `css` is the one oathtool computes for this TOTP secret now (allowing for a
+/// period that turned over while it was read), and returns it.
+async fn assert_totp_shown(app: &App, css: &str, base32: &str) -> String {
+    let secret = secret(base32);
+    let started = std::time::Instant::now();
+    loop {
+        let before = now();
+        let shown = digits(&app.text(css).await);
+        let after = now();
+        let expected: Vec<String> =
+            (before.saturating_sub(2)..=after).map(|t| common::oathtool_code(&secret, &Otp::default(), t)).collect();
+        if expected.contains(&shown) {
+            return shown;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{css} shows {shown:?}, but oathtool computes {:?} for this account now",
+            expected.last()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Waits until the code shown at `css` is oathtool's HOTP code for this counter.
+async fn assert_hotp_shown(app: &App, css: &str, base32: &str, counter: u64) {
+    let otp = Otp::Hotp { algorithm: twofold::Algorithm::Sha1, digits: twofold::Digits::SIX, counter };
+    let expected = common::oathtool_code(&secret(base32), &otp, 0);
+    let started = std::time::Instant::now();
+    loop {
+        let shown = digits(&app.text(css).await);
+        if shown == expected {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{css} shows {shown:?}, but oathtool's code at counter {counter} is {expected:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Checks that nothing the page received since [`App::watch_ipc`] holds this secret (base32 in any case or
+/// grouping, or hex) or an otpauth link, and that the page did receive `expected` (so the watch saw traffic).
+async fn assert_no_secret_reached_the_page(app: &App, base32: &str, expected: &str) {
+    let seen = app.ipc_seen().await;
+    assert!(seen.contains(expected), "the IPC watch saw the page's traffic ({} bytes)", seen.len());
+    let squeezed: String = seen.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+    let hex = data_encoding::HEXUPPER.encode(secret(base32).expose());
+    assert!(!squeezed.contains(base32), "a secret key reached the page (base32)");
+    assert!(!squeezed.contains(&hex), "a secret key reached the page (hex)");
+    assert!(!squeezed.contains("OTPAUTH"), "an otpauth link reached the page");
+}
+
+/// The positive control: the account dialog's explicit "Reveal secret key" does bring the secret to the page,
+/// and the watch sees it.
+async fn reveal_shows_the_secret_and_the_watch_sees_it(app: &App, base32: &str) {
+    app.click("#accounts .more").await;
+    app.click("#action-reveal").await;
+    app.click("#sensitive-show").await;
+    // Compared quietly: a failure message must not print the key.
+    let mut shown = String::new();
+    for _ in 0..100 {
+        shown = app.text("#secret-text").await.split_whitespace().collect();
+        if !shown.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(shown == base32, "the revealed key is not the account's ({} characters shown)", shown.len());
+    let squeezed: String = app.ipc_seen().await.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(squeezed.contains(base32), "the watch sees a secret when one does reach the page");
+    app.click("#account-dialog .close").await;
+}
+
+/// First run: the welcome screen's button creates the vault and opens the camera.
+async fn first_run_opens_the_camera(app: &App) {
+    app.wait_text("#screen-welcome h1", "Welcome to Twofold").await;
+    app.click("#create-submit").await;
+    app.wait_shown("#add-dialog").await;
+}
+
+#[tokio::test]
+async fn first_run_scanning_a_kaltura_qr_with_the_camera_shows_the_account_and_oathtools_code() {
+    if !can_run() {
+        return;
+    }
+    let mut scenario = Scenario::start("first_run_camera_scan").await;
+    scenario.camera_shows(&[camera_frame(&kaltura_uri(KALTURA_SECRET))]);
+    let app = scenario.launch().await;
+    app.watch_ipc().await;
+
+    first_run_opens_the_camera(&app).await;
+    app.wait_text("#pending-list .issuer", "Kaltura Events").await;
+    app.wait_text("#pending-list .name", "user@example.com").await;
+    assert_totp_shown(&app, "#pending-list .code", KALTURA_SECRET).await;
+    app.click("#confirm-add").await;
+
+    app.wait_texts("#accounts .issuer", &["Kaltura Events"]).await;
+    app.wait_texts("#accounts .name", &["user@example.com"]).await;
+    assert_totp_shown(&app, "#accounts .code", KALTURA_SECRET).await;
+    app.wait_text("#toast-text", "Added Kaltura Events").await;
+    assert_no_secret_reached_the_page(&app, KALTURA_SECRET, "Kaltura Events").await;
+    reveal_shows_the_secret_and_the_watch_sees_it(&app, KALTURA_SECRET).await;
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn copying_puts_the_code_on_the_clipboard_and_clears_it_later_unless_something_else_was_copied() {
+    if !can_run() {
+        return;
+    }
+    let scenario = Scenario::start("copy_and_clear").await;
+    drop(vault_with(&scenario, &[totp("Kaltura Events", "user@example.com", KALTURA_SECRET)]));
+    // A short clear delay, as a user could set in settings.json; the dialog offers 10 s and up.
+    std::fs::write(scenario.data_dir().join("settings.json"), r#"{"clipboardClearSeconds": 2}"#).unwrap();
+    let mut scenario = scenario;
+    let app = scenario.launch().await;
+    let display = scenario.display().to_owned();
+
+    app.wait_texts("#accounts .issuer", &["Kaltura Events"]).await;
+    app.click("#accounts .account").await;
+    app.wait_text("#toast-text", "Copied — clipboard clears in 2 s").await;
+    let shown = assert_totp_shown(&app, "#accounts .code", KALTURA_SECRET).await;
+    let copied = clipboard_text(&display);
+    // The code may have turned over between the copy and the read; both must be oathtool's.
+    let secret = secret(KALTURA_SECRET);
+    let valid: Vec<String> =
+        (now().saturating_sub(3)..=now()).map(|t| common::oathtool_code(&secret, &Otp::default(), t)).collect();
+    assert!(valid.contains(&copied), "the clipboard holds {copied:?}, not the code shown ({shown:?})");
+    let cleared = wait_for_clipboard(&display, "").await;
+    assert!(cleared, "the clipboard still holds the code after the clear delay");
+
+    // Copy again, then copy something else in another app: Twofold must leave that alone.
+    app.press(ENTER).await;
+    app.wait_text("#toast-text", "Copied").await;
+    assert!(!clipboard_text(&display).is_empty(), "Enter on the selected account copies its code");
+    copy_text_elsewhere(&display, "meeting notes");
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    assert_eq!(clipboard_text(&display), "meeting notes", "what another app copied is left on the clipboard");
+    app.quit().await;
+}
+
+/// Waits up to 10 s for the clipboard to hold `expected`.
+async fn wait_for_clipboard(display: &str, expected: &str) -> bool {
+    for _ in 0..100 {
+        if clipboard_text(display) == expected {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn search_filters_delete_is_undone_and_a_restart_keeps_the_accounts_in_their_order() {
+    if !can_run() {
+        return;
+    }
+    let mut scenario = Scenario::start("search_delete_undo_restart").await;
+    drop(vault_with(
+        &scenario,
+        &[
+            totp("GitHub", "alice", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
+            totp("GitLab", "bob", "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U"),
+            totp("Kaltura Events", "carol@example.com", KALTURA_SECRET),
+            totp("Dropbox", "dave", "ORSXG5BAON2HE2LOM4QGC3TEEBUXG5DF"),
+        ],
+    ));
+    let app = scenario.launch().await;
+    app.wait_texts("#accounts .issuer", &["GitHub", "GitLab", "Kaltura Events", "Dropbox"]).await;
+
+    // Typing filters on issuer and account.
+    app.fill("#search", "git").await;
+    app.wait_texts("#accounts .issuer", &["GitHub", "GitLab"]).await;
+    app.fill("#search", "carol").await;
+    app.wait_texts("#accounts .issuer", &["Kaltura Events"]).await;
+    app.fill("#search", "nobody").await;
+    app.wait_text("#no-results", "No account matches your search.").await;
+    app.press(ESCAPE).await;
+    app.wait_texts("#accounts .issuer", &["GitHub", "GitLab", "Kaltura Events", "Dropbox"]).await;
+
+    // Delete with the Delete key, then Undo from the toast.
+    app.focus("#accounts .account:nth-child(3)").await;
+    app.press(DELETE).await;
+    app.wait_texts("#accounts .issuer", &["GitHub", "GitLab", "Dropbox"]).await;
+    app.wait_text("#toast-text", "Deleted Kaltura Events").await;
+    app.click("#toast-action").await;
+    app.wait_texts("#accounts .issuer", &["GitHub", "GitLab", "Kaltura Events", "Dropbox"]).await;
+
+    // Move Dropbox up one place with Alt+Up.
+    app.focus("#accounts .account:nth-child(4)").await;
+    app.press(ALT_UP).await;
+    let order = ["GitHub", "GitLab", "Dropbox", "Kaltura Events"];
+    app.wait_texts("#accounts .issuer", &order).await;
+    app.quit().await;
+
+    let app = scenario.launch().await;
+    app.wait_texts("#accounts .issuer", &order).await;
+    app.wait_texts("#accounts .name", &["alice", "bob", "dave", "carol@example.com"]).await;
+    assert_totp_shown(&app, "#accounts .account:nth-child(4) .code", KALTURA_SECRET).await;
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn re_pairing_replaces_the_secret_and_undo_brings_the_old_one_back() {
+    if !can_run() {
+        return;
+    }
+    const NEW_SECRET: &str = "KRUGS4ZANFZSAYJANZSXOIDTMVRXEZLU";
+    let mut scenario = Scenario::start("re_pair_replace_undo").await;
+    drop(vault_with(&scenario, &[totp("Kaltura Events", "user@example.com", KALTURA_SECRET)]));
+    // The new QR code arrives as a picture on the clipboard (copied from a browser), read by "Paste picture".
+    let picture = scenario.data_dir().join("new-qr.png");
+    common::render_qr(&kaltura_uri(NEW_SECRET), 40).save(&picture).unwrap();
+    let app = scenario.launch().await;
+    app.watch_ipc().await;
+    copy_picture_elsewhere(scenario.display(), &picture);
+
+    app.wait_texts("#accounts .issuer", &["Kaltura Events"]).await;
+    assert_totp_shown(&app, "#accounts .code", KALTURA_SECRET).await;
+    app.click("#open-add").await;
+    app.click("[data-tab=image]").await;
+    app.click("#paste-image").await;
+    app.wait_text("#conflict-note", "You already have an account with this service and name.").await;
+    app.wait_text("#confirm-add", "Replace — you reset your password or got a new QR").await;
+    app.wait_text("#confirm-keep", "Keep both").await;
+    app.click("#confirm-add").await;
+
+    app.wait_text("#toast-text", "Replaced Kaltura Events").await;
+    app.wait_texts("#accounts .issuer", &["Kaltura Events"]).await;
+    assert_totp_shown(&app, "#accounts .code", NEW_SECRET).await;
+    app.click("#toast-action").await;
+    app.wait_texts("#accounts .issuer", &["Kaltura Events"]).await;
+    assert_totp_shown(&app, "#accounts .code", KALTURA_SECRET).await;
+    assert_no_secret_reached_the_page(&app, NEW_SECRET, "Kaltura Events").await;
+    assert_no_secret_reached_the_page(&app, KALTURA_SECRET, "Kaltura Events").await;
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_google_export_qr_with_three_accounts_adds_all_three() {
+    if !can_run() {
+        return;
+    }
+    let accounts = [
+        totp("Kaltura Events", "user@example.com", KALTURA_SECRET),
+        totp("GitHub", "alice", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
+        totp("Dropbox", "dave", "ORSXG5BAON2HE2LOM4QGC3TEEBUXG5DF"),
+    ];
+    let links = encode(&accounts, EncodeOptions { accounts_per_code: 10, batch_id: 42 }).expect("the export encodes");
+    assert_eq!(links.len(), 1, "one QR code holds all three");
+    let mut scenario = Scenario::start("migration_three_accounts").await;
+    scenario.camera_shows(&[camera_frame(&links[0])]);
+    let app = scenario.launch().await;
+    app.watch_ipc().await;
+
+    first_run_opens_the_camera(&app).await;
+    app.wait_texts("#pending-list .issuer", &["Kaltura Events", "GitHub", "Dropbox"]).await;
+    app.wait_text("#confirm-add", "Add 3 accounts").await;
+    app.click("#confirm-add").await;
+
+    app.wait_texts("#accounts .issuer", &["Kaltura Events", "GitHub", "Dropbox"]).await;
+    app.wait_text("#toast-text", "Added 3 accounts").await;
+    assert_totp_shown(&app, "#accounts .account:nth-child(1) .code", KALTURA_SECRET).await;
+    assert_totp_shown(&app, "#accounts .account:nth-child(2) .code", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").await;
+    assert_totp_shown(&app, "#accounts .account:nth-child(3) .code", "ORSXG5BAON2HE2LOM4QGC3TEEBUXG5DF").await;
+    for base32 in [KALTURA_SECRET, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", "ORSXG5BAON2HE2LOM4QGC3TEEBUXG5DF"] {
+        assert_no_secret_reached_the_page(&app, base32, "Dropbox").await;
+    }
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn without_a_secret_service_the_recovery_password_unlocks_and_a_wrong_one_is_explained() {
+    if !can_run() {
+        return;
+    }
+    const PASSWORD: &str = "correct horse battery staple";
+    let mut scenario = Scenario::start("no_secret_service_password_unlock").await;
+    let mut vault =
+        Vault::create(&scenario.vault_path(), Some(&OsKeychain), Some((PASSWORD, KdfParams::INSECURE_FOR_TESTS)))
+            .expect("the vault is created");
+    vault.add(totp("Kaltura Events", "user@example.com", KALTURA_SECRET), OnNameConflict::Ask).unwrap();
+    drop(vault);
+    // The app's session bus has no Secret Service, and none can be started on demand.
+    let bus = common::EmptyBus::start();
+    scenario.set_env("DBUS_SESSION_BUS_ADDRESS", &bus.address);
+    let app = scenario.launch().await;
+
+    app.wait_text("#screen-locked h1", "Twofold is locked").await;
+    let problem = app.text("#locked-message").await;
+    assert!(
+        problem.contains("Secret Service") || problem.contains("keychain"),
+        "the lock screen explains: {problem:?}"
+    );
+    app.fill("#unlock-password", "wrong horse").await;
+    app.press(ENTER).await;
+    app.wait_text("#unlock-error", "That password is not correct.").await;
+    assert!(app.texts("#accounts .issuer").await.is_empty(), "nothing is shown before the vault is unlocked");
+
+    app.fill("#unlock-password", PASSWORD).await;
+    app.press(ENTER).await;
+    app.wait_texts("#accounts .issuer", &["Kaltura Events"]).await;
+    assert_totp_shown(&app, "#accounts .code", KALTURA_SECRET).await;
+    app.quit().await;
+    drop(bus);
+}
+
+#[tokio::test]
+async fn a_qr_holding_a_web_link_gets_a_clear_message_and_adds_nothing() {
+    if !can_run() {
+        return;
+    }
+    let mut scenario = Scenario::start("web_link_qr").await;
+    scenario.camera_shows(&[camera_frame("https://events.example.com/welcome?ref=qr")]);
+    let app = scenario.launch().await;
+
+    first_run_opens_the_camera(&app).await;
+    app.wait_text("#camera-status", "This QR code holds a web link, not an authenticator code.").await;
+    assert!(!app.shown("#confirm-view").await, "no account is offered");
+    app.click("#add-dialog .close").await;
+    app.wait_text("#empty-state", "No accounts yet.").await;
+    assert!(app.texts("#accounts .issuer").await.is_empty(), "nothing was added");
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn next_code_advances_an_hotp_counter_and_the_counter_survives_a_restart() {
+    if !can_run() {
+        return;
+    }
+    const HOTP_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    let mut scenario = Scenario::start("hotp_counter_restart").await;
+    let app = scenario.launch().await;
+
+    first_run_opens_the_camera(&app).await;
+    app.click("[data-tab=manual]").await;
+    app.fill("#manual-issuer", "Example Bank").await;
+    app.fill("#manual-name", "hotp@example.com").await;
+    app.fill("#manual-secret", HOTP_SECRET).await;
+    app.click("#manual-form summary").await;
+    app.choose("#manual-kind", "hotp").await;
+    app.click("#manual-form button[type=submit]").await;
+    app.wait_text("#pending-list .issuer", "Example Bank").await;
+    app.click("#confirm-add").await;
+
+    app.wait_texts("#accounts .issuer", &["Example Bank"]).await;
+    assert_hotp_shown(&app, "#accounts .code", HOTP_SECRET, 0).await;
+    app.click("#accounts .next").await;
+    assert_hotp_shown(&app, "#accounts .code", HOTP_SECRET, 1).await;
+    app.click("#accounts .next").await;
+    assert_hotp_shown(&app, "#accounts .code", HOTP_SECRET, 2).await;
+    app.quit().await;
+
+    let app = scenario.launch().await;
+    app.wait_texts("#accounts .issuer", &["Example Bank"]).await;
+    assert_hotp_shown(&app, "#accounts .code", HOTP_SECRET, 2).await;
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_corrupt_vault_file_opens_the_previous_generation_and_says_so() {
+    if !can_run() {
+        return;
+    }
+    let mut scenario = Scenario::start("corrupt_vault_previous_generation").await;
+    let mut vault = vault_with(&scenario, &[totp("GitHub", "alice", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")]);
+    vault.add(totp("Dropbox", "dave", "ORSXG5BAON2HE2LOM4QGC3TEEBUXG5DF"), OnNameConflict::Ask).unwrap();
+    drop(vault);
+    // Damage the newest file in its middle, as a failing disk or a stray write would.
+    let path = scenario.vault_path();
+    let mut bytes = std::fs::read(&path).unwrap();
+    let middle = bytes.len() / 2;
+    for byte in &mut bytes[middle..middle + 16] {
+        *byte ^= 0x5a;
+    }
+    std::fs::write(&path, bytes).unwrap();
+    let app = scenario.launch().await;
+
+    let notice = app.wait_text("#recovery-notice", "so Twofold opened the previous version instead").await;
+    assert!(notice.contains("The damaged file was kept as"), "the notice names the kept copy: {notice:?}");
+    // The previous generation is the one before Dropbox was added.
+    app.wait_texts("#accounts .issuer", &["GitHub"]).await;
+    assert_totp_shown(&app, "#accounts .code", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").await;
+    let kept = std::fs::read_dir(scenario.data_dir())
+        .unwrap()
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().contains("damaged"));
+    assert!(kept, "the damaged file is kept beside the vault");
+    app.quit().await;
+}
