@@ -14,9 +14,9 @@ export TWOFOLD_STRICT=1
 # Fewer debug symbols keep a cold build near two minutes; backtraces still name files and lines.
 export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-line-tables-only}"
 
-if [ ! -d ../shared ] && [ -z "${TWOFOLD_SHARED:-}" ]; then
+if [ ! -d ../shared ] && [ -z "${TWOFOLD_SHARED:-}" ] && [ -z "${TWOFOLD_WITHOUT_SHARED:-}" ]; then
   echo "Note: ../shared (real QR photos and other apps' exports) is not beside this clone; the tests that read it will fail." >&2
-  echo "      Put it there or set TWOFOLD_SHARED to its path." >&2
+  echo "      Put it there, set TWOFOLD_SHARED to its path, or set TWOFOLD_WITHOUT_SHARED=1 to skip those tests." >&2
 fi
 
 step "Checking formatting"
@@ -24,6 +24,9 @@ cargo fmt --all --check
 
 step "Linting (clippy, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Checking the GitHub workflows (schema, zizmor)"
+check_workflows
 
 step "Running every test"
 mkdir -p target

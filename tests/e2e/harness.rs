@@ -145,13 +145,14 @@ impl Scenario {
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let driver = Reaper(command.spawn().expect("tauri-driver starts"));
         let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < PATIENCE,
-                "tauri-driver did not listen on port {port}; see {}",
-                log_path.display()
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        // tauri-driver forwards to WebKitWebDriver, which it starts; both must listen before a session is asked for.
+        for listening in [port, native_port] {
+            while TcpStream::connect(("127.0.0.1", listening)).is_err() {
+                let why =
+                    format!("the WebDriver servers did not listen on port {listening}; see {}", log_path.display());
+                assert!(started.elapsed() < PATIENCE, "{why}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
         }
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), "wry".into());
