@@ -44,8 +44,8 @@ BUILD_PACKAGES=(build-essential pkg-config libwebkit2gtk-4.1-dev libclang1-14 li
 
 # What the test suite needs on top: a virtual display and window tools, the independent OTP oracle, a real
 # Secret Service (GNOME Keyring) in a private D-Bus session, and WebKitGTK's WebDriver for the end-to-end tests.
-TEST_PACKAGES=(xvfb xauth x11-utils xclip xdotool imagemagick oathtool python3 dbus-daemon dbus-bin gnome-keyring
-  webkit2gtk-driver)
+TEST_PACKAGES=(xvfb xauth x11-utils xclip xdotool imagemagick oathtool python3 python3-venv dbus-daemon dbus-bin
+  gnome-keyring webkit2gtk-driver desktop-file-utils)
 
 # The WebDriver server that starts the app for the end-to-end tests (it drives WebKitWebDriver).
 TAURI_DRIVER_VERSION=2.1.0
@@ -66,4 +66,36 @@ ensure_rust_components() {
     step "Adding clippy and rustfmt to the Rust toolchain"
     rustup component add clippy rustfmt
   fi
+}
+
+# The checkers of the GitHub workflows, from PyPI, in a virtual environment under target/.
+WORKFLOW_TOOLS=(check-jsonschema==0.39.0 zizmor==1.32.0)
+WORKFLOW_TOOLS_DIR=target/workflow-tools
+
+ensure_workflow_tools() {
+  local wanted="${WORKFLOW_TOOLS[*]}"
+  if [ -f "$WORKFLOW_TOOLS_DIR/installed" ] && [ "$(cat "$WORKFLOW_TOOLS_DIR/installed")" = "$wanted" ]; then
+    return 0
+  fi
+  step "Installing the workflow checkers: $wanted"
+  rm -rf "$WORKFLOW_TOOLS_DIR"
+  python3 -m venv "$WORKFLOW_TOOLS_DIR"
+  "$WORKFLOW_TOOLS_DIR/bin/pip" install --quiet --disable-pip-version-check "${WORKFLOW_TOOLS[@]}"
+  echo "$wanted" >"$WORKFLOW_TOOLS_DIR/installed"
+}
+
+# Validates the workflows against GitHub's schema and audits them with zizmor; a high-severity finding fails.
+check_workflows() {
+  ensure_workflow_tools
+  "$WORKFLOW_TOOLS_DIR/bin/check-jsonschema" --builtin-schema vendor.github-workflows .github/workflows/*.yml
+  "$WORKFLOW_TOOLS_DIR/bin/zizmor" --offline --no-progress --min-severity high .github/workflows
+}
+
+# The Tauri command line, which builds the installers.
+TAURI_CLI_VERSION=2.12.4
+
+ensure_tauri_cli() {
+  if cargo install --list | grep -qx "tauri-cli v$TAURI_CLI_VERSION:"; then return 0; fi
+  step "Installing tauri-cli $TAURI_CLI_VERSION (about 8 minutes on two cores)"
+  cargo install tauri-cli --version "$TAURI_CLI_VERSION" --locked --quiet
 }
