@@ -58,4 +58,14 @@ awk '/^ *Running .*\/e2e-[0-9a-f]+\)$/ { in_e2e = 1; next }
 if ls target/e2e-artifacts/*/ >/dev/null 2>&1; then
   echo "Screenshots and app logs of the failed end-to-end scenarios: $(pwd)/target/e2e-artifacts"
 fi
+
+# The release check: the .deb and .rpm build, the .deb installs, the installed program shows its window.
+step "Installers: build the .deb and .rpm, install the .deb, start it, remove it"
+set +e
+bash scripts/package-check.sh 2>&1 | tee target/package-check.log
+package_status=${PIPESTATUS[0]}
+set -e
+if [ "$package_status" -eq 0 ]; then echo "installer check: passed"; else echo "installer check: FAILED"; fi
+
+[ "$status" -eq 0 ] && status=$package_status
 exit "$status"
