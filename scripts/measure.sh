@@ -14,7 +14,7 @@ if [[ -z ${TWOFOLD_TEST_KEYRING:-} ]]; then
 fi
 cargo build --locked --release -p twofold-app >/dev/null 2>&1
 cargo build --locked --release -p twofold --example demo_vault --example qr_frames >/dev/null 2>&1
-app=./target/release/twofold-app
+app=./target/release/twofold
 scratch=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$scratch"' EXIT
 

@@ -32,7 +32,7 @@ snap() { # name
 # run DATA_DIR REPLAY STEPS...: starts the app, then runs each step: a key, "sleep:N" or "snap:NAME".
 run() {
   local dir=$1 replay=$2; shift 2
-  env TWOFOLD_DATA_DIR="$dir" TWOFOLD_REPLAY_CAMERA="$replay" ./target/debug/twofold-app >/dev/null 2>&1 &
+  env TWOFOLD_DATA_DIR="$dir" TWOFOLD_REPLAY_CAMERA="$replay" ./target/debug/twofold >/dev/null 2>&1 &
   local pid=$!
   for _ in $(seq 1 100); do xwininfo -root -tree | grep -q '"Twofold"' && break; sleep 0.2; done
   sleep 3

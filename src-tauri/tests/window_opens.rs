@@ -61,7 +61,7 @@ fn the_app_opens_a_window_titled_twofold() {
     let (_xvfb, display) = start_xvfb();
     let data = std::env::temp_dir().join(format!("twofold-window-test-{}", std::process::id()));
     let mut app = Reaper(
-        Command::new(env!("CARGO_BIN_EXE_twofold-app"))
+        Command::new(env!("CARGO_BIN_EXE_twofold"))
             .env("DISPLAY", &display)
             .env("TWOFOLD_DATA_DIR", &data)
             .env_remove("WAYLAND_DISPLAY")

@@ -21,7 +21,7 @@ use crate::common;
 const PATIENCE: Duration = Duration::from_secs(25);
 
 /// The app binary cargo built for these tests.
-const APP: &str = env!("CARGO_BIN_EXE_twofold-app");
+const APP: &str = env!("CARGO_BIN_EXE_twofold");
 
 /// One scenario runs at a time: each starts a WebKit app, and two at once would only compete for the CPU.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
