@@ -3,7 +3,9 @@
 //! Needs `Xvfb` and `xwininfo` (Debian: xvfb, x11-utils); the README's test command installs them. Saves a
 //! screenshot to `target/test-artifacts/window.png` when ImageMagick's `import` is present.
 
-use std::io::{BufRead, BufReader};
+#[path = "../../tests/common/mod.rs"]
+mod common;
+
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -18,33 +20,6 @@ impl Drop for Reaper {
     }
 }
 
-fn strict() -> bool {
-    let set = |name| std::env::var(name).is_ok_and(|v| !v.is_empty() && v != "0" && v != "false");
-    set("CI") || set("TWOFOLD_STRICT")
-}
-
-fn have(tool: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-/// Starts Xvfb on a free display and returns it with its display name.
-fn start_xvfb() -> (Reaper, String) {
-    let mut child = Command::new("Xvfb")
-        .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("Xvfb starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("Xvfb reports its display");
-    let display = format!(":{}", line.trim());
-    (Reaper(child), display)
-}
-
 fn window_titles(display: &str) -> String {
     let out = Command::new("xwininfo").args(["-display", display, "-root", "-tree"]).output().expect("xwininfo runs");
     String::from_utf8_lossy(&out.stdout).into_owned()
@@ -52,13 +27,9 @@ fn window_titles(display: &str) -> String {
 
 #[test]
 fn the_app_opens_a_window_titled_twofold() {
-    if !(have("Xvfb") && have("xwininfo")) {
-        let how = "Install xvfb and x11-utils, or run the README's test command.";
-        assert!(!strict(), "Xvfb or xwininfo is missing, and this run requires them. {how}");
-        eprintln!("SKIPPED: Xvfb or xwininfo is missing. {how}");
-        return;
-    }
-    let (_xvfb, display) = start_xvfb();
+    // Skips with a note when Xvfb or xwininfo is missing, or fails in strict mode (CI, the test command).
+    let Some(xvfb) = common::Xvfb::start_with("xwininfo") else { return };
+    let display = xvfb.display.clone();
     let data = std::env::temp_dir().join(format!("twofold-window-test-{}", std::process::id()));
     let mut app = Reaper(
         Command::new(env!("CARGO_BIN_EXE_twofold"))
@@ -83,7 +54,7 @@ fn the_app_opens_a_window_titled_twofold() {
     // Give the page time to render, then keep a picture of it for people to look at.
     std::thread::sleep(Duration::from_secs(3));
     assert!(app.0.try_wait().expect("wait").is_none(), "the app exited after showing its window");
-    if have("import") {
+    if common::have("import") {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/test-artifacts");
         std::fs::create_dir_all(&dir).expect("artifacts folder");
         let shot = dir.join("window.png");

@@ -176,11 +176,10 @@ async fn copying_puts_the_code_on_the_clipboard_and_clears_it_later_unless_somet
     if !can_run() {
         return;
     }
-    let scenario = Scenario::start("copy_and_clear").await;
+    let mut scenario = Scenario::start("copy_and_clear").await;
     drop(vault_with(&scenario, &[totp("Kaltura Events", "user@example.com", KALTURA_SECRET)]));
     // A short clear delay, as a user could set in settings.json; the dialog offers 10 s and up.
     std::fs::write(scenario.data_dir().join("settings.json"), r#"{"clipboardClearSeconds": 2}"#).unwrap();
-    let mut scenario = scenario;
     let app = scenario.launch().await;
     let display = scenario.display().to_owned();
 
