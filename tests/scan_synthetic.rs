@@ -4,7 +4,7 @@
 mod common;
 
 use image::{GrayImage, Luma};
-use imageproc::geometric_transformations::{Interpolation, Projection, rotate_about_center, warp};
+use imageproc::geometric_transformations::{Interpolation, Projection, rotate_about_center, warp, warp_with};
 use twofold::migration::{self, EncodeOptions};
 use twofold::scan::{Decoder, GrayFrame, NotAuthenticator, Pairing, PairingStep, Scanned, classify};
 use twofold::{Account, Otp, Secret};
@@ -56,6 +56,15 @@ fn a_perspective_warped_code_decodes() {
     let projection = Projection::from_control_points(from, to).unwrap();
     let warped = warp(&page, &projection, Interpolation::Bilinear, Luma([255]));
     assert_eq!(kaltura_account(read(&warped)).name, "user@example.com");
+}
+
+#[test]
+fn a_code_on_a_bent_surface_decodes() {
+    // A sag across the page and another down it, each about a module deep: no single perspective fits.
+    let page = render(KALTURA);
+    let wave = |t: f32| 10.0 * (t / 600.0 * std::f32::consts::TAU).sin();
+    let bent = warp_with(&page, |x, y| (x + wave(y), y + wave(x)), Interpolation::Bilinear, Luma([255]));
+    assert_eq!(kaltura_account(read(&bent)).name, "user@example.com");
 }
 
 #[test]

@@ -9,11 +9,13 @@
 //! low-contrast prints), upscaling (small or distant codes), local adaptive thresholds (shadows, uneven light),
 //! sharpening and blurring (soft focus; moiré and sensor noise), Otsu's threshold, inversion (light modules on
 //! dark), a 45° turn (rqrr's finder search is weakest there), and a few combinations that each recovered real
-//! photographs in the development set. The first text that decodes wins.
+//! photographs in the development set. Last comes the bent-grid reader of `warp.rs`, for codes on fabric or
+//! curled paper that no single perspective transform fits. The first text that decodes wins.
 //!
 //! A still image gets every attempt at once ([`Decoder::decode`]). A live stream gets rqrr on every frame and one
 //! of the cheap [`LIVE_EXTRAS`] per frame in turn ([`Decoder::decode_frame`]), so each frame stays within budget
-//! while the camera's next frames bring new chances (a steadier hand, better focus) anyway.
+//! while the camera's next frames bring new chances (a steadier hand, better focus) anyway. The bent-grid reader
+//! is not among them: with finder-like patterns in view it takes 20 to 100 ms.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -54,6 +56,8 @@ pub enum Engine {
     RxingGlobal,
     /// rxing assuming the image is nothing but the code (clean renders and tight crops).
     RxingPure,
+    /// rxing's finder patterns, a grid bent to fit the modules, and rqrr's error correction (codes on fabric).
+    Warped,
 }
 
 /// An image operation before decoding.
@@ -91,7 +95,7 @@ const fn attempt(ops: &'static [Op], engine: Engine) -> Attempt {
 }
 
 /// Every attempt, in the order a still image gets them.
-pub const ATTEMPTS: [Attempt; 24] = [
+pub const ATTEMPTS: [Attempt; 25] = [
     attempt(&[], Engine::Rqrr),
     attempt(&[], Engine::RxingHybrid),
     attempt(&[], Engine::RxingGlobal),
@@ -116,6 +120,7 @@ pub const ATTEMPTS: [Attempt; 24] = [
     attempt(&[Op::Scale(1.5), Op::Blur(1.5)], Engine::Rqrr),
     attempt(&[Op::Scale(2.0), Op::Sharpen, Op::Rotate(10.0)], Engine::RxingGlobal),
     attempt(&[Op::Scale(2.0), Op::Sharpen, Op::Rotate(40.0)], Engine::Rqrr),
+    attempt(&[], Engine::Warped),
 ];
 
 /// On a live frame, rqrr on the frame runs first; then one of these cheap second opinions, in turn. Each costs at
@@ -275,6 +280,9 @@ fn decode_with(engine: Engine, width: u32, height: u32, pixels: &[u8]) -> Option
             rxing(width, height, pixels, |s| BinaryBitmap::new(GlobalHistogramBinarizer::new(s)), false)
         }
         Engine::RxingPure => rxing(width, height, pixels, |s| BinaryBitmap::new(HybridBinarizer::new(s)), true),
+        Engine::Warped => {
+            catch_unwind(AssertUnwindSafe(|| super::warp::decode_warped(width, height, pixels))).ok().flatten()
+        }
     }
 }
 

@@ -2,7 +2,8 @@
 //!
 //! - [`source`](FrameSource): webcams (nokhwa), image files, the clipboard, the screen, and a replayed folder that
 //!   stands in for a webcam in tests and demonstrations (`TWOFOLD_REPLAY_CAMERA=folder@fps`).
-//! - [`Decoder`]: rqrr first, rxing as a second opinion, over a list of image variants.
+//! - [`Decoder`]: rqrr first, rxing as a second opinion, over a list of image variants; last, for still images, a
+//!   reader whose grid bends to follow codes on fabric or curled paper.
 //! - [`classify`] and [`Pairing`]: an `otpauth://` account, the parts of a Google export, or a clear sentence about
 //!   what else the code holds.
 //! - [`ScanSession`]: the capture and decode threads, with events for the UI and an optional preview hook;
@@ -14,6 +15,7 @@ mod frame;
 mod preview;
 mod session;
 mod source;
+mod warp;
 
 pub use classify::{NotAuthenticator, Pairing, PairingStep, Scanned, classify};
 pub use decode::{ATTEMPTS, Attempt, Decoder, Detection, Engine, LIVE_EXTRAS, Op, Point, run_attempt};
