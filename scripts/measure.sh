@@ -19,7 +19,7 @@ scratch=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$scratch"' EXIT
 
 Xvfb :96 -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
-export DISPLAY=:96 NO_AT_BRIDGE=1 WEBKIT_DISABLE_COMPOSITING_MODE=1
+export DISPLAY=:96 NO_AT_BRIDGE=1
 sleep 1
 ./target/release/examples/demo_vault "$scratch/v200" 200 >/dev/null
 ./target/release/examples/demo_vault "$scratch/v50" 50 >/dev/null

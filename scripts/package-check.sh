@@ -64,7 +64,7 @@ dbus-run-session -- bash -c '
   xvfb=$!
   for _ in $(seq 1 50); do [ -s "$out/display" ] && break; sleep 0.1; done
   export DISPLAY=":$(cat "$out/display")"
-  export TWOFOLD_DATA_DIR="$out/data" WEBKIT_DISABLE_COMPOSITING_MODE=1 NO_AT_BRIDGE=1
+  export TWOFOLD_DATA_DIR="$out/data" NO_AT_BRIDGE=1
   "$program" >"$out/app.log" 2>&1 &
   app=$!
   trap "kill $app $xvfb 2>/dev/null || true" EXIT

@@ -14,7 +14,7 @@ scratch=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$scratch"' EXIT
 
 Xvfb :97 -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
-export DISPLAY=:97 WEBKIT_DISABLE_COMPOSITING_MODE=1 NO_AT_BRIDGE=1
+export DISPLAY=:97 NO_AT_BRIDGE=1
 sleep 1
 
 # The replay camera's pictures: the first code of a two-code export (the camera stays open, showing progress),

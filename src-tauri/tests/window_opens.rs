@@ -36,7 +36,6 @@ fn the_app_opens_a_window_titled_twofold() {
             .env("DISPLAY", &display)
             .env("TWOFOLD_DATA_DIR", &data)
             .env_remove("WAYLAND_DISPLAY")
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
             .env("NO_AT_BRIDGE", "1")
             .stdout(Stdio::null())
             .spawn()

@@ -133,7 +133,6 @@ impl Scenario {
             // Timings in the log help to read a failure; no accessibility bus is started on this display.
             .env("TWOFOLD_TRACE", "1")
             .env("NO_AT_BRIDGE", "1")
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
             .env_remove("WAYLAND_DISPLAY")
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("the log file"))
