@@ -11,8 +11,11 @@
 //! whose colour is known, as dark or light as they must be). The modules are then sampled through the bent grid
 //! and handed to rqrr's error correction and payload decoder. A few grid sizes around the estimate are tried,
 //! since the module count measured between finders is itself off on a bent code.
+//!
+//! In the development set of photographs this reads the nine pictures of codes printed on T-shirts that every
+//! other attempt misses. It takes 20 to 30 ms on those (version 3, 240 px) and at most a few hundred on large codes,
+//! and it runs only after every other attempt has failed.
 
-use rqrr::BitGrid;
 use rxing::common::HybridBinarizer;
 use rxing::qrcode::detector::FinderPatternFinder;
 use rxing::{Binarizer, DecodeHints, Luma8LuminanceSource};
@@ -339,7 +342,6 @@ impl BentGrid {
             .collect();
         let size = self.size;
         let grid = rqrr::SimpleGrid::from_func(size, |x, y| bits[y * size + x]);
-        debug_assert_eq!(grid.size(), size);
         let (_, text) = rqrr::Grid::new(grid).decode().ok()?;
         Some(text)
     }
