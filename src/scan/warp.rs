@@ -16,6 +16,8 @@
 //! other attempt misses. It takes 20 to 30 ms on those (version 3, 240 px) and at most a few hundred on large codes,
 //! and it runs only after every other attempt has failed.
 
+use image::GrayImage;
+use imageproc::filter::box_filter;
 use rxing::common::HybridBinarizer;
 use rxing::qrcode::detector::FinderPatternFinder;
 use rxing::{Binarizer, DecodeHints, Luma8LuminanceSource};
@@ -37,7 +39,7 @@ const KNOWN_WEIGHT: f32 = 2.0;
 /// Reads a code whose grid is bent, or `None`.
 pub(super) fn decode_warped(width: u32, height: u32, pixels: &[u8]) -> Option<Detection> {
     let finders = find_finders(width, height, pixels)?;
-    let picture = Picture::new(width, height, pixels, finders.module);
+    let picture = Picture::new(width, height, pixels, finders.module)?;
     let estimate = finders.dimension();
     for size in [estimate, estimate + 4, estimate.saturating_sub(4)] {
         if !(21..=177).contains(&size) {
@@ -78,7 +80,7 @@ impl Finders {
 }
 
 fn distance(a: (f32, f32), b: (f32, f32)) -> f32 {
-    ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
+    (a.0 - b.0).hypot(a.1 - b.1)
 }
 
 fn find_finders(width: u32, height: u32, pixels: &[u8]) -> Option<Finders> {
@@ -105,62 +107,37 @@ fn find_finders(width: u32, height: u32, pixels: &[u8]) -> Option<Finders> {
 
 /// The grey image and its local mean, read at any point with bilinear interpolation.
 struct Picture {
-    width: usize,
-    height: usize,
-    grey: Vec<f32>,
-    mean: Vec<f32>,
+    grey: GrayImage,
+    mean: GrayImage,
 }
 
 impl Picture {
-    fn new(width: u32, height: u32, pixels: &[u8], module: f32) -> Self {
-        let (w, h) = (width as usize, height as usize);
-        let raw: Vec<f32> = pixels.iter().map(|&p| f32::from(p)).collect();
+    fn new(width: u32, height: u32, pixels: &[u8], module: f32) -> Option<Self> {
+        let raw = GrayImage::from_raw(width, height, pixels.to_vec())?;
         // A slight smoothing over about a third of a module steadies the samples against texture and noise.
-        let grey = box_mean(&raw, w, h, (module * 0.3).round() as usize);
-        let radius = ((module * 2.0).round() as usize).max(2);
-        let mean = box_mean(&grey, w, h, radius);
-        Self { width: w, height: h, grey, mean }
+        let soft = (module * 0.3).round() as u32;
+        let grey = box_filter(&raw, soft, soft);
+        let radius = ((module * 2.0).round() as u32).max(2);
+        let mean = box_filter(&grey, radius, radius);
+        Some(Self { grey, mean })
     }
 
     /// How far the point is on the dark side of its neighbourhood's mean (negative: light).
     fn darkness(&self, x: f32, y: f32) -> f32 {
-        let (g, m) =
-            (sample(&self.grey, self.width, self.height, x, y), sample(&self.mean, self.width, self.height, x, y));
-        m - g
+        sample(&self.mean, x, y) - sample(&self.grey, x, y)
     }
 }
 
-/// The mean over a square of `2 * radius + 1` pixels around each pixel, from a summed-area table.
-fn box_mean(values: &[f32], w: usize, h: usize, radius: usize) -> Vec<f32> {
-    let mut sums = vec![0f64; (w + 1) * (h + 1)];
-    for y in 0..h {
-        let mut row = 0f64;
-        for x in 0..w {
-            row += f64::from(values[y * w + x]);
-            sums[(y + 1) * (w + 1) + x + 1] = sums[y * (w + 1) + x + 1] + row;
-        }
-    }
-    let mut out = vec![0f32; w * h];
-    for y in 0..h {
-        let (y0, y1) = (y.saturating_sub(radius), (y + radius + 1).min(h));
-        for x in 0..w {
-            let (x0, x1) = (x.saturating_sub(radius), (x + radius + 1).min(w));
-            let total =
-                sums[y1 * (w + 1) + x1] - sums[y0 * (w + 1) + x1] - sums[y1 * (w + 1) + x0] + sums[y0 * (w + 1) + x0];
-            out[y * w + x] = (total / ((y1 - y0) * (x1 - x0)) as f64) as f32;
-        }
-    }
-    out
-}
-
-fn sample(values: &[f32], w: usize, h: usize, x: f32, y: f32) -> f32 {
+fn sample(image: &GrayImage, x: f32, y: f32) -> f32 {
+    let (w, h) = image.dimensions();
     let x = x.clamp(0.0, (w - 1) as f32);
     let y = y.clamp(0.0, (h - 1) as f32);
-    let (x0, y0) = (x.floor() as usize, y.floor() as usize);
+    let (x0, y0) = (x.floor() as u32, y.floor() as u32);
     let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(h - 1));
     let (fx, fy) = (x - x0 as f32, y - y0 as f32);
-    let top = values[y0 * w + x0] * (1.0 - fx) + values[y0 * w + x1] * fx;
-    let bottom = values[y1 * w + x0] * (1.0 - fx) + values[y1 * w + x1] * fx;
+    let at = |px: u32, py: u32| f32::from(image.get_pixel(px, py)[0]);
+    let top = at(x0, y0) * (1.0 - fx) + at(x1, y0) * fx;
+    let bottom = at(x0, y1) * (1.0 - fx) + at(x1, y1) * fx;
     top * (1.0 - fy) + bottom * fy
 }
 
