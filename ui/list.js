@@ -9,8 +9,8 @@ let refreshTimer = null;
 let revealTimer = null;
 let fetchedAt = 0;
 let renderToken = 0;
-/** Rows drawn before the first paint; more than a tall window shows. */
-const FIRST_ROWS = 24;
+/** Rows drawn before the first paint: at least 12, and a few more than fit in the window (rows are 56 px or more). */
+const firstRows = () => Math.max(12, Math.ceil(window.innerHeight / 56) + 2);
 let firstPaint = null;
 let handlers = {};
 
@@ -130,11 +130,12 @@ export function render() {
   const shown = shownAccounts();
   // A screenful first, the rest right after the first paint: a long list shows its codes as fast as a short one.
   const token = ++renderToken;
-  $("accounts").replaceChildren(...shown.slice(0, FIRST_ROWS).map(renderRow));
-  if (shown.length > FIRST_ROWS) {
+  const first = firstRows();
+  $("accounts").replaceChildren(...shown.slice(0, first).map(renderRow));
+  if (shown.length > first) {
     requestAnimationFrame(() => setTimeout(() => {
       if (token !== renderToken) return;
-      $("accounts").append(...shown.slice(FIRST_ROWS).map(renderRow));
+      $("accounts").append(...shown.slice(first).map(renderRow));
       revealNextCodes();
     }, 0));
   }
@@ -171,12 +172,13 @@ function revealNextCodes() {
   if (soonest < Infinity) revealTimer = setTimeout(revealNextCodes, soonest * 1000 + 50);
 }
 
-/** Fetches the accounts and their codes, draws them, and sleeps until the first code expires. */
-export async function refresh() {
+/** Fetches the accounts and their codes (or takes the ones start-up brought), draws them, and sleeps until the
+ *  first code expires. */
+export async function refresh(fetched = null) {
   clearTimeout(refreshTimer);
   const before = shape(accounts);
   try {
-    accounts = await api.listAccounts();
+    accounts = fetched ?? (await api.listAccounts());
   } catch (error) {
     toast(message(error));
     return;

@@ -33,9 +33,11 @@ async function enter(state) {
     const notice = $("recovery-notice");
     notice.textContent = state.recovery ?? "";
     notice.hidden = !state.recovery;
-    show("list");
     if (state.trace) onFirstPaint(() => report("codesVisible", performance.now()));
-    await refresh();
+    // The rows are drawn before the list screen appears, so its first frame already shows the codes.
+    const drawn = refresh(state.accounts);
+    show("list");
+    await drawn;
     if (openAddAfterCreate) {
       openAddAfterCreate = false;
       openAdd();

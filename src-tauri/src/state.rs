@@ -74,6 +74,7 @@ impl AppState {
             recovery,
             settings: self.settings_view(),
             trace: std::env::var_os(TRACE_ENV).is_some(),
+            accounts: if stage == "ready" { self.accounts().ok() } else { None },
         }
     }
 

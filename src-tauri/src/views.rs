@@ -68,6 +68,8 @@ pub struct StartupView {
     pub settings: SettingsView,
     /// Whether the UI should report timings (set by `TWOFOLD_TRACE` for the measurement script).
     pub trace: bool,
+    /// When `ready`: every account with its codes, so the first screen needs no second round trip.
+    pub accounts: Option<Vec<AccountView>>,
 }
 
 /// The result of adding an account.
