@@ -70,7 +70,7 @@ fn main() {
             // Open the vault (a keychain round trip) while the webview loads, so the codes are ready when the
             // page asks for them.
             let early = Arc::clone(&state);
-            std::thread::spawn(move || drop(early.startup()));
+            std::thread::spawn(move || drop(early.open_with_keychain()));
             app.manage(state);
             Ok(())
         })

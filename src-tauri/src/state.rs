@@ -38,6 +38,16 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// Where opening the vault at start-up ended.
+pub enum Opening {
+    /// No vault yet: first run.
+    Welcome,
+    /// The vault is open.
+    Ready,
+    /// The keychain did not open it; the flag says whether a recovery password can.
+    Locked(AppError, bool),
+}
+
 impl AppState {
     /// State for the vault and preferences in `dir`; nothing is opened yet.
     pub fn new(dir: PathBuf, started: Instant) -> Self {
@@ -79,20 +89,32 @@ impl AppState {
     }
 
     /// Opens the vault through the keychain if there is one; never creates anything. The app calls it in the
-    /// background while the window is still being built, so the UI's own call finds the vault open.
-    pub fn startup(&self) -> StartupView {
+    /// background while the window is still being built, so the UI's [`Self::startup`] finds the vault open.
+    pub fn open_with_keychain(&self) -> Opening {
         let _one_at_a_time = lock(&self.opening);
         if self.vault().is_some() {
-            return self.startup_view("ready", None, false);
+            return Opening::Ready;
         }
         let password_available = match Vault::status(&self.vault_path) {
-            Ok(VaultStatus::Missing) => return self.startup_view("welcome", None, false),
+            Ok(VaultStatus::Missing) => return Opening::Welcome,
             Ok(VaultStatus::Present { password, .. }) => password,
-            Err(e) => return self.startup_view("locked", Some(e.into()), true),
+            Err(e) => return Opening::Locked(e.into(), true),
         };
         match Vault::open(&self.vault_path, Unlock::Keychain(&OsKeychain)) {
-            Ok(vault) => self.opened(vault),
-            Err(e) => self.startup_view("locked", Some(e.into()), password_available),
+            Ok(vault) => {
+                *self.vault() = Some(vault);
+                Opening::Ready
+            }
+            Err(e) => Opening::Locked(e.into(), password_available),
+        }
+    }
+
+    /// What the UI shows first: the welcome, the lock screen or the accounts.
+    pub fn startup(&self) -> StartupView {
+        match self.open_with_keychain() {
+            Opening::Welcome => self.startup_view("welcome", None, false),
+            Opening::Ready => self.startup_view("ready", None, false),
+            Opening::Locked(problem, password) => self.startup_view("locked", Some(problem), password),
         }
     }
 
