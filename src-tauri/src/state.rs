@@ -44,8 +44,12 @@ pub enum Opening {
     Welcome,
     /// The vault is open.
     Ready,
-    /// The keychain did not open it; the flag says whether a recovery password can.
-    Locked(AppError, bool),
+    /// The keychain did not open it.
+    Locked {
+        problem: AppError,
+        /// Whether the vault has a recovery password that can open it instead.
+        password_available: bool,
+    },
 }
 
 impl AppState {
@@ -75,16 +79,21 @@ impl AppState {
         f(vault)
     }
 
-    fn startup_view(&self, stage: &'static str, problem: Option<AppError>, password: bool) -> StartupView {
+    fn startup_view(&self, opening: Opening) -> StartupView {
         let recovery = self.vault().as_ref().and_then(|v| v.recovery().map(ToString::to_string));
+        let (stage, problem, password_available, accounts) = match opening {
+            Opening::Welcome => ("welcome", None, false, None),
+            Opening::Ready => ("ready", None, false, self.accounts().ok()),
+            Opening::Locked { problem, password_available } => ("locked", Some(problem), password_available, None),
+        };
         StartupView {
             stage,
             problem,
-            password_available: password,
+            password_available,
             recovery,
             settings: self.settings_view(),
             trace: std::env::var_os(TRACE_ENV).is_some(),
-            accounts: if stage == "ready" { self.accounts().ok() } else { None },
+            accounts,
         }
     }
 
@@ -98,29 +107,25 @@ impl AppState {
         let password_available = match Vault::status(&self.vault_path) {
             Ok(VaultStatus::Missing) => return Opening::Welcome,
             Ok(VaultStatus::Present { password, .. }) => password,
-            Err(e) => return Opening::Locked(e.into(), true),
+            Err(e) => return Opening::Locked { problem: e.into(), password_available: true },
         };
         match Vault::open(&self.vault_path, Unlock::Keychain(&OsKeychain)) {
             Ok(vault) => {
                 *self.vault() = Some(vault);
                 Opening::Ready
             }
-            Err(e) => Opening::Locked(e.into(), password_available),
+            Err(e) => Opening::Locked { problem: e.into(), password_available },
         }
     }
 
     /// What the UI shows first: the welcome, the lock screen or the accounts.
     pub fn startup(&self) -> StartupView {
-        match self.open_with_keychain() {
-            Opening::Welcome => self.startup_view("welcome", None, false),
-            Opening::Ready => self.startup_view("ready", None, false),
-            Opening::Locked(problem, password) => self.startup_view("locked", Some(problem), password),
-        }
+        self.startup_view(self.open_with_keychain())
     }
 
     fn opened(&self, vault: Vault) -> StartupView {
         *self.vault() = Some(vault);
-        self.startup_view("ready", None, false)
+        self.startup_view(Opening::Ready)
     }
 
     /// Unlocks with the recovery password.
