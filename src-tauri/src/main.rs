@@ -6,6 +6,8 @@ mod commands;
 mod error;
 #[cfg(test)]
 mod leak_tests;
+#[cfg(target_os = "linux")]
+mod linux_webview;
 mod pairing;
 mod state;
 mod views;
@@ -18,38 +20,10 @@ use tauri::Manager;
 /// Overrides the folder that holds the vault (tests and demonstrations use a scratch folder).
 const DATA_DIR_ENV: &str = "TWOFOLD_DATA_DIR";
 
-/// How the web view draws on Linux, unless the user set any of these variables (then all are left alone):
-/// - no accelerated compositing and no DMA-BUF renderer: the window is a list of text with stepped animations,
-///   which gains nothing from GPU layers. Measured under Xvfb with 50 accounts, compositing cost 291 MB PSS and
-///   4.8 % of a core at idle against 226 MB and 1.5 %; the DMA-BUF renderer's set-up cost another 5 MB.
-/// - no OpenGL in the app's own process: GTK would probe GLX visuals at start-up, and WebKit would start EGL only
-///   to look up the GPU's render node, which software drawing never opens (so a node that is not a GPU is named).
-///   Each loads the GL driver; with Mesa that is LLVM, 25 MB and about 40 ms of start-up.
-/// - no JavaScript JIT: the UI's scripts are small and run on events, so the interpreter is fast enough, and the
-///   web process is 7 MB smaller without the JIT's code and threads.
-#[cfg(target_os = "linux")]
-const PLAIN_RENDERING: [(&str, &str); 5] = [
-    ("WEBKIT_DISABLE_COMPOSITING_MODE", "1"),
-    ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"),
-    ("GDK_GL", "disable"),
-    ("WEBKIT_WEB_RENDER_DEVICE_FILE", "/dev/null"),
-    ("JSC_useJIT", "0"),
-];
-
-/// Applies [`PLAIN_RENDERING`] on Linux; the web view's processes inherit it.
-fn prefer_plain_rendering() {
-    #[cfg(target_os = "linux")]
-    if PLAIN_RENDERING.iter().all(|(name, _)| std::env::var_os(name).is_none()) {
-        for (name, value) in PLAIN_RENDERING {
-            // SAFETY: this runs first in `main`, before any thread exists that could read the environment.
-            unsafe { std::env::set_var(name, value) };
-        }
-    }
-}
-
 fn main() {
     let started = std::time::Instant::now();
-    prefer_plain_rendering();
+    #[cfg(target_os = "linux")]
+    linux_webview::prepare_environment();
     let app = tauri::Builder::default()
         // First among plugins: a second launch focuses the running window instead of opening the vault twice.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
