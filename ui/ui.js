@@ -46,13 +46,14 @@ export function paintAvatar(avatar, issuer, name) {
   const icon = avatar.querySelector(".icon");
   if (brand) {
     avatar.style.setProperty("--avatar", `#${brand.hex}`);
-    icon.src = `brands/${brand.slug}.svg`;
-    icon.hidden = false;
+    // Drawn inline: an <img> per icon would cost WebKit a separate SVG document for each.
+    icon.firstElementChild.setAttribute("d", brand.path);
+    icon.removeAttribute("hidden");
     initials.textContent = "";
   } else {
     avatar.style.setProperty("--avatar", `hsl(${hue(label)} 55% 42%)`);
-    icon.removeAttribute("src");
-    icon.hidden = true;
+    icon.firstElementChild.removeAttribute("d");
+    icon.setAttribute("hidden", "");
     initials.textContent = initialsOf(label);
   }
 }
