@@ -22,10 +22,8 @@ function watchFocus() {
   window.addEventListener("blur", () => list.classList.add("still"));
   window.addEventListener("focus", () => {
     const passed = (Date.now() - fetchedAt) / 1000;
-    for (const account of accounts) {
-      if (!account.period) continue;
-      const row = document.querySelector(`.account[data-id="${CSS.escape(account.id)}"]`);
-      row?.style.setProperty("--elapsed", `${account.secondsLeft - passed - account.period}s`);
+    for (const [row, account] of shownRows()) {
+      if (account?.period) row.style.setProperty("--elapsed", `${account.secondsLeft - passed - account.period}s`);
     }
     list.classList.remove("still");
   });
@@ -147,11 +145,15 @@ export function render() {
 
 const shape = (list) => list.map((a) => [a.id, a.issuer, a.name, a.favorite, a.kind, a.period].join("\u0000")).join("\u0001");
 
+/** The rows on screen with their accounts (rows are looked up once, not once per account). */
+function shownRows() {
+  const byId = new Map(accounts.map((a) => [a.id, a]));
+  return [...document.querySelectorAll(".account")].map((row) => [row, byId.get(row.dataset.id)]);
+}
+
 /** Puts new codes into the rows already on screen (same accounts, same order): no rebuild, no relayout. */
 function updateCodes() {
-  const byId = new Map(accounts.map((a) => [a.id, a]));
-  for (const row of document.querySelectorAll(".account")) {
-    const account = byId.get(row.dataset.id);
+  for (const [row, account] of shownRows()) {
     if (!account) continue;
     row.querySelector(".code").textContent = account.code;
     row.querySelector(".next-code").textContent = account.period ? `next ${account.nextCode}` : "";
@@ -162,12 +164,13 @@ function updateCodes() {
 function revealNextCodes() {
   clearTimeout(revealTimer);
   const passed = (Date.now() - fetchedAt) / 1000;
+  for (const [row, account] of shownRows()) {
+    if (account?.secondsLeft) row.classList.toggle("late", account.secondsLeft - passed <= 10);
+  }
   let soonest = Infinity;
   for (const account of accounts) {
-    if (!account.secondsLeft) continue;
     const left = account.secondsLeft - passed;
-    document.querySelector(`.account[data-id="${CSS.escape(account.id)}"]`)?.classList.toggle("late", left <= 10);
-    if (left > 10) soonest = Math.min(soonest, left - 10);
+    if (account.secondsLeft && left > 10) soonest = Math.min(soonest, left - 10);
   }
   if (soonest < Infinity) revealTimer = setTimeout(revealNextCodes, soonest * 1000 + 50);
 }
@@ -192,10 +195,10 @@ export async function refresh(fetched = null) {
   }
   if (before === shape(accounts) && document.querySelector(".account")) {
     updateCodes();
+    revealNextCodes();
   } else {
-    render();
+    render(); // which reveals next codes too
   }
-  revealNextCodes();
   const waits = accounts.filter((a) => a.secondsLeft).map((a) => a.secondsLeft);
   if (waits.length) {
     refreshTimer = setTimeout(refresh, Math.min(...waits) * 1000);
