@@ -10,18 +10,8 @@ mod common;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// Kills a child process when dropped, so a failing assertion never leaves it running.
-struct Reaper(Child);
-
-impl Drop for Reaper {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// What one start of the app showed of its web process.
 struct WebProcess {
@@ -52,11 +42,6 @@ fn environment_variable(pid: u32, name: &str) -> Option<String> {
         .split(|&b| b == 0)
         .filter_map(|entry| std::str::from_utf8(entry).ok())
         .find_map(|entry| entry.strip_prefix(&format!("{name}=")).map(str::to_owned))
-}
-
-fn window_shown(display: &str) -> bool {
-    let out = Command::new("xwininfo").args(["-display", display, "-root", "-tree"]).output().expect("xwininfo runs");
-    String::from_utf8_lossy(&out.stdout).contains("\"Twofold\"")
 }
 
 /// Parses the dynamic linker's `binding file A [0] to B [0]: normal symbol `name' [VERSION]` lines.
@@ -92,12 +77,12 @@ fn start_once(display: &str, scratch: &Path, run: &str, env: &[(&str, &str)]) ->
     for (name, value) in env {
         command.env(name, value);
     }
-    let mut app = Reaper(command.spawn().expect("the app starts"));
+    let mut app = common::Reaper(command.spawn().expect("the app starts"));
 
     let deadline = Instant::now() + Duration::from_secs(90);
     let web = loop {
         let found = children_named(app.0.id(), "WebKitWebProces");
-        if let (Some(&pid), true) = (found.first(), window_shown(display)) {
+        if let (Some(&pid), true) = (found.first(), common::window_titles(display).contains("\"Twofold\"")) {
             break pid;
         }
         if let Some(status) = app.0.try_wait().expect("wait") {

@@ -7,23 +7,8 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// Kills a child process when dropped, so a failing assertion never leaves it running.
-struct Reaper(Child);
-
-impl Drop for Reaper {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn window_titles(display: &str) -> String {
-    let out = Command::new("xwininfo").args(["-display", display, "-root", "-tree"]).output().expect("xwininfo runs");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 #[test]
 fn the_app_opens_a_window_titled_twofold() {
@@ -31,7 +16,7 @@ fn the_app_opens_a_window_titled_twofold() {
     let Some(xvfb) = common::Xvfb::start_with("xwininfo") else { return };
     let display = xvfb.display.clone();
     let data = std::env::temp_dir().join(format!("twofold-window-test-{}", std::process::id()));
-    let mut app = Reaper(
+    let mut app = common::Reaper(
         Command::new(env!("CARGO_BIN_EXE_twofold"))
             .env("DISPLAY", &display)
             .env("TWOFOLD_DATA_DIR", &data)
@@ -43,11 +28,11 @@ fn the_app_opens_a_window_titled_twofold() {
     );
 
     let deadline = Instant::now() + Duration::from_secs(90);
-    while !window_titles(&display).contains("\"Twofold\"") {
+    while !common::window_titles(&display).contains("\"Twofold\"") {
         if let Some(status) = app.0.try_wait().expect("wait") {
             panic!("the app exited with {status} before showing its window");
         }
-        assert!(Instant::now() < deadline, "no window titled Twofold after 90 s:\n{}", window_titles(&display));
+        assert!(Instant::now() < deadline, "no window titled Twofold after 90 s:\n{}", common::window_titles(&display));
         std::thread::sleep(Duration::from_millis(200));
     }
     // Give the page time to render, then keep a picture of it for people to look at.

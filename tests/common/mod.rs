@@ -148,6 +148,22 @@ pub fn have(tool: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
+/// Kills a child process when dropped, so a failing assertion never leaves it running.
+pub struct Reaper(pub std::process::Child);
+
+impl Drop for Reaper {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The window tree of an X display, with titles, as `xwininfo` prints it.
+pub fn window_titles(display: &str) -> String {
+    let out = Command::new("xwininfo").args(["-display", display, "-root", "-tree"]).output().expect("xwininfo runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// A private X server (Xvfb) on a free display, stopped when dropped.
 pub struct Xvfb {
     child: std::process::Child,
