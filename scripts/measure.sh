@@ -27,7 +27,13 @@ sleep 1
 ./target/release/examples/qr_frames "$scratch/export" --export 4 2 >/dev/null
 mkdir -p "$scratch/camera" && cp "$scratch/export/frame-1.png" "$scratch/camera/"
 
-now_ms() { date +%s%3N; }
+now_ms() { # the clock, from bash itself
+  local now=${EPOCHREALTIME/[.,]/}
+  echo $((now / 1000))
+}
+# A pipe that never carries data: reading it with a timeout is a pause that starts no process.
+mkfifo "$scratch/pause"
+exec {pause}<>"$scratch/pause"
 tree_pids() { # a process and all its descendants
   local pid=$1
   echo "$pid"
@@ -49,8 +55,17 @@ pss_mb() {
   done
   echo $((kb / 1024))
 }
-wait_for() { # log, pattern
-  for _ in $(seq 1 150); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+wait_for() { # log, pattern; polls with bash's own reads, so that the wait starts no process (each grep and sleep
+  # would take a few milliseconds of CPU from the app starting on the two cores)
+  local line i
+  for ((i = 0; i < 1500; i++)); do
+    if [[ -r $1 ]]; then # the app's shell may not have created it yet
+      while IFS= read -r line; do
+        [[ $line == *"$2"* ]] && return 0
+      done <"$1"
+    fi
+    read -r -t 0.01 -u "$pause" || true
+  done
   echo "timed out waiting for $2 in $1" >&2
   return 1
 }
