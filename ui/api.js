@@ -4,9 +4,17 @@
 
 const { invoke, Channel } = window.__TAURI__.core;
 
+// The first screen's question is asked as soon as this module runs (index.html runs it before the other
+// modules load), so the answer is on its way while they load.
+let firstStartup = invoke("startup");
+
 /** Opens the vault through the keychain: {stage: "welcome"|"locked"|"ready", problem, passwordAvailable,
- *  recovery, settings, trace}. */
-export const startup = () => invoke("startup");
+ *  recovery, settings, trace}. The first call takes the answer already asked for. */
+export const startup = () => {
+  const answer = firstStartup ?? invoke("startup");
+  firstStartup = null;
+  return answer;
+};
 
 /** Unlocks with the recovery password. */
 export const unlockWithPassword = (password) => invoke("unlock_with_password", { password });
