@@ -49,14 +49,14 @@ fn main() {
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build step");
 }
 
-/// Names the [`LOOKUP_TARGETS`] found beside WebKitGTK among the program's own libraries, after the ones it uses:
+/// Names the [`LOOKUP_TARGETS`] that WebKitGTK loads among the program's own libraries, after the ones it uses:
 /// each then comes about 20th in the order the dynamic linker searches, instead of up to 90th (the voice data comes
 /// 19th instead of 62nd), and the program reaches `main` about 10 ms sooner on a 2-core machine. The libraries come
 /// after every library the program links directly, so no symbol binds to a different library than before (checked
 /// by comparing the program's `LD_DEBUG=bindings` with and without them: 72,600 bindings, none moved).
 ///
-/// Only for a native build, and only the libraries that are there: a system whose WebKitGTK lacks one (a build
-/// without speech synthesis, say) links the others.
+/// Only for a native build, and only the libraries, and versions, that this system's WebKitGTK loads (as `ldd`
+/// lists them): a WebKitGTK without speech synthesis, say, or with another ICU, gets the others, or its own.
 fn link_lookup_targets() {
     if std::env::var("HOST").ok() != std::env::var("TARGET").ok() {
         return;
@@ -65,11 +65,12 @@ fn link_lookup_targets() {
         return;
     };
     let libdir = String::from_utf8_lossy(&output.stdout).trim().to_owned();
-    let Ok(entries) = std::fs::read_dir(&libdir) else {
+    let Ok(output) = Command::new("ldd").arg(format!("{libdir}/libwebkit2gtk-4.1.so")).output() else {
         return;
     };
-    let files: Vec<String> = entries.filter_map(|entry| entry.ok()?.file_name().into_string().ok()).collect();
-    let found: Vec<&String> = LOOKUP_TARGETS.iter().filter_map(|stem| shared_object_name(stem, &files)).collect();
+    let listing = String::from_utf8_lossy(&output.stdout);
+    let loaded: Vec<&str> = listing.lines().filter_map(|line| line.split_whitespace().next()).collect();
+    let found: Vec<&str> = LOOKUP_TARGETS.iter().filter_map(|stem| shared_object_name(stem, &loaded)).collect();
     if found.is_empty() {
         return;
     }
@@ -81,14 +82,11 @@ fn link_lookup_targets() {
     println!("cargo:rustc-link-arg-bins=-Wl,--pop-state");
 }
 
-/// The file named `<stem>.so.<major version>` among `files` (the name the dynamic linker looks for), if any.
-fn shared_object_name<'a>(stem: &str, files: &'a [String]) -> Option<&'a String> {
-    files
-        .iter()
-        .filter(|name| {
-            name.strip_prefix(stem)
-                .and_then(|rest| rest.strip_prefix(".so."))
-                .is_some_and(|major| !major.is_empty() && major.bytes().all(|byte| byte.is_ascii_digit()))
-        })
-        .min()
+/// The name `<stem>.so.<major version>` among `names` (the shared object names `ldd` lists), if any.
+fn shared_object_name<'a>(stem: &str, names: &[&'a str]) -> Option<&'a str> {
+    names.iter().copied().find(|name| {
+        name.strip_prefix(stem)
+            .and_then(|rest| rest.strip_prefix(".so."))
+            .is_some_and(|major| !major.is_empty() && major.bytes().all(|byte| byte.is_ascii_digit()))
+    })
 }
