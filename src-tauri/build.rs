@@ -1,10 +1,7 @@
 use std::process::Command;
 
-/// Libraries that WebKitGTK loads and the program itself does not use, in which many of the 72,000 symbol lookups
-/// that the dynamic linker makes at start-up end (counted with `LD_DEBUG=bindings`; `LOOKUP_ORDER` in
-/// `src/linux_webview.rs` has the whole list, which WebKit's own processes preload).
-const LOOKUP_TARGETS: [&str; 6] =
-    ["libflite_cmu_time_awb", "libepoxy", "libstdc++", "libsqlite3", "libyuv", "libicuuc"];
+#[path = "src/lookup_order.rs"]
+mod lookup_order;
 
 fn main() {
     // WebKitGTK first among the program's libraries: the dynamic linker then reaches the libraries it depends on,
@@ -13,7 +10,7 @@ fn main() {
     if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
         println!("cargo:rustc-link-lib=dylib=webkit2gtk-4.1");
         println!("cargo:rustc-link-lib=dylib=javascriptcoregtk-4.1");
-        link_lookup_targets();
+        link_lookup_order();
     }
     // Declaring the app's commands makes each one a permission that a capability must grant explicitly.
     let manifest = tauri_build::AppManifest::new().commands(&[
@@ -49,15 +46,16 @@ fn main() {
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build step");
 }
 
-/// Names the [`LOOKUP_TARGETS`] that WebKitGTK loads among the program's own libraries, after the ones it uses:
-/// each then comes about 20th in the order the dynamic linker searches, instead of up to 90th (the voice data comes
-/// 19th instead of 62nd), and the program reaches `main` about 10 ms sooner on a 2-core machine. The libraries come
-/// after every library the program links directly, so no symbol binds to a different library than before (checked
-/// by comparing the program's `LD_DEBUG=bindings` with and without them: 72,600 bindings, none moved).
+/// Names the libraries of [`lookup_order::LOOKUP_ORDER`] among the program's own, after the ones it uses. Those it
+/// uses keep their place; the others (the voice data, epoxy, libstdc++, SQLite, libyuv, ICU) then come about 20th
+/// in the order the dynamic linker searches, instead of up to 90th (the voice data 19th instead of 62nd), and the
+/// program reaches `main` about 10 ms sooner on a 2-core machine. They come after every library the program links
+/// directly, so no symbol binds to a different library than before (checked by comparing the program's
+/// `LD_DEBUG=bindings` with and without them: 72,600 bindings, none moved).
 ///
 /// Only for a native build, and only the libraries, and versions, that this system's WebKitGTK loads (as `ldd`
 /// lists them): a WebKitGTK without speech synthesis, say, or with another ICU, gets the others, or its own.
-fn link_lookup_targets() {
+fn link_lookup_order() {
     if std::env::var("HOST").ok() != std::env::var("TARGET").ok() {
         return;
     }
@@ -70,7 +68,8 @@ fn link_lookup_targets() {
     };
     let listing = String::from_utf8_lossy(&output.stdout);
     let loaded: Vec<&str> = listing.lines().filter_map(|line| line.split_whitespace().next()).collect();
-    let found: Vec<&str> = LOOKUP_TARGETS.iter().filter_map(|stem| shared_object_name(stem, &loaded)).collect();
+    let found: Vec<&str> =
+        lookup_order::LOOKUP_ORDER.iter().filter_map(|stem| shared_object_name(stem, &loaded)).collect();
     if found.is_empty() {
         return;
     }

@@ -2,6 +2,8 @@
 //! before GTK or WebKit read it. WebKit's web and network processes inherit the environment, so the settings
 //! reach them too.
 
+use crate::lookup_order::LOOKUP_ORDER;
+
 /// How the web view draws, unless the user set any of these variables (then all are left alone):
 /// - no accelerated compositing and no DMA-BUF renderer: the window is a list of text with stepped animations,
 ///   which gains nothing from GPU layers. Measured under Xvfb with 50 accounts, compositing cost 291 MB PSS and
@@ -19,39 +21,10 @@ const PLAIN_RENDERING: [(&str, &str); 5] = [
     ("JSC_useJIT", "0"),
 ];
 
-/// The libraries in which WebKitGTK's processes find most of the symbols the dynamic linker binds when they
-/// start, most bindings first. Counted with `LD_DEBUG=bindings` in the web process of WebKitGTK 2.50 on Debian 12:
-/// 72,000 bindings, 31,000 of them into the speech synthesiser's voice data, which refers to its own symbols.
-///
-/// The linker looks each symbol up in the loaded libraries in turn, in breadth-first order of their dependencies,
-/// until one defines it. These libraries come 15th to 90th in that order, so most lookups pass over dozens of
-/// libraries. Preloaded, they come first, and most lookups stop after a few: a program that only links WebKitGTK
-/// starts with 31 instead of 42–62 ms of CPU on the 2-core machine the launch is measured on.
-///
-/// Only libraries that this process has loaded already, and so the web process loads too, are named, by the path
-/// they were loaded from. Where two of them define the same symbol, they keep their relative order, so every symbol
-/// binds to the same definition as without the list: `libm` and `libc` both define `frexp`, `ldexp` and `modf`,
-/// and `libm` comes first in either order. (Checked by comparing all the bindings of the web and network processes
-/// with and without the list.)
-const LOOKUP_ORDER: [&str; 13] = [
-    "libflite_cmu_time_awb",
-    "libjavascriptcoregtk-4.1",
-    "libm",
-    "libc",
-    "libepoxy",
-    "libglib-2.0",
-    "libstdc++",
-    "libsqlite3",
-    "libwebkit2gtk-4.1",
-    "libgobject-2.0",
-    "libyuv",
-    "libgio-2.0",
-    "libicuuc",
-];
-
 /// Applies [`PLAIN_RENDERING`], and has WebKit's processes preload the libraries of [`LOOKUP_ORDER`] unless the user
 /// preloads libraries of their own (an empty `LD_PRELOAD` turns the list off). This process has finished linking
-/// by now, so the list only reaches the processes it starts.
+/// by now, so the list only reaches the processes it starts. Only libraries that this process has loaded already,
+/// and so the web process loads too, are named, by the path they were loaded from.
 pub fn prepare_environment() {
     let plain = PLAIN_RENDERING.iter().all(|(name, _)| std::env::var_os(name).is_none());
     let preload = if std::env::var_os("LD_PRELOAD").is_none() {

@@ -8,6 +8,8 @@ mod error;
 mod leak_tests;
 #[cfg(target_os = "linux")]
 mod linux_webview;
+#[cfg(target_os = "linux")]
+mod lookup_order;
 mod pairing;
 mod state;
 mod views;
