@@ -68,8 +68,10 @@ fn link_lookup_order() {
     };
     let listing = String::from_utf8_lossy(&output.stdout);
     let loaded: Vec<&str> = listing.lines().filter_map(|line| line.split_whitespace().next()).collect();
-    let found: Vec<&str> =
-        lookup_order::LOOKUP_ORDER.iter().filter_map(|stem| shared_object_name(stem, &loaded)).collect();
+    let found: Vec<&str> = lookup_order::LOOKUP_ORDER
+        .iter()
+        .filter_map(|stem| loaded.iter().copied().find(|name| lookup_order::is_library_file(name, stem)))
+        .collect();
     if found.is_empty() {
         return;
     }
@@ -79,13 +81,4 @@ fn link_lookup_order() {
         println!("cargo:rustc-link-arg-bins=-l:{name}");
     }
     println!("cargo:rustc-link-arg-bins=-Wl,--pop-state");
-}
-
-/// The name `<stem>.so.<major version>` among `names` (the shared object names `ldd` lists), if any.
-fn shared_object_name<'a>(stem: &str, names: &[&'a str]) -> Option<&'a str> {
-    names.iter().copied().find(|name| {
-        name.strip_prefix(stem)
-            .and_then(|rest| rest.strip_prefix(".so."))
-            .is_some_and(|major| !major.is_empty() && major.bytes().all(|byte| byte.is_ascii_digit()))
-    })
 }

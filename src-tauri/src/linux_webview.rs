@@ -2,7 +2,7 @@
 //! before GTK or WebKit read it. WebKit's web and network processes inherit the environment, so the settings
 //! reach them too.
 
-use crate::lookup_order::LOOKUP_ORDER;
+use crate::lookup_order::{LOOKUP_ORDER, is_library_file};
 
 /// How the web view draws, unless the user set any of these variables (then all are left alone):
 /// - no accelerated compositing and no DMA-BUF renderer: the window is a list of text with stepped animations,
@@ -52,10 +52,9 @@ fn preload_list(maps: &str) -> String {
     let loaded: Vec<&str> = maps.lines().filter_map(|line| line.split_whitespace().nth(5)).collect();
     let mut list = Vec::new();
     for stem in LOOKUP_ORDER {
-        let found = loaded.iter().find(|path| {
-            let name = path.rsplit('/').next().unwrap_or(path);
-            path.starts_with('/') && name.strip_prefix(stem).is_some_and(|rest| rest.starts_with(".so"))
-        });
+        let found = loaded
+            .iter()
+            .find(|path| path.starts_with('/') && is_library_file(path.rsplit('/').next().unwrap_or(path), stem));
         // A path with the list's separator in it cannot be listed; the others still help.
         if let Some(path) = found.filter(|path| !path.contains(':')) {
             list.push(*path);

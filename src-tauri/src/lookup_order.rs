@@ -30,3 +30,30 @@ pub const LOOKUP_ORDER: [&str; 13] = [
     "libgio-2.0",
     "libicuuc",
 ];
+
+/// Whether `file_name` is a file of the library `stem`: `<stem>.so`, or that with a numeric version
+/// (`libicuuc.so.72`, `libflite_cmu_time_awb.so.2.2`), and not another library that shares the stem's start
+/// (`libm` is not `libmount.so.1`).
+pub fn is_library_file(file_name: &str, stem: &str) -> bool {
+    file_name.strip_prefix(stem).and_then(|rest| rest.strip_prefix(".so")).is_some_and(|version| {
+        version.is_empty()
+            || version.strip_prefix('.').is_some_and(|numbers| {
+                numbers.split('.').all(|part| !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_digit()))
+            })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_library_file;
+
+    #[test]
+    fn library_files_are_the_stem_with_so_and_a_numeric_version() {
+        assert!(is_library_file("libicuuc.so.72", "libicuuc"));
+        assert!(is_library_file("libflite_cmu_time_awb.so.2.2", "libflite_cmu_time_awb"));
+        assert!(is_library_file("libm.so", "libm"));
+        assert!(!is_library_file("libmount.so.1", "libm"));
+        assert!(!is_library_file("libm.so.6.bak", "libm"));
+        assert!(!is_library_file("libicuuc.so.", "libicuuc"));
+    }
+}
