@@ -26,7 +26,7 @@ fn main() {
     let started = std::time::Instant::now();
     #[cfg(target_os = "linux")]
     linux_webview::prepare_environment();
-    let app = tauri::Builder::default()
+    let builder = tauri::Builder::default()
         // First among plugins: a second launch focuses the running window instead of opening the vault twice.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             if let Some(window) = app.get_webview_window("main") {
@@ -79,14 +79,11 @@ fn main() {
             commands::save_settings,
             commands::set_password,
             commands::report_timing,
-        ])
-        .build(tauri::generate_context!());
-    let app = match app {
+        ]);
+    let app = match build(builder) {
         Ok(app) => app,
-        Err(error) => {
-            eprintln!(
-                "Twofold could not start its window: {error}. On Linux, check that a display is available (DISPLAY or WAYLAND_DISPLAY) and that WebKitGTK 4.1 is installed."
-            );
+        Err(problem) => {
+            eprintln!("{problem}");
             std::process::exit(1);
         }
     };
@@ -95,4 +92,42 @@ fn main() {
             handle.state::<Arc<state::AppState>>().on_exit();
         }
     });
+}
+
+/// Why the window could not start, as the sentence the user reads.
+#[derive(Debug, thiserror::Error)]
+enum StartError {
+    #[error(
+        "Twofold could not start its window: {0}. On Linux, check that a display is available (DISPLAY or WAYLAND_DISPLAY) and that WebKitGTK 4.1 is installed."
+    )]
+    Window(tauri::Error),
+    #[error(
+        "Twofold could not open its window because no display could be reached. Start it from a desktop session; if you did, check that DISPLAY or WAYLAND_DISPLAY names a running display."
+    )]
+    NoDisplay,
+}
+
+/// Builds the app. Where GTK cannot reach a display, the window library panics instead of returning an error;
+/// that panic becomes [`StartError::NoDisplay`] and its message is not printed, so the user reads a sentence
+/// instead. Any other panic is reported and goes on as before.
+fn build(builder: tauri::Builder<tauri::Wry>) -> Result<tauri::App, StartError> {
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !is_no_display(info.payload()) {
+            report(info);
+        }
+    }));
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| builder.build(tauri::generate_context!()))) {
+        Ok(app) => app.map_err(StartError::Window),
+        Err(payload) if is_no_display(payload.as_ref()) => Err(StartError::NoDisplay),
+        Err(payload) => std::panic::resume_unwind(payload),
+    }
+}
+
+/// Whether a panic is the window library's "Failed to initialize gtk backend!", which it raises when GTK finds no
+/// display.
+fn is_no_display(payload: &(dyn std::any::Any + Send)) -> bool {
+    let message =
+        payload.downcast_ref::<String>().map(String::as_str).or_else(|| payload.downcast_ref::<&str>().copied());
+    message.is_some_and(|message| message.starts_with("Failed to initialize gtk backend"))
 }

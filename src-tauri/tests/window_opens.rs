@@ -1,4 +1,5 @@
-//! The built app opens its window on a real (virtual) X display and keeps running.
+//! The built app opens its window on a real (virtual) X display and keeps running; without a display, it says so
+//! in a sentence.
 //!
 //! Needs `Xvfb` and `xwininfo` (Debian: xvfb, x11-utils); the README's test command installs them. Saves a
 //! screenshot to `target/test-artifacts/window.png` when ImageMagick's `import` is present.
@@ -46,4 +47,20 @@ fn the_app_opens_a_window_titled_twofold() {
         eprintln!("screenshot: {}", shot.display());
     }
     assert!(!data.join("vault.json").exists(), "starting the app never creates a vault by itself");
+}
+
+#[test]
+fn without_a_display_the_app_says_so_in_a_sentence_instead_of_panicking() {
+    let data = std::env::temp_dir().join(format!("twofold-no-display-test-{}", std::process::id()));
+    let output = Command::new(env!("CARGO_BIN_EXE_twofold"))
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("TWOFOLD_DATA_DIR", &data)
+        .output()
+        .expect("the app starts");
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "stderr: {said}");
+    assert!(said.contains("Twofold could not open its window because no display could be reached."), "{said}");
+    assert!(!said.contains("panicked"), "{said}");
+    assert!(!data.exists(), "nothing was written");
 }
