@@ -108,16 +108,21 @@ fn main() {
     });
 }
 
-/// Shows the window at its remembered size and place. It is created hidden (`"visible": false` in
-/// `tauri.conf.json`), and by now WebKit has started loading the page: so its web process starts while GTK lays out
-/// and maps the window, instead of after (on Linux that brings the codes up 10 to 20 ms sooner), and the window
-/// appears where it was left instead of moving there after it appeared.
+/// Shows the window at its remembered size and place, and gives it the keyboard. It is created hidden
+/// (`"visible": false` in `tauri.conf.json`), and by now WebKit has started loading the page: so its web process
+/// starts while GTK lays out and maps the window, instead of after (on Linux that brings the codes up 10 to 20 ms
+/// sooner), and the window appears where it was left instead of moving there after it appeared.
 fn show_window(app: &tauri::App) -> tauri::Result<()> {
     let Some(window) = app.get_webview_window(MAIN_WINDOW) else {
         return Ok(());
     };
     // A size or place that cannot be restored is not worth a hidden window: it opens at the default instead.
     let _ = window.restore_state(REMEMBERED);
+    // Tauri's `show` reaches GTK on the event loop's next turn, and a focus request made before then is dropped as
+    // one for a hidden window; so on Linux the window is shown here and now.
+    #[cfg(target_os = "linux")]
+    gtk::prelude::WidgetExt::show_all(&window.gtk_window()?);
+    #[cfg(not(target_os = "linux"))]
     window.show()?;
     window.set_focus()
 }
