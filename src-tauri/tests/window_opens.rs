@@ -70,9 +70,13 @@ fn the_window_reopens_at_the_size_and_place_it_was_left_with_the_keyboard() {
             "visible":false,"decorated":true,"fullscreen":false}}"#,
     )
     .expect("window state written");
+    // A bus of its own: on the session bus, the other window test's app would count as a running instance, and
+    // this one would hand over to it and exit.
+    let bus = common::EmptyBus::start();
     let mut app = common::Reaper(
         Command::new(env!("CARGO_BIN_EXE_twofold"))
             .env("DISPLAY", &display)
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
             .env("XDG_CONFIG_HOME", &config)
             .env("TWOFOLD_DATA_DIR", scratch.path().join("data"))
             .env_remove("WAYLAND_DISPLAY")
