@@ -17,16 +17,7 @@ fn the_app_opens_a_window_titled_twofold() {
     let Some(xvfb) = common::Xvfb::start_with("xwininfo") else { return };
     let display = xvfb.display.clone();
     let data = std::env::temp_dir().join(format!("twofold-window-test-{}", std::process::id()));
-    let mut app = common::Reaper(
-        Command::new(env!("CARGO_BIN_EXE_twofold"))
-            .env("DISPLAY", &display)
-            .env("TWOFOLD_DATA_DIR", &data)
-            .env_remove("WAYLAND_DISPLAY")
-            .env("NO_AT_BRIDGE", "1")
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("the app starts"),
-    );
+    let mut app = common::Reaper(app_on(&display, &data).spawn().expect("the app starts"));
 
     let deadline = Instant::now() + Duration::from_secs(90);
     while !common::window_titles(&display).contains("\"Twofold\"") {
@@ -74,14 +65,9 @@ fn the_window_reopens_at_the_size_and_place_it_was_left_with_the_keyboard() {
     // this one would hand over to it and exit.
     let bus = common::EmptyBus::start();
     let mut app = common::Reaper(
-        Command::new(env!("CARGO_BIN_EXE_twofold"))
-            .env("DISPLAY", &display)
+        app_on(&display, &scratch.path().join("data"))
             .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
             .env("XDG_CONFIG_HOME", &config)
-            .env("TWOFOLD_DATA_DIR", scratch.path().join("data"))
-            .env_remove("WAYLAND_DISPLAY")
-            .env("NO_AT_BRIDGE", "1")
-            .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("the app starts"),
@@ -101,6 +87,17 @@ fn the_window_reopens_at_the_size_and_place_it_was_left_with_the_keyboard() {
         assert!(Instant::now() < deadline, "after 90 s the window is {shown:?}, not {wanted}");
         std::thread::sleep(Duration::from_millis(200));
     }
+}
+
+/// The built app, to be started on the X display `display` with its vault folder `data`.
+fn app_on(display: &str, data: &std::path::Path) -> Command {
+    let mut app = Command::new(env!("CARGO_BIN_EXE_twofold"));
+    app.env("DISPLAY", display)
+        .env("TWOFOLD_DATA_DIR", data)
+        .env_remove("WAYLAND_DISPLAY")
+        .env("NO_AT_BRIDGE", "1")
+        .stdout(Stdio::null());
+    app
 }
 
 /// The window titled Twofold as `WIDTHxHEIGHT+X+Y, viewable, focused`, from `xwininfo` and `xdotool` (`not
