@@ -52,6 +52,65 @@ pub enum KeychainError {
     Platform(String),
 }
 
+impl KeychainError {
+    /// What happened, as a clause without advice.
+    fn what(&self) -> String {
+        match self {
+            KeychainError::NoSession => {
+                "Twofold cannot reach the keychain because this login session has no D-Bus session bus".into()
+            }
+            KeychainError::NoService => "No keychain service is running".into(),
+            KeychainError::Locked => "The keychain is locked".into(),
+            KeychainError::AccessDenied => {
+                "The keychain refused Twofold access: the request was denied or the prompt was closed".into()
+            }
+            KeychainError::ItemMissing => {
+                "Twofold's key is missing from the keychain: it was deleted, or the keychain was reset".into()
+            }
+            KeychainError::ItemDamaged => "Twofold's key in the keychain is damaged".into(),
+            KeychainError::Platform(reason) => format!("The keychain reported an error ({reason})"),
+        }
+    }
+
+    /// What the user can do about it, as a clause.
+    fn fix(&self) -> &'static str {
+        match self {
+            KeychainError::NoSession => "log in to a desktop session",
+            KeychainError::NoService => {
+                "install or start a keychain service (for example GNOME Keyring, or KeePassXC with Secret Service \
+                 integration)"
+            }
+            KeychainError::Locked => "unlock the keychain (for example by logging in again, or in your keychain app)",
+            KeychainError::AccessDenied => "allow Twofold access when the keychain asks",
+            KeychainError::ItemMissing | KeychainError::ItemDamaged => {
+                "bring back Twofold's keychain item from a backup of the keychain"
+            }
+            KeychainError::Platform(_) => "check the keychain app",
+        }
+    }
+
+    /// The sentence for a vault that has no recovery password, so that only the keychain can open it (the
+    /// `Display` sentence offers the password instead).
+    pub fn message_without_recovery_password(&self) -> String {
+        format!(
+            "{}. This vault has no recovery password, so only the keychain can open it: {}, then choose Try again. \
+             The vault file is unchanged.",
+            self.what(),
+            self.fix()
+        )
+    }
+
+    /// The sentence for a first run whose new vault could not store its key in the keychain.
+    pub fn message_when_creating(&self) -> String {
+        format!(
+            "{}, so Twofold could not store its key there. Fill in a recovery password to create your vault \
+             protected by that password alone, or {} and try again.",
+            self.what(),
+            self.fix()
+        )
+    }
+}
+
 /// Where the key lives in the keychain: a service name and an account name, as every platform store names items.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct KeychainItem {
@@ -224,6 +283,18 @@ impl KeyStore for MemoryKeyStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentences_for_a_vault_without_password_and_for_a_new_vault_give_advice_that_fits() {
+        let locked = KeychainError::Locked;
+        let only = locked.message_without_recovery_password();
+        assert!(only.starts_with("The keychain is locked. This vault has no recovery password"), "{only}");
+        assert!(only.contains("unlock the keychain") && only.contains("Try again"), "{only}");
+        assert!(!only.contains("unlock with your recovery password"), "{only}");
+        let creating = KeychainError::NoService.message_when_creating();
+        assert!(creating.starts_with("No keychain service is running, so Twofold could not"), "{creating}");
+        assert!(creating.contains("Fill in a recovery password"), "{creating}");
+    }
 
     #[test]
     fn secret_service_failures_map_to_what_the_user_can_do() {

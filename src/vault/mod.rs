@@ -522,7 +522,9 @@ impl Vault {
         match (same_name, on_conflict) {
             (Some(index), OnNameConflict::Ask) => Ok(AddOutcome::NameConflict(self.payload.accounts[index].id.clone())),
             (Some(index), OnNameConflict::Replace) => self.change(|p| {
-                let old = std::mem::replace(&mut p.accounts[index], entry);
+                // The new secret takes the old one's place in every way the user set: position and favourite.
+                let favorite = p.accounts[index].favorite;
+                let old = std::mem::replace(&mut p.accounts[index], Entry { favorite, ..entry });
                 let old_id = old.id.clone();
                 p.trash.push(TrashEntry {
                     entry: old,
@@ -689,6 +691,36 @@ impl Vault {
             let _ = store.delete(&old);
         }
         Ok(())
+    }
+
+    /// After a password unlock, mends the keychain link: when the vault is not linked to the keychain, or the
+    /// keychain answered but its key is missing, damaged or does not open this vault, stores a new key there and
+    /// links it ([`Vault::link_keychain`]), so the next start needs no password. Returns whether it did.
+    ///
+    /// A keychain that cannot be reached now (no service, locked, access denied) is left alone and `Ok(false)`
+    /// returned: its key may well be fine, and the next start tries it again.
+    pub fn repair_keychain(&mut self, store: &dyn KeyStore) -> Result<bool, VaultError> {
+        let unreachable = |e: &KeychainError| {
+            matches!(
+                e,
+                KeychainError::NoSession
+                    | KeychainError::NoService
+                    | KeychainError::Locked
+                    | KeychainError::AccessDenied
+                    | KeychainError::Platform(_)
+            )
+        };
+        match unwrap_master_key(&self.header, Unlock::Keychain(store)) {
+            Ok(_) => return Ok(false),
+            Err(LoadError::Final(VaultError::Keychain(e))) if unreachable(&e) => return Ok(false),
+            // Missing or damaged item, a key that does not open the vault, no keychain slot, a damaged slot.
+            Err(_) => {}
+        }
+        match self.link_keychain(store) {
+            Ok(()) => Ok(true),
+            Err(VaultError::Keychain(e)) if unreachable(&e) => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     /// Applies a change to a copy of the accounts, saves it, and only then keeps it.

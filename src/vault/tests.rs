@@ -119,6 +119,25 @@ fn the_same_secret_is_a_duplicate_and_the_same_name_asks_replace_or_keep_both() 
 }
 
 #[test]
+fn a_replacement_keeps_the_favourite_mark_and_the_place_of_the_account_it_replaces() {
+    let f = fixture();
+    let mut vault = f.create();
+    vault.add(account("Acme", "bob", "JBSWY3DPEHPK3PXP"), OnNameConflict::Ask).unwrap();
+    vault.add(account("Other", "x", "MFRGGZDFMZTWQ2LK"), OnNameConflict::Ask).unwrap();
+    let first = vault.accounts()[0].id.clone();
+    vault.set_favorite(&first, true).unwrap();
+
+    let AddOutcome::Replaced { new, .. } =
+        vault.add(account("Acme", "bob", "GEZDGNBVGY3TQOJQ"), OnNameConflict::Replace).unwrap()
+    else {
+        panic!("replace")
+    };
+    let accounts = vault.accounts();
+    assert_eq!(accounts[0].id, new, "in the old one's place");
+    assert!(accounts[0].favorite, "still a favourite");
+}
+
+#[test]
 fn deleted_accounts_come_back_to_their_place_until_the_trash_is_emptied() {
     let f = fixture();
     let mut vault = f.create();
@@ -207,6 +226,45 @@ fn after_a_password_unlock_the_keychain_can_be_linked_again() {
         Vault::open(&f.path, Unlock::Keychain(&f.store)).unwrap_err(),
         VaultError::Keychain(KeychainError::ItemMissing)
     );
+}
+
+#[test]
+fn repairing_the_keychain_replaces_a_lost_key_but_leaves_a_working_or_unreachable_keychain_alone() {
+    let f = fixture();
+    f.create();
+    let mut vault = Vault::open(&f.path, Unlock::Password("correct horse")).unwrap();
+    assert_eq!(vault.repair_keychain(&f.store), Ok(false), "a working key is kept");
+    let unreachable = UnreachableKeyStore;
+    assert_eq!(vault.repair_keychain(&unreachable), Ok(false), "a locked keychain is not touched");
+    drop(vault);
+    assert!(Vault::open(&f.path, Unlock::Keychain(&f.store)).is_ok(), "the keychain still opens the vault");
+
+    let reset_keychain = MemoryKeyStore::new();
+    let mut vault = Vault::open(&f.path, Unlock::Password("correct horse")).unwrap();
+    assert_eq!(vault.repair_keychain(&reset_keychain), Ok(true), "a missing key is replaced");
+    drop(vault);
+    assert!(Vault::open(&f.path, Unlock::Keychain(&reset_keychain)).is_ok(), "the new key opens the vault");
+
+    let g = fixture();
+    let mut only_password = Vault::create(&g.path, None, Some(("pw", FAST))).unwrap();
+    assert_eq!(only_password.repair_keychain(&g.store), Ok(true), "a vault made without a keychain is linked");
+    drop(only_password);
+    assert!(Vault::open(&g.path, Unlock::Keychain(&g.store)).is_ok());
+}
+
+/// A keychain that is there but locked.
+struct UnreachableKeyStore;
+
+impl KeyStore for UnreachableKeyStore {
+    fn get(&self, _: &KeychainItem) -> Result<Zeroizing<Vec<u8>>, KeychainError> {
+        Err(KeychainError::Locked)
+    }
+    fn set(&self, _: &KeychainItem, _: &[u8]) -> Result<(), KeychainError> {
+        Err(KeychainError::Locked)
+    }
+    fn delete(&self, _: &KeychainItem) -> Result<(), KeychainError> {
+        Err(KeychainError::Locked)
+    }
 }
 
 #[test]
