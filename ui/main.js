@@ -26,13 +26,14 @@ async function enter(state) {
   } else if (state.stage === "locked") {
     $("locked-message").textContent = state.problem?.message ?? "";
     $("unlock-form").hidden = !state.passwordAvailable;
+    $("retry-keychain").textContent = state.problem?.kind === "keychain" ? "Try the keychain again" : "Try again";
     show("locked");
     if (state.passwordAvailable) $("unlock-password").focus();
   } else {
     initSettings(state.settings);
     const notice = $("recovery-notice");
-    notice.textContent = state.recovery ?? "";
-    notice.hidden = !state.recovery;
+    notice.textContent = [state.recovery, state.keychainNotice].filter(Boolean).join(" ");
+    notice.hidden = !notice.textContent;
     if (state.trace) onFirstPaint(() => report("codesVisible", performance.now()));
     // The rows are drawn before the list screen appears, so its first frame already shows the codes.
     const drawn = refresh(state.accounts);
@@ -56,6 +57,8 @@ $("create-form").addEventListener("submit", async (event) => {
   } catch (error) {
     openAddAfterCreate = false;
     $("create-error").textContent = message(error);
+    // Without a keychain, a recovery password alone can protect the vault: the sentence says so.
+    if (error?.kind === "keychain") $("create-password").focus();
   } finally {
     $("create-submit").disabled = false;
   }

@@ -8,6 +8,12 @@ use twofold::vault::VaultError;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum AppError {
+    /// The keychain failed to open a vault that has no recovery password.
+    #[error("{}", .0.message_without_recovery_password())]
+    KeychainOnly(twofold::vault::KeychainError),
+    /// The keychain failed to keep the key of a vault being created without a recovery password.
+    #[error("{}", .0.message_when_creating())]
+    KeychainAtCreation(twofold::vault::KeychainError),
     /// A link could not be read.
     #[error(transparent)]
     Uri(#[from] twofold::uri::UriError),
@@ -47,6 +53,7 @@ impl AppError {
     /// A stable name for the UI to branch on.
     pub fn kind(&self) -> &'static str {
         match self {
+            AppError::KeychainOnly(_) | AppError::KeychainAtCreation(_) => "keychain",
             AppError::Uri(_) => "invalidLink",
             AppError::Migration(_) => "invalidExport",
             AppError::Vault(e) => match e {

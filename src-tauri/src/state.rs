@@ -9,12 +9,18 @@ use std::time::{Duration, Instant};
 use twofold::clipboard::{ClipboardError, CodeClipboard};
 use twofold::otp::unix_now;
 use twofold::settings::Settings;
-use twofold::vault::{AccountId, KdfParams, OnNameConflict, OsKeychain, Unlock, Vault, VaultError, VaultStatus};
+use twofold::vault::{
+    AccountId, KdfParams, KeychainError, OnNameConflict, OsKeychain, Unlock, Vault, VaultError, VaultStatus,
+};
 use zeroize::Zeroizing;
 
 use crate::error::AppError;
 use crate::pairing::Pairings;
 use crate::views::{AccountView, AddView, QrView, Revealed, SettingsView, StartupView};
+
+/// Shown after a password unlock that stored a new key in the keychain.
+const KEYCHAIN_REPAIRED: &str =
+    "Twofold stored a new key in the keychain, so next time it opens without your recovery password.";
 
 /// Prints timings for the measurement script when set.
 pub const TRACE_ENV: &str = "TWOFOLD_TRACE";
@@ -91,6 +97,7 @@ impl AppState {
             problem,
             password_available,
             recovery,
+            keychain_notice: None,
             settings: self.settings_view(),
             trace: std::env::var_os(TRACE_ENV).is_some(),
             accounts,
@@ -114,7 +121,17 @@ impl AppState {
                 *self.vault() = Some(vault);
                 Opening::Ready
             }
-            Err(e) => Opening::Locked { problem: e.into(), password_available },
+            Err(e) => {
+                // Without a recovery password, the advice must not offer one.
+                let problem = match e {
+                    VaultError::Keychain(k) if !password_available => AppError::KeychainOnly(k),
+                    VaultError::KeychainMismatch if !password_available => {
+                        AppError::KeychainOnly(KeychainError::ItemDamaged)
+                    }
+                    other => other.into(),
+                };
+                Opening::Locked { problem, password_available }
+            }
         }
     }
 
@@ -128,9 +145,16 @@ impl AppState {
         self.startup_view(Opening::Ready)
     }
 
-    /// Unlocks with the recovery password.
+    /// Unlocks with the recovery password, then stores a new key in the keychain if its key was lost (see
+    /// [`Vault::repair_keychain`]), so the next start needs no password.
     pub fn unlock_with_password(&self, password: &str) -> Result<StartupView, AppError> {
-        Ok(self.opened(Vault::open(&self.vault_path, Unlock::Password(password))?))
+        let mut vault = Vault::open(&self.vault_path, Unlock::Password(password))?;
+        let keychain_notice = match vault.repair_keychain(&OsKeychain) {
+            Ok(true) => Some(KEYCHAIN_REPAIRED.to_owned()),
+            Ok(false) => None,
+            Err(e) => Some(AppError::from(e).to_string()),
+        };
+        Ok(StartupView { keychain_notice, ..self.opened(vault) })
     }
 
     /// Creates the vault on first run, protected by the keychain and, if given, a recovery password.
@@ -139,6 +163,7 @@ impl AppState {
         let vault = match Vault::create(&self.vault_path, Some(&OsKeychain), password) {
             // Without a keychain the vault can still be created with a password alone.
             Err(VaultError::Keychain(_)) if password.is_some() => Vault::create(&self.vault_path, None, password)?,
+            Err(VaultError::Keychain(k)) => return Err(AppError::KeychainAtCreation(k)),
             other => other?,
         };
         Ok(self.opened(vault))

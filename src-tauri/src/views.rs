@@ -64,6 +64,8 @@ pub struct StartupView {
     pub password_available: bool,
     /// Set when a damaged vault file was replaced by its previous version.
     pub recovery: Option<String>,
+    /// After a password unlock: what became of the keychain link (a new key stored, or why that failed).
+    pub keychain_notice: Option<String>,
     /// The user's preferences (theme, clipboard delay).
     pub settings: SettingsView,
     /// Whether the UI should report timings (set by `TWOFOLD_TRACE` for the measurement script).

@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use harness::{App, Scenario, can_run, clipboard_text, copy_picture_elsewhere, copy_text_elsewhere};
 use twofold::migration::{EncodeOptions, encode};
-use twofold::vault::{KdfParams, OnNameConflict, OsKeychain, Vault};
+use twofold::vault::{KdfParams, KeyStore, KeychainItem, OnNameConflict, OsKeychain, Vault};
 use twofold::{Account, Otp, Secret};
 
 const KALTURA_SECRET: &str = "JBSWY3DPEHPK3PXPKALTURAEVENTSABC";
@@ -333,6 +333,7 @@ async fn a_google_export_qr_with_three_accounts_adds_all_three() {
     for base32 in [KALTURA_SECRET, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", "ORSXG5BAON2HE2LOM4QGC3TEEBUXG5DF"] {
         assert_no_secret_reached_the_page(&app, base32, "Dropbox").await;
     }
+
     app.quit().await;
 }
 
@@ -370,6 +371,79 @@ async fn without_a_secret_service_the_recovery_password_unlocks_and_a_wrong_one_
     assert_totp_shown(&app, "#accounts .code", KALTURA_SECRET).await;
     app.quit().await;
     drop(bus);
+}
+
+#[tokio::test]
+async fn without_a_secret_service_a_first_run_asks_for_a_recovery_password_and_a_vault_without_one_says_so() {
+    if !can_run() {
+        return;
+    }
+    let bus = common::EmptyBus::start();
+    let mut scenario = Scenario::start("no_secret_service_first_run").await;
+    scenario.set_env("DBUS_SESSION_BUS_ADDRESS", &bus.address);
+    let app = scenario.launch().await;
+
+    // First run: the keychain cannot take the key, so the welcome asks for the password alone.
+    app.wait_text("#screen-welcome h1", "Welcome to Twofold").await;
+    app.click("#create-submit").await;
+    let problem = app.wait_text("#create-error", "Fill in a recovery password").await;
+    assert!(problem.starts_with("No keychain service is running"), "the welcome explains: {problem:?}");
+    assert!(!problem.contains("Try again, or unlock"), "no advice meant for the lock screen: {problem:?}");
+    app.fill("#create-password", "correct horse battery staple").await;
+    app.click("#create-submit").await;
+    app.wait_shown("#add-dialog").await;
+    app.quit().await;
+
+    drop(scenario);
+
+    // A vault that only the keychain can open (made with the test keyring), started where there is none: no
+    // password is offered.
+    let mut scenario = Scenario::start("no_secret_service_keychain_only").await;
+    drop(vault_with(&scenario, &[totp("GitHub", "alice", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")]));
+    scenario.set_env("DBUS_SESSION_BUS_ADDRESS", &bus.address);
+    let app = scenario.launch().await;
+    let problem = app.wait_text("#locked-message", "This vault has no recovery password").await;
+    assert!(!problem.contains("unlock with your recovery password"), "no password is offered: {problem:?}");
+    assert!(!app.shown("#unlock-form").await, "no password field");
+    app.wait_text("#retry-keychain", "Try the keychain again").await;
+    app.quit().await;
+    drop(bus);
+}
+
+#[tokio::test]
+async fn after_the_keychain_lost_its_key_the_recovery_password_unlocks_and_the_next_start_needs_no_password() {
+    if !can_run() {
+        return;
+    }
+    const PASSWORD: &str = "correct horse battery staple";
+    let mut scenario = Scenario::start("keychain_key_lost_relinked").await;
+    let mut vault =
+        Vault::create(&scenario.vault_path(), Some(&OsKeychain), Some((PASSWORD, KdfParams::INSECURE_FOR_TESTS)))
+            .expect("the vault is created");
+    vault.add(totp("Kaltura Events", "user@example.com", KALTURA_SECRET), OnNameConflict::Ask).unwrap();
+    drop(vault);
+    // The keychain is reset: the vault's item is deleted from the real Secret Service.
+    let header: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(scenario.vault_path()).unwrap()).expect("the vault file is JSON");
+    let slots = header["slots"].as_array().expect("the vault's key slots");
+    let keychain = slots.iter().find(|slot| slot["type"] == "keychain").expect("a keychain slot");
+    let item: KeychainItem = serde_json::from_value(keychain["item"].clone()).expect("the keychain item's name");
+    OsKeychain.delete(&item).expect("the keychain item is deleted");
+    let app = scenario.launch().await;
+
+    app.wait_text("#locked-message", "Twofold's key is missing from the keychain").await;
+    app.wait_text("#retry-keychain", "Try the keychain again").await;
+    app.fill("#unlock-password", PASSWORD).await;
+    app.press(ENTER).await;
+    app.wait_texts("#accounts .issuer", &["Kaltura Events"]).await;
+    app.wait_text("#recovery-notice", "Twofold stored a new key in the keychain").await;
+    app.quit().await;
+
+    let app = scenario.launch().await;
+    app.wait_texts("#accounts .issuer", &["Kaltura Events"]).await;
+    assert_totp_shown(&app, "#accounts .code", KALTURA_SECRET).await;
+    assert!(!app.shown("#recovery-notice").await, "nothing to report on a normal start");
+    app.quit().await;
 }
 
 #[tokio::test]
