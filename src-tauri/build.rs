@@ -31,6 +31,7 @@ fn main() {
         "start_camera",
         "stop_camera",
         "scan_image",
+        "watch_drops",
         "scan_screen",
         "scan_clipboard",
         "scan_link",

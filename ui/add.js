@@ -23,20 +23,19 @@ export function initAdd(report) {
   dialog.querySelector(".tabs").addEventListener("keydown", onTabKey);
   dialog.addEventListener("close", onClose);
   $("camera-select").addEventListener("change", () => startCamera());
+  $("camera-retry").addEventListener("click", () => {
+    $("camera-select").replaceChildren(); // list the cameras again: one may have been plugged in
+    startCamera();
+  });
   $("scan-screen").addEventListener("click", () => still("screen-status", api.scanScreen(), "Reading the screen…"));
-  $("image-file").addEventListener("change", (event) => readFile(event.target.files[0]));
+  $("image-file").addEventListener("change", (event) => {
+    readFile(event.target.files[0]);
+    event.target.value = ""; // so choosing the same file again reads it again
+  });
   $("paste-image").addEventListener("click", () => still("image-status", api.scanClipboard(), "Reading the clipboard…"));
-  const zone = $("dropzone");
-  zone.addEventListener("dragover", (event) => {
-    event.preventDefault();
-    zone.classList.add("over");
-  });
-  zone.addEventListener("dragleave", () => zone.classList.remove("over"));
-  zone.addEventListener("drop", (event) => {
-    event.preventDefault();
-    zone.classList.remove("over");
-    readFile(event.dataTransfer.files[0]);
-  });
+  // A file dragged onto the window reaches Rust with its path (pages get no file from such a drop in every web
+  // view); what it holds comes back here.
+  api.watchDrops(onDropped).catch(() => {});
   dialog.addEventListener("paste", onPaste);
   $("link-form").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -129,6 +128,7 @@ async function startCamera() {
     cameraOn = true;
     outline = null;
     await api.startCamera(Number(select.value || 0), onScanEvent, onFrame);
+    if (!cameraOn) return; // stopped while the camera was opening: Rust closed it again
     status("camera-status", "Point the camera at the QR code.");
     startFpsCount();
   } catch (error) {
@@ -209,18 +209,35 @@ function onScanEvent(event) {
 async function still(statusId, promise, working) {
   status(statusId, working);
   try {
-    const result = await promise;
-    if (result.type === "found") {
-      status(statusId, "");
-      showPending(result.pending);
-    } else if (result.type === "progress") {
-      status(statusId, `${result.message} Add the next code of the export.`);
-    } else {
-      status(statusId, result.message, "error");
-    }
+    showScan(statusId, await promise);
   } catch (error) {
     status(statusId, message(error), "error");
   }
+}
+
+/** Shows what a still picture or a link held: the confirmation card, export progress, or why nothing. */
+function showScan(statusId, result) {
+  if (result.type === "found") {
+    status(statusId, "");
+    showPending(result.pending);
+  } else if (result.type === "progress") {
+    status(statusId, `${result.message} Add the next code of the export.`);
+  } else if (result.type === "failed") {
+    status(statusId, result.error.message, "error");
+  } else {
+    status(statusId, result.message, "error");
+  }
+}
+
+/** A file dropped on the window, once the accounts are open: the Image tab shows what it holds. */
+function onDropped({ scan }) {
+  if ($("screen-list").hidden) return;
+  if (!dialog.open) {
+    openAdd("image");
+  } else if (tab !== "image" || $("confirm-view").hidden === false) {
+    showTabs("image");
+  }
+  showScan("image-status", scan);
 }
 
 async function readFile(file) {

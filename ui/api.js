@@ -68,6 +68,14 @@ export function startCamera(index, onEvent, onFrame) {
 /** Stops the camera. */
 export const stopCamera = () => invoke("stop_camera");
 
+/** Calls onDropped({scan}) for each file dragged onto the window, once it is read; scan is a scan message
+ *  as scanImage resolves to, or {type: "failed", error} when the file is not a picture. */
+export function watchDrops(onDropped) {
+  const dropped = new Channel();
+  dropped.onmessage = onDropped;
+  return invoke("watch_drops", { dropped });
+}
+
 /** Reads a picture's bytes (an ArrayBuffer or Uint8Array), sent as a binary body. Resolves to a scan message. */
 export const scanImage = (bytes) => invoke("scan_image", new Uint8Array(bytes));
 

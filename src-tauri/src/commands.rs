@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::pairing::ManualForm;
 use crate::state::AppState;
 use crate::views::{
-    AccountView, AddView, CameraView, PendingView, QrView, Revealed, ScanView, SettingsView, StartupView,
+    AccountView, AddView, CameraView, DroppedView, PendingView, QrView, Revealed, ScanView, SettingsView, StartupView,
 };
 
 type Shared<'a> = State<'a, Arc<AppState>>;
@@ -144,6 +144,12 @@ pub async fn stop_camera(state: Shared<'_>) -> Result<(), AppError> {
         Ok(())
     })
     .await
+}
+
+/// From now on, sends what each file dropped on the window holds on `dropped`.
+#[tauri::command]
+pub fn watch_drops(state: Shared<'_>, dropped: Channel<DroppedView>) {
+    state.watch_drops(move |view| drop(dropped.send(view)));
 }
 
 /// Reads a picture sent as the raw request body (a chosen, dropped or pasted file).

@@ -1,9 +1,10 @@
 //! Proof that what the webview receives carries no secret: every flow a user goes through (first run, pairing by
-//! link, picture, replayed camera with an export in two codes, and manual entry, re-pairing, renaming, favourites,
-//! reordering, HOTP, copying, settings, password, delete and undo) is driven through the same `AppState` methods
-//! the commands call, and each result and camera message is serialised exactly as Tauri sends it (serde_json).
-//! No output may contain any account's secret in any encoding, or an `otpauth` link. The two explicit actions,
-//! reveal and show QR, must contain it: that also proves the check can see a secret when there is one.
+//! link, picture, a file dropped on the window, replayed camera with an export in two codes, and manual entry,
+//! re-pairing, renaming, favourites, reordering, HOTP, copying, settings, password, delete and undo) is driven
+//! through the same `AppState` methods the commands call, and each result and camera message is serialised exactly
+//! as Tauri sends it (serde_json). No output may contain any account's secret in any encoding, or an `otpauth`
+//! link. The two explicit actions, reveal and show QR, must contain it: that also proves the check can see a
+//! secret when there is one.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -20,6 +21,7 @@ const LINK: &str = "otpauth://totp/Kaltura%20Events:user@example.com?secret=JBSW
 const LINK_NEW_SECRET: &str =
     "otpauth://totp/Kaltura%20Events:user@example.com?secret=GEZDGNBVGY3TQOJQ&issuer=Kaltura%20Events";
 const PICTURE_LINK: &str = "otpauth://totp/Video%20API:dev@example.com?secret=MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U";
+const DROPPED_LINK: &str = "otpauth://totp/Events:host@example.com?secret=KNSWG4TFOQQGI4TPOBYGKZDAON2GC3TU";
 const MANUAL_SECRET: &str = "ONSWG4TFOQQGWZLZEBTG64RAORSXG5DT";
 const HOTP_SECRET: &str = "KRUGS4ZANFZSAYJAORSXG5BAMNXXK3TU";
 
@@ -99,7 +101,7 @@ fn no_flow_sends_a_secret_or_an_otpauth_link_to_the_webview() {
     }
 
     let mut all: Vec<&str> = vec!["JBSWY3DPEHPK3PXP", "GEZDGNBVGY3TQOJQ", MANUAL_SECRET, HOTP_SECRET];
-    all.push("MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U");
+    all.extend(["MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U", "KNSWG4TFOQQGI4TPOBYGKZDAON2GC3TU"]);
     all.extend(["MZXW6YTBOI", "NBSWY3DPO5XXE3DE", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"]);
     let watch = Watch::new(&all);
 
@@ -127,6 +129,16 @@ fn no_flow_sends_a_secret_or_an_otpauth_link_to_the_webview() {
     watch.clean("confirm picture", &state.confirm(&found_ids(&picture), OnNameConflict::Ask).unwrap());
     watch.clean("web link", &state.scan_image(&png_of("https://example.com/")).unwrap());
     watch.clean("not a picture", &state.scan_image(b"not an image").unwrap_err());
+
+    // A screenshot dragged onto the window from a file manager.
+    let screenshot = dir.path().join("dropped.png");
+    std::fs::write(&screenshot, png_of(DROPPED_LINK)).unwrap();
+    let (sender, received) = std::sync::mpsc::channel();
+    state.watch_drops(move |view| drop(sender.send(serde_json::to_value(&view).unwrap())));
+    state.files_dropped(vec![screenshot]);
+    let dropped = received.recv_timeout(Duration::from_secs(30)).expect("the dropped file is read");
+    assert_eq!(dropped["scan"]["type"], "found", "the dropped screenshot holds an account");
+    watch.clean("dropped file", &dropped);
 
     // Pair with the replay camera: progress, outlines, then the whole export.
     let messages = Arc::new(Mutex::new(Vec::new()));

@@ -64,6 +64,13 @@ fn main() {
             show_window(app)?;
             Ok(())
         })
+        // Files dragged onto the window from a file manager arrive here, with their paths (a web page is only
+        // given the names): the shell reads them as pictures and sends what they hold to the UI.
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                window.state::<Arc<state::AppState>>().files_dropped(paths.clone());
+            }
+        })
         .invoke_handler(tauri::generate_handler![
             commands::startup,
             commands::unlock_with_password,
@@ -82,6 +89,7 @@ fn main() {
             commands::start_camera,
             commands::stop_camera,
             commands::scan_image,
+            commands::watch_drops,
             commands::scan_screen,
             commands::scan_clipboard,
             commands::scan_link,

@@ -1,6 +1,7 @@
 //! Pairing: scans from the camera, the screen, a picture or a pasted link, and the accounts they found waiting
 //! for the user's confirmation. Secrets stay here; the UI gets [`PendingView`]s with names and live codes.
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -17,7 +18,7 @@ use zeroize::Zeroizing;
 
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::views::{AddView, CameraView, PendingView, ScanView};
+use crate::views::{AddView, CameraView, DroppedView, PendingView, ScanView};
 
 /// Width of the camera preview sent to the UI, in pixels.
 const PREVIEW_WIDTH: u32 = 640;
@@ -69,19 +70,31 @@ pub struct Pairings {
     still: Mutex<Pairing>,
     /// The running camera scan.
     camera: Mutex<Option<ScanSession>>,
+    /// Counts the stops, changed only with `camera` locked: a camera that finishes opening after a stop sees the
+    /// count moved on and is closed instead of kept.
+    camera_stops: AtomicU64,
+    /// Where the results of files dropped on the window go (the UI's channel), once the UI asked for them.
+    drops: Mutex<Option<DropListener>>,
 }
+
+type DropListener = Box<dyn Fn(DroppedView) + Send>;
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Pairings {
-    /// Stops the camera scan, if any, and waits until the camera is released.
-    pub fn stop_scan(&self) {
-        let session = lock(&self.camera).take();
+    /// Stops the camera scan, if any, and waits until the camera is released. Returns the stop's number, which a
+    /// scan starting right after it keeps as its ticket (see [`AppState::start_camera`]).
+    pub fn stop_scan(&self) -> u64 {
+        let (session, stop) = {
+            let mut camera = lock(&self.camera);
+            (camera.take(), self.camera_stops.fetch_add(1, Ordering::SeqCst) + 1)
+        };
         if let Some(session) = session {
             session.cancel();
         }
+        stop
     }
 }
 
@@ -102,7 +115,7 @@ impl AppState {
         mut events: impl FnMut(ScanView) + Send + 'static,
         mut preview: impl FnMut(Vec<u8>) + Send + 'static,
     ) -> Result<(), AppError> {
-        self.pairings.stop_scan();
+        let ticket = self.pairings.stop_scan();
         let source: Box<dyn FrameSource> = match &self.replay_camera {
             Some((folder, fps)) => Box::new(ReplaySource::open(folder, *fps)?),
             None => Box::new(twofold::scan::CameraSource::open(index)?),
@@ -124,13 +137,44 @@ impl AppState {
             },
             move |frame: &GrayFrame| preview(preview_jpeg(frame, PREVIEW_WIDTH, PREVIEW_QUALITY)),
         );
-        *lock(&self.pairings.camera) = Some(session);
+        let mut camera = lock(&self.pairings.camera);
+        if self.pairings.camera_stops.load(Ordering::SeqCst) == ticket {
+            *camera = Some(session);
+        } else {
+            // Stopped while the camera was opening (the dialog closed, or another camera was picked): a camera
+            // nobody looks at must not stay on.
+            drop(camera);
+            session.cancel();
+        }
         Ok(())
     }
 
     /// Stops the camera scan.
     pub fn stop_camera(&self) {
         self.pairings.stop_scan();
+    }
+
+    /// Sends the results of files dropped on the window to `listener` from now on.
+    pub fn watch_drops(&self, listener: impl Fn(DroppedView) + Send + 'static) {
+        *lock(&self.pairings.drops) = Some(Box::new(listener));
+    }
+
+    /// Reads files dropped on the window (screenshots dragged from a file manager), each as a picture, on a
+    /// thread of their own, and sends each result to the UI as it is ready. Before the UI listens, drops are
+    /// ignored.
+    pub fn files_dropped(self: &Arc<Self>, paths: Vec<PathBuf>) {
+        let state = Arc::clone(self);
+        std::thread::spawn(move || {
+            for path in paths {
+                let scan = match twofold::scan::load_image(&path) {
+                    Ok(frame) => state.scan_picture(&frame),
+                    Err(error) => ScanView::Failed { error: error.into() },
+                };
+                if let Some(listener) = &*lock(&state.pairings.drops) {
+                    listener(DroppedView { scan });
+                }
+            }
+        });
     }
 
     /// Reads a picture file's bytes (chosen, dropped or pasted).

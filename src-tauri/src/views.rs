@@ -184,6 +184,13 @@ impl ScanView {
 }
 
 /// A camera in the picker.
+/// What a file dropped on the window holds.
+#[derive(Debug, Serialize)]
+pub struct DroppedView {
+    /// What reading it found, as for a chosen file (a file that is no picture names itself in the error).
+    pub scan: ScanView,
+}
+
 #[derive(Debug, Serialize)]
 pub struct CameraView {
     pub index: u32,

@@ -323,6 +323,93 @@ impl App {
         let script = "document.querySelector(arguments[0]).focus()";
         self.client().execute(script, vec![css.into()]).await.expect("the element can be focused");
     }
+
+    /// Drags `file` from another application's window (`tests/tools/drag_source.rs`, a stand-in for a file
+    /// manager) and drops it on the element matching `css`, moving the real pointer with xdotool: the drop
+    /// travels the X drag-and-drop protocol into the window, as a file dragged from a file manager does.
+    pub async fn drop_file(&self, file: &Path, css: &str) {
+        self.wait_shown(css).await;
+        // The element's centre in the page, and the window's place on the screen (the page fills the window).
+        let script = "const r = document.querySelector(arguments[0]).getBoundingClientRect();\
+            return [Math.round(r.x + r.width / 2), Math.round(r.y + r.height / 2)];";
+        let value = self.client().execute(script, vec![css.into()]).await.expect("the page answers");
+        let [x, y]: [i64; 2] = serde_json::from_value(value).expect("the element's centre");
+        let window = wait_window(&self.display, "^Twofold$").await;
+        let window = xdotool(&self.display, &["getwindowgeometry", "--shell", window.as_str()]);
+        let place = |name: &str| -> i64 {
+            let line = window.lines().find_map(|l| l.strip_prefix(&format!("{name}="))).expect("a window position");
+            line.parse().expect("a number")
+        };
+        let (target_x, target_y) = (place("X") + x, place("Y") + y);
+
+        let tool = PathBuf::from(APP).with_file_name("examples").join("drag_source");
+        assert!(
+            tool.exists(),
+            "{} is built by `cargo test` with the other targets; build it with `cargo build -p twofold-app --example drag_source`",
+            tool.display()
+        );
+        let (source_x, source_y) = (1100, 640);
+        let source = Reaper(
+            Command::new(&tool)
+                .arg(file)
+                .args([source_x.to_string(), source_y.to_string()])
+                .env("DISPLAY", &self.display)
+                .env_remove("WAYLAND_DISPLAY")
+                .stdout(Stdio::null())
+                .spawn()
+                .expect("the drag source starts"),
+        );
+        wait_window(&self.display, "^drag source$").await;
+        // Press on the source, move past GTK's drag threshold, travel to the target in steps (each motion is a
+        // drag-and-drop position message), rest there, and release.
+        let (from_x, from_y) = (source_x + 60, source_y + 60);
+        let mut steps = vec!["mousemove".to_owned(), from_x.to_string(), from_y.to_string()];
+        steps.extend(["sleep", "0.3", "mousedown", "1"].map(String::from));
+        for i in 1..=12 {
+            let at_x = from_x + (target_x - from_x) * i / 12;
+            let at_y = from_y + (target_y - from_y) * i / 12;
+            steps.extend(["sleep".into(), "0.15".into(), "mousemove".into(), at_x.to_string(), at_y.to_string()]);
+        }
+        for wiggle in [3, -3, 2, -2, 0] {
+            let (at_x, at_y) = (target_x + wiggle, target_y + wiggle);
+            steps.extend(["sleep".into(), "0.2".into(), "mousemove".into(), at_x.to_string(), at_y.to_string()]);
+        }
+        steps.extend(["sleep", "0.5", "mouseup", "1"].map(String::from));
+        let steps: Vec<&str> = steps.iter().map(String::as_str).collect();
+        xdotool(&self.display, &steps);
+        // The source exits when the drag has ended; give the drop time to be delivered.
+        let started = Instant::now();
+        let mut source = source;
+        while source.0.try_wait().expect("the drag source can be waited for").is_none() {
+            assert!(started.elapsed() < PATIENCE, "the drag did not end");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+    }
+}
+
+/// Waits until a window whose title matches `name` (a regular expression) is on `display`; returns its id.
+async fn wait_window(display: &str, name: &str) -> String {
+    let started = Instant::now();
+    loop {
+        let out = Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", name])
+            .env("DISPLAY", display)
+            .output()
+            .expect("xdotool runs");
+        if let Some(id) = String::from_utf8_lossy(&out.stdout).lines().next() {
+            return id.to_owned();
+        }
+        assert!(started.elapsed() < PATIENCE, "no window named {name} appeared");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Runs xdotool on `display` and returns what it printed.
+fn xdotool(display: &str, args: &[&str]) -> String {
+    let out = Command::new("xdotool").args(args).env("DISPLAY", display).output().expect("xdotool runs");
+    assert!(out.status.success(), "xdotool {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 impl Drop for App {

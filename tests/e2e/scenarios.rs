@@ -447,6 +447,28 @@ async fn after_the_keychain_lost_its_key_the_recovery_password_unlocks_and_the_n
 }
 
 #[tokio::test]
+async fn a_screenshot_dragged_from_a_file_manager_onto_the_image_tab_is_read() {
+    if !can_run() {
+        return;
+    }
+    let mut scenario = Scenario::start("image_drag_and_drop").await;
+    drop(vault_with(&scenario, &[]));
+    let screenshot = scenario.data_dir().join("set-up page.png");
+    camera_frame(&kaltura_uri(KALTURA_SECRET)).save(&screenshot).unwrap();
+    let app = scenario.launch().await;
+
+    app.wait_text("#empty-state", "No accounts yet.").await;
+    app.click("#open-add").await;
+    app.click("[data-tab=image]").await;
+    app.drop_file(&screenshot, "#dropzone").await;
+    app.wait_text("#pending-list .issuer", "Kaltura Events").await;
+    assert_totp_shown(&app, "#pending-list .code", KALTURA_SECRET).await;
+    app.click("#confirm-add").await;
+    app.wait_texts("#accounts .issuer", &["Kaltura Events"]).await;
+    app.quit().await;
+}
+
+#[tokio::test]
 async fn a_qr_holding_a_web_link_gets_a_clear_message_and_adds_nothing() {
     if !can_run() {
         return;
