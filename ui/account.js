@@ -65,6 +65,7 @@ async function moveCurrent(step) {
 }
 
 function ask(what) {
+  hideSensitive(); // one thing at a time: asking for the secret drops a QR code already shown, and back
   sensitive = what;
   $("sensitive-question").textContent = what === "qr"
     ? "Show this account's QR code so a phone can scan it? Anyone who sees it can make this account's codes. Make sure nobody is watching your screen."

@@ -95,7 +95,14 @@ function onClose() {
   stopCamera();
   clearTimeout(codeTimer);
   pending = [];
+  forgetTypedSecrets();
   api.discardPending().catch(() => {});
+}
+
+/** A pasted link or a typed secret stays in the page only while the user works on it. */
+function forgetTypedSecrets() {
+  $("link-text").value = "";
+  $("manual-secret").value = "";
 }
 
 // ---- Camera ----
@@ -106,8 +113,16 @@ function status(id, text, kind = "") {
   element.dataset.kind = kind;
 }
 
+/** A camera that failed (none, busy, no permission, unplugged) can be tried again once the user fixed it. */
+function cameraFailed(text) {
+  cameraOn = false;
+  status("camera-status", text, "error");
+  $("camera-retry").hidden = false;
+}
+
 async function startCamera() {
   stopCamera();
+  $("camera-retry").hidden = true;
   status("camera-status", "Starting the camera…");
   const select = $("camera-select");
   try {
@@ -120,7 +135,7 @@ async function startCamera() {
         select.append(option);
       }
       if (!cameras.length) {
-        status("camera-status", "No camera was found. Connect a webcam and try again, or use the Screen, Image, Link or Manual tab.", "error");
+        cameraFailed("No camera was found. Connect a webcam and try again, or use the Screen, Image, Link or Manual tab.");
         return;
       }
     }
@@ -132,8 +147,7 @@ async function startCamera() {
     status("camera-status", "Point the camera at the QR code.");
     startFpsCount();
   } catch (error) {
-    cameraOn = false;
-    status("camera-status", message(error), "error");
+    cameraFailed(message(error));
   }
 }
 
@@ -196,8 +210,7 @@ function onScanEvent(event) {
       showPending(event.pending);
       break;
     case "failed":
-      cameraOn = false;
-      status("camera-status", event.error.message, "error");
+      cameraFailed(event.error.message);
       break;
     default:
       break;
@@ -286,7 +299,6 @@ async function onManual(event) {
       period: number("manual-period"),
       counter: number("manual-counter"),
     });
-    $("manual-secret").value = "";
     showPending(result.pending);
   } catch (error) {
     $("manual-error").textContent = message(error);
@@ -299,6 +311,7 @@ const conflicting = () => pending.some((p) => p.status === "conflict");
 
 function showPending(list) {
   stopCamera();
+  forgetTypedSecrets();
   pending = list;
   $("add-tabs-view").hidden = true;
   $("confirm-view").hidden = false;
@@ -307,7 +320,7 @@ function showPending(list) {
   $("confirm-intro").textContent = several
     ? `This export holds ${list.length} accounts. Untick any you do not want.`
     : "Check that this code matches what the service expects, then add the account.";
-  renderPending();
+  renderPending(true);
   const conflicts = list.filter((p) => p.status === "conflict");
   const note = $("conflict-note");
   note.hidden = conflicts.length === 0;
@@ -326,17 +339,17 @@ function showPending(list) {
   scheduleCodes();
 }
 
-function renderPending() {
+/** Draws the pending accounts: all ticked for a new scan (`fresh`), else as the user left the boxes. */
+function renderPending(fresh = false) {
   const several = pending.length > 1;
   const checked = new Set([...document.querySelectorAll(".pending-check:checked")].map((c) => c.value));
-  const first = $("pending-list").children.length === 0;
   $("pending-list").replaceChildren(...pending.map((item) => {
     const row = pendingTemplate.content.firstElementChild.cloneNode(true);
     row.dataset.id = item.id;
     const check = row.querySelector(".pending-check");
     check.value = item.id;
     check.hidden = !several;
-    check.checked = item.status !== "duplicate" && (first || checked.has(item.id));
+    check.checked = item.status !== "duplicate" && (fresh || checked.has(item.id));
     check.disabled = item.status === "duplicate";
     paintAvatar(row.querySelector(".avatar"), item.issuer, item.name);
     row.querySelector(".issuer").textContent = item.issuer || item.name;
@@ -379,22 +392,23 @@ async function confirm(onConflict) {
 }
 
 function announce(results) {
-  const added = results.filter((r) => r.outcome === "added" || r.outcome === "replaced");
+  const added = results.filter((r) => r.outcome === "added");
   const replaced = results.filter((r) => r.outcome === "replaced");
-  if (replaced.length === 1 && results.length === 1) {
-    const [r] = replaced;
-    toast(`Replaced ${r.label}`, async () => {
-      await api.restoreAccount(r.replaced);
-      await refresh();
-    });
-  } else if (added.length === 1 && results.length === 1) {
-    toast(`Added ${added[0].label}`, async () => {
-      await api.deleteAccount(added[0].id);
-      await refresh();
-    });
-  } else if (added.length) {
-    toast(`Added ${added.length} accounts`);
-  } else {
+  const changed = added.length + replaced.length;
+  // Undo takes back the whole confirmation: replaced accounts come back, added ones go to the trash.
+  const undoAll = async () => {
+    for (const r of replaced) await api.restoreAccount(r.replaced);
+    for (const r of added) await api.deleteAccount(r.id);
+    await refresh();
+  };
+  if (changed === 0) {
     toast("Those accounts are already in Twofold.");
+  } else if (changed === 1) {
+    const [r] = [...added, ...replaced];
+    toast(`${r.outcome === "replaced" ? "Replaced" : "Added"} ${r.label}`, undoAll);
+  } else if (replaced.length) {
+    toast(`Added ${changed} accounts, ${replaced.length} of them replacing older ones`, undoAll);
+  } else {
+    toast(`Added ${changed} accounts`, undoAll);
   }
 }

@@ -105,8 +105,10 @@ function renderRow(account) {
 }
 
 function onRowKey(event, account) {
+  // Keys on the row's own buttons (⋯, Next code) are theirs: Enter presses the button.
+  if (event.target !== event.currentTarget) return;
   const ctrl = event.ctrlKey || event.metaKey;
-  if (event.key === "Enter" || (ctrl && event.key === "c")) {
+  if (event.key === "Enter" || (ctrl && event.key.toLowerCase() === "c")) {
     event.preventDefault();
     copy(account);
   } else if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {

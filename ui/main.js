@@ -89,16 +89,17 @@ const dialogOpen = () => document.querySelector("dialog[open]") !== null;
 document.addEventListener("keydown", (event) => {
   if ($("screen-list").hidden) return;
   const ctrl = event.ctrlKey || event.metaKey;
-  if (ctrl && event.key === "n") {
+  const key = event.key.length === 1 ? event.key.toLowerCase() : event.key; // Caps Lock does not change a shortcut
+  if (ctrl && key === "n") {
     event.preventDefault();
     openAdd();
-  } else if (ctrl && event.key === ",") {
+  } else if (ctrl && key === ",") {
     event.preventDefault();
     openSettings();
-  } else if (ctrl && event.key === "f") {
+  } else if (ctrl && key === "f") {
     event.preventDefault();
     $("search").focus();
-  } else if (ctrl && event.key === "z" && !typing()) {
+  } else if (ctrl && key === "z" && !event.shiftKey && !typing()) {
     if (undo()) event.preventDefault();
   } else if (dialogOpen()) {
     return;

@@ -334,6 +334,20 @@ async fn a_google_export_qr_with_three_accounts_adds_all_three() {
         assert_no_secret_reached_the_page(&app, base32, "Dropbox").await;
     }
 
+    // A second export in the same session: its accounts come up ticked too, and Undo takes them all back.
+    let more = [
+        totp("GitLab", "bob", "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U"),
+        totp("Slack", "erin", "KRUGS4ZANFZSAYJANZSXOIDTMVRXEZLU"),
+    ];
+    let links = encode(&more, EncodeOptions { accounts_per_code: 10, batch_id: 43 }).expect("the export encodes");
+    scenario.camera_shows(&[camera_frame(&links[0])]);
+    app.click("#open-add").await;
+    app.wait_texts("#pending-list .issuer", &["GitLab", "Slack"]).await;
+    app.click("#confirm-add").await;
+    app.wait_texts("#accounts .issuer", &["Kaltura Events", "GitHub", "Dropbox", "GitLab", "Slack"]).await;
+    app.wait_text("#toast-text", "Added 2 accounts").await;
+    app.click("#toast-action").await;
+    app.wait_texts("#accounts .issuer", &["Kaltura Events", "GitHub", "Dropbox"]).await;
     app.quit().await;
 }
 
