@@ -328,8 +328,45 @@ impl App {
     /// manager) and drops it on the element matching `css`, moving the real pointer with xdotool: the drop
     /// travels the X drag-and-drop protocol into the window, as a file dragged from a file manager does.
     pub async fn drop_file(&self, file: &Path, css: &str) {
+        let target = self.on_screen(css).await;
+        let tool = PathBuf::from(APP).with_file_name("examples").join("drag_source");
+        assert!(
+            tool.exists(),
+            "{} is built by `cargo test` with the other targets; build it with `cargo build -p twofold-app --example drag_source`",
+            tool.display()
+        );
+        let (x, y) = (1100, 640);
+        let mut source = Reaper(
+            Command::new(&tool)
+                .arg(file)
+                .args([x.to_string(), y.to_string()])
+                .env("DISPLAY", &self.display)
+                .env_remove("WAYLAND_DISPLAY")
+                .stdout(Stdio::null())
+                .spawn()
+                .expect("the drag source starts"),
+        );
+        wait_window(&self.display, "^drag source$").await;
+        drag_pointer(&self.display, (x + 60, y + 60), target);
+        // The source exits when the drag has ended.
+        let started = Instant::now();
+        while source.0.try_wait().expect("the drag source can be waited for").is_none() {
+            assert!(started.elapsed() < PATIENCE, "the drag did not end");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Drags the element matching `from` onto the one matching `to` with the real pointer (xdotool), as the user
+    /// does with the mouse.
+    pub async fn drag_onto(&self, from: &str, to: &str) {
+        let (start, end) = (self.on_screen(from).await, self.on_screen(to).await);
+        drag_pointer(&self.display, start, end);
+    }
+
+    /// Where the centre of the element matching `css` is on the screen: its place in the page plus the window's
+    /// place on the screen (the page fills the window).
+    async fn on_screen(&self, css: &str) -> (i64, i64) {
         self.wait_shown(css).await;
-        // The element's centre in the page, and the window's place on the screen (the page fills the window).
         let script = "const r = document.querySelector(arguments[0]).getBoundingClientRect();\
             return [Math.round(r.x + r.width / 2), Math.round(r.y + r.height / 2)];";
         let value = self.client().execute(script, vec![css.into()]).await.expect("the page answers");
@@ -340,52 +377,26 @@ impl App {
             let line = window.lines().find_map(|l| l.strip_prefix(&format!("{name}="))).expect("a window position");
             line.parse().expect("a number")
         };
-        let (target_x, target_y) = (place("X") + x, place("Y") + y);
-
-        let tool = PathBuf::from(APP).with_file_name("examples").join("drag_source");
-        assert!(
-            tool.exists(),
-            "{} is built by `cargo test` with the other targets; build it with `cargo build -p twofold-app --example drag_source`",
-            tool.display()
-        );
-        let (source_x, source_y) = (1100, 640);
-        let source = Reaper(
-            Command::new(&tool)
-                .arg(file)
-                .args([source_x.to_string(), source_y.to_string()])
-                .env("DISPLAY", &self.display)
-                .env_remove("WAYLAND_DISPLAY")
-                .stdout(Stdio::null())
-                .spawn()
-                .expect("the drag source starts"),
-        );
-        wait_window(&self.display, "^drag source$").await;
-        // Press on the source, move past GTK's drag threshold, travel to the target in steps (each motion is a
-        // drag-and-drop position message), rest there, and release.
-        let (from_x, from_y) = (source_x + 60, source_y + 60);
-        let mut steps = vec!["mousemove".to_owned(), from_x.to_string(), from_y.to_string()];
-        steps.extend(["sleep", "0.3", "mousedown", "1"].map(String::from));
-        for i in 1..=12 {
-            let at_x = from_x + (target_x - from_x) * i / 12;
-            let at_y = from_y + (target_y - from_y) * i / 12;
-            steps.extend(["sleep".into(), "0.15".into(), "mousemove".into(), at_x.to_string(), at_y.to_string()]);
-        }
-        for wiggle in [3, -3, 2, -2, 0] {
-            let (at_x, at_y) = (target_x + wiggle, target_y + wiggle);
-            steps.extend(["sleep".into(), "0.2".into(), "mousemove".into(), at_x.to_string(), at_y.to_string()]);
-        }
-        steps.extend(["sleep", "0.5", "mouseup", "1"].map(String::from));
-        let steps: Vec<&str> = steps.iter().map(String::as_str).collect();
-        xdotool(&self.display, &steps);
-        // The source exits when the drag has ended; give the drop time to be delivered.
-        let started = Instant::now();
-        let mut source = source;
-        while source.0.try_wait().expect("the drag source can be waited for").is_none() {
-            assert!(started.elapsed() < PATIENCE, "the drag did not end");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        tokio::time::sleep(Duration::from_millis(1000)).await;
+        (place("X") + x, place("Y") + y)
     }
+}
+
+/// Presses the pointer's button at `from`, moves past GTK's drag threshold and on to `to` in steps (each motion is
+/// a drag-and-drop position message, answered before the next is sent), rests there and releases.
+fn drag_pointer(display: &str, from: (i64, i64), to: (i64, i64)) {
+    let mut steps = vec!["mousemove".to_owned(), from.0.to_string(), from.1.to_string()];
+    steps.extend(["sleep", "0.3", "mousedown", "1"].map(String::from));
+    for i in 1..=12 {
+        let (x, y) = (from.0 + (to.0 - from.0) * i / 12, from.1 + (to.1 - from.1) * i / 12);
+        steps.extend(["sleep".into(), "0.15".into(), "mousemove".into(), x.to_string(), y.to_string()]);
+    }
+    for wiggle in [3, -3, 2, -2, 0] {
+        let (x, y) = (to.0 + wiggle, to.1 + wiggle);
+        steps.extend(["sleep".into(), "0.2".into(), "mousemove".into(), x.to_string(), y.to_string()]);
+    }
+    steps.extend(["sleep", "0.5", "mouseup", "1"].map(String::from));
+    let steps: Vec<&str> = steps.iter().map(String::as_str).collect();
+    xdotool(display, &steps);
 }
 
 /// Waits until a window whose title matches `name` (a regular expression) is on `display`; returns its id.

@@ -218,7 +218,7 @@ async fn wait_for_clipboard(display: &str, expected: &str) -> bool {
 }
 
 #[tokio::test]
-async fn search_filters_delete_is_undone_and_a_restart_keeps_the_accounts_in_their_order() {
+async fn search_filters_delete_is_undone_and_an_order_set_by_keyboard_and_mouse_survives_a_restart() {
     if !can_run() {
         return;
     }
@@ -253,16 +253,18 @@ async fn search_filters_delete_is_undone_and_a_restart_keeps_the_accounts_in_the
     app.click("#toast-action").await;
     app.wait_texts("#accounts .issuer", &["GitHub", "GitLab", "Kaltura Events", "Dropbox"]).await;
 
-    // Move Dropbox up one place with Alt+Up.
+    // Move Dropbox up one place with Alt+Up, then drag GitLab onto GitHub with the mouse.
     app.focus("#accounts .account:nth-child(4)").await;
     app.press(ALT_UP).await;
-    let order = ["GitHub", "GitLab", "Dropbox", "Kaltura Events"];
+    app.wait_texts("#accounts .issuer", &["GitHub", "GitLab", "Dropbox", "Kaltura Events"]).await;
+    app.drag_onto("#accounts .account:nth-child(2) .issuer", "#accounts .account:nth-child(1) .issuer").await;
+    let order = ["GitLab", "GitHub", "Dropbox", "Kaltura Events"];
     app.wait_texts("#accounts .issuer", &order).await;
     app.quit().await;
 
     let app = scenario.launch().await;
     app.wait_texts("#accounts .issuer", &order).await;
-    app.wait_texts("#accounts .name", &["alice", "bob", "dave", "carol@example.com"]).await;
+    app.wait_texts("#accounts .name", &["bob", "alice", "dave", "carol@example.com"]).await;
     assert_totp_shown(&app, "#accounts .account:nth-child(4) .code", KALTURA_SECRET).await;
     app.quit().await;
 }
