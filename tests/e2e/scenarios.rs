@@ -121,7 +121,13 @@ async fn assert_no_secret_reached_the_page(app: &App, base32: &str, expected: &s
 /// The positive control: the account dialog's explicit "Reveal secret key" does bring the secret to the page,
 /// and the watch sees it.
 async fn reveal_shows_the_secret_and_the_watch_sees_it(app: &App, base32: &str) {
-    app.click("#accounts .more").await;
+    // Enter on the row's ⋯ button opens the account dialog (it does not copy the code).
+    app.focus("#accounts .more").await;
+    app.press(ENTER).await;
+    app.wait_shown("#account-dialog").await;
+    app.click("#action-qr").await;
+    app.click("#sensitive-show").await;
+    app.wait_shown("#qr-image").await;
     app.click("#action-reveal").await;
     app.click("#sensitive-show").await;
     // Compared quietly: a failure message must not print the key.
@@ -134,6 +140,7 @@ async fn reveal_shows_the_secret_and_the_watch_sees_it(app: &App, base32: &str) 
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(shown == base32, "the revealed key is not the account's ({} characters shown)", shown.len());
+    assert!(!app.shown("#qr-image").await, "asking for the key took the QR code away: one secret at a time");
     let squeezed: String = app.ipc_seen().await.chars().filter(|c| !c.is_whitespace()).collect();
     assert!(squeezed.contains(base32), "the watch sees a secret when one does reach the page");
     app.click("#account-dialog .close").await;
