@@ -18,7 +18,7 @@ pub enum Kind {
 }
 
 /// The fields of the manual form. Unset advanced fields take the common defaults (TOTP, SHA1, 6 digits, 30 s).
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct ManualEntry {
     /// The service, e.g. `Kaltura Events`.
     pub issuer: String,
@@ -36,6 +36,22 @@ pub struct ManualEntry {
     pub period: Option<u32>,
     /// The counter of the next code (HOTP).
     pub counter: Option<u64>,
+}
+
+/// Leaves the secret out.
+impl std::fmt::Debug for ManualEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ManualEntry")
+            .field("issuer", &self.issuer)
+            .field("name", &self.name)
+            .field("secret", &format_args!("<redacted>"))
+            .field("kind", &self.kind)
+            .field("algorithm", &self.algorithm)
+            .field("digits", &self.digits)
+            .field("period", &self.period)
+            .field("counter", &self.counter)
+            .finish()
+    }
 }
 
 /// Why a manual entry is not usable. Each message says what to fix.
@@ -98,6 +114,13 @@ mod tests {
             secret: secret.to_owned().into(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn debug_output_leaves_the_typed_key_out() {
+        let shown = format!("{:?}", entry("JBSWY3DPEHPK3PXP"));
+        assert!(!shown.contains("JBSW"), "{shown}");
+        assert!(shown.contains("Example") && shown.contains("<redacted>"), "{shown}");
     }
 
     #[test]

@@ -68,9 +68,10 @@ impl Secret {
     pub fn from_base32(text: &str) -> Result<Self, SecretError> {
         let mut clean = Zeroizing::new(String::with_capacity(text.len()));
         for c in text.chars() {
-            match c {
-                ' ' | '\t' | '-' => {}
-                c => clean.push(c.to_ascii_uppercase()),
+            // Any white space (a non-breaking space or a line break copied from a web page too) and dashes are
+            // only grouping.
+            if !(c.is_whitespace() || c == '-') {
+                clean.push(c.to_ascii_uppercase());
             }
         }
         let trimmed = clean.trim_end_matches('=');
@@ -121,7 +122,14 @@ mod tests {
     #[test]
     fn lower_case_padded_and_spaced_secrets_decode_to_the_same_bytes() {
         let canonical = Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
-        for variant in ["jbswy3dpehpk3pxp", "JBSWY3DPEHPK3PXP====", "JBSW Y3DP EHPK 3PXP", "jbsw-y3dp-ehpk-3pxp"] {
+        for variant in [
+            "jbswy3dpehpk3pxp",
+            "JBSWY3DPEHPK3PXP====",
+            "JBSW Y3DP EHPK 3PXP",
+            "jbsw-y3dp-ehpk-3pxp",
+            // Copied from a web page: non-breaking spaces, a line break.
+            "JBSW\u{a0}Y3DP\u{a0}EHPK\r\n3PXP",
+        ] {
             assert_eq!(Secret::from_base32(variant).unwrap(), canonical, "{variant}");
         }
         assert_eq!(canonical.expose(), b"Hello!\xde\xad\xbe\xef");

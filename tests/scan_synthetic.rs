@@ -16,9 +16,12 @@ fn render(text: &str) -> GrayImage {
     common::render_qr(text, 100)
 }
 
+fn frame_of(image: &GrayImage) -> GrayFrame {
+    GrayFrame::new(image.width(), image.height(), image.as_raw().clone()).unwrap()
+}
+
 fn read(image: &GrayImage) -> Option<String> {
-    let frame = GrayFrame::new(image.width(), image.height(), image.as_raw().clone()).unwrap();
-    Decoder::new().decode(&frame).map(|d| d.text)
+    Decoder::new().decode(&frame_of(image)).map(|d| d.text)
 }
 
 fn kaltura_account(text: Option<String>) -> Account {
@@ -119,6 +122,37 @@ fn a_web_link_code_gives_a_clear_sentence() {
     let sentence = why.to_string();
     assert!(sentence.starts_with("This QR code holds a web link, not an authenticator code."), "{sentence}");
     assert!(sentence.contains("scan the QR code meant for an authenticator app"), "{sentence}");
+}
+
+#[test]
+fn beside_a_web_link_code_the_authenticator_code_is_the_one_read() {
+    // A set-up page with a "help" link code above the set-up code (the decoder meets it first), or below.
+    let (link, setup) = (render("https://events.example.com/help/two-factor"), render(KALTURA));
+    for link_first in [true, false] {
+        let gap = 80;
+        let width = link.width().max(setup.width()) + 2 * gap;
+        let height = link.height() + setup.height() + 3 * gap;
+        let mut page = GrayImage::from_pixel(width, height, Luma([255]));
+        let (top, bottom) = if link_first { (&link, &setup) } else { (&setup, &link) };
+        image::imageops::overlay(&mut page, top, i64::from(gap), i64::from(gap));
+        image::imageops::overlay(&mut page, bottom, i64::from(gap), i64::from(2 * gap + top.height()));
+        assert_eq!(read(&page).as_deref(), Some(KALTURA), "link code first: {link_first}");
+    }
+}
+
+#[test]
+fn a_detection_debug_output_leaves_the_codes_text_out() {
+    let found = Decoder::new().decode(&frame_of(&render(KALTURA))).expect("the code is read");
+    let shown = format!("{found:?}");
+    assert!(!shown.contains("secret") && !shown.contains("JBSW"), "{shown}");
+}
+
+#[test]
+fn a_long_thin_picture_without_a_code_is_refused_without_a_huge_canvas() {
+    // A 20000×2 strip: turning it would need a 20000×20000 canvas (400 MB, and as much again for the turned
+    // copy) for each turned attempt; the decoder does not turn it.
+    let strip = GrayImage::from_pixel(20_000, 2, Luma([200]));
+    assert_eq!(read(&strip), None);
 }
 
 #[test]

@@ -36,13 +36,22 @@ pub struct Point {
     pub y: f32,
 }
 
-/// A decoded QR code: its text and where it is in the frame.
-#[derive(Debug, Clone, PartialEq)]
+/// A decoded QR code: its text and where it is in the frame. `Debug` leaves the text out: it may hold a secret.
+#[derive(Clone, PartialEq)]
 pub struct Detection {
     /// The text the code holds.
     pub text: String,
     /// Its corners (rqrr) or finder and alignment pattern centres (rxing), in the original frame's coordinates.
     pub corners: Vec<Point>,
+}
+
+impl std::fmt::Debug for Detection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Detection")
+            .field("text", &format_args!("<{} characters, redacted>", self.text.chars().count()))
+            .field("corners", &self.corners)
+            .finish()
+    }
 }
 
 /// The decoder at the end of an attempt.
@@ -245,9 +254,19 @@ fn apply(op: &Op, img: GrayImage) -> Option<(GrayImage, Affine)> {
             image::imageops::invert(&mut out);
             (out, Affine::IDENTITY)
         }
-        Op::Rotate(degrees) => rotate(&img, degrees),
+        Op::Rotate(degrees) => {
+            // The turn needs a square canvas as wide as the picture's diagonal: a long, thin picture (a whole web
+            // page as one screenshot) would ask for gigabytes.
+            if (w as f32).hypot(h as f32) > MAX_ROTATED_SIDE {
+                return None;
+            }
+            rotate(&img, degrees)
+        }
     })
 }
+
+/// The largest canvas side a turn may use, in pixels: 36 megapixels, room for a 20-megapixel photo.
+const MAX_ROTATED_SIDE: f32 = 6000.0;
 
 /// Turns the image on a square canvas that holds all of it, filling with the border's typical grey.
 fn rotate(img: &GrayImage, degrees: f32) -> (GrayImage, Affine) {
@@ -286,15 +305,28 @@ fn decode_with(engine: Engine, width: u32, height: u32, pixels: &[u8]) -> Option
     }
 }
 
-/// rqrr, with its panics contained.
+/// Whether a code's text is one Twofold can pair: an `otpauth://` link or a Google Authenticator export.
+fn is_authenticator(text: &str) -> bool {
+    let scheme = text.trim_start().split(':').next().unwrap_or_default();
+    scheme.eq_ignore_ascii_case("otpauth") || scheme.eq_ignore_ascii_case("otpauth-migration")
+}
+
+/// rqrr, with its panics contained. Of several codes in the picture (a link to the service's help page beside the
+/// set-up code), an authenticator code comes first. rqrr reads every code in the picture at once, so this costs
+/// nothing; the other engines read one code, whichever they meet first.
 fn rqrr(w: usize, h: usize, pixels: &[u8]) -> Option<Detection> {
     catch_unwind(AssertUnwindSafe(|| {
         let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| pixels[y * w + x]);
-        prepared.detect_grids().into_iter().find_map(|grid| {
+        let mut read = prepared.detect_grids().into_iter().filter_map(|grid| {
             let (_, text) = grid.decode().ok()?;
             let corners = grid.bounds.iter().map(|p| Point { x: p.x as f32, y: p.y as f32 }).collect();
             Some(Detection { text, corners })
-        })
+        });
+        let first = read.next()?;
+        if is_authenticator(&first.text) {
+            return Some(first);
+        }
+        Some(read.find(|found| is_authenticator(&found.text)).unwrap_or(first))
     }))
     .ok()
     .flatten()
@@ -318,4 +350,18 @@ fn rxing<B: Binarizer>(
     }))
     .ok()
     .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_picture_whose_diagonal_exceeds_the_canvas_limit_is_not_turned() {
+        let strip = GrayImage::from_pixel(8000, 2, Luma([200]));
+        assert!(apply(&Op::Rotate(45.0), strip).is_none());
+        let photo = GrayImage::from_pixel(400, 300, Luma([200]));
+        let (turned, _) = apply(&Op::Rotate(45.0), photo).expect("an ordinary picture is turned");
+        assert_eq!(turned.width(), 500, "on a canvas as wide as its diagonal");
+    }
 }

@@ -272,24 +272,33 @@ mod camera {
         }
     }
 
+    /// How many frames in a row may fail to decode before the camera counts as broken: webcams often send an
+    /// empty or cut-off MJPEG frame, mostly the first ones after the stream starts. 30 is a second at 30 fps.
+    const BAD_FRAMES_IN_A_ROW: u32 = 30;
+
     impl FrameSource for CameraSource {
         fn next_frame(&mut self) -> Result<Option<GrayFrame>, SourceError> {
-            let buffer = self.camera.frame().map_err(|e| match classify(&e) {
-                SourceError::Camera(_) => SourceError::CameraUnplugged,
-                other => other,
-            })?;
-            let (w, h) = (buffer.resolution().width_x, buffer.resolution().height_y);
-            let data = buffer.buffer();
-            let frame = match buffer.source_frame_format() {
-                FrameFormat::YUYV => GrayFrame::from_yuyv(w, h, data),
-                FrameFormat::NV12 => GrayFrame::from_nv12(w, h, data),
-                FrameFormat::GRAY => GrayFrame::new(w, h, data.to_vec()),
-                FrameFormat::MJPEG => super::load_image_bytes("camera frame", data).ok(),
-                FrameFormat::RAWRGB | FrameFormat::RAWBGR => {
-                    image::RgbImage::from_raw(w, h, data.to_vec()).map(|rgb| GrayFrame::from_image(&rgb.into()))
+            for _ in 0..BAD_FRAMES_IN_A_ROW {
+                let buffer = self.camera.frame().map_err(|e| match classify(&e) {
+                    SourceError::Camera(_) => SourceError::CameraUnplugged,
+                    other => other,
+                })?;
+                let (w, h) = (buffer.resolution().width_x, buffer.resolution().height_y);
+                let data = buffer.buffer();
+                let frame = match buffer.source_frame_format() {
+                    FrameFormat::YUYV => GrayFrame::from_yuyv(w, h, data),
+                    FrameFormat::NV12 => GrayFrame::from_nv12(w, h, data),
+                    FrameFormat::GRAY => GrayFrame::new(w, h, data.to_vec()),
+                    FrameFormat::MJPEG => super::load_image_bytes("camera frame", data).ok(),
+                    FrameFormat::RAWRGB | FrameFormat::RAWBGR => {
+                        image::RgbImage::from_raw(w, h, data.to_vec()).map(|rgb| GrayFrame::from_image(&rgb.into()))
+                    }
+                };
+                if let Some(frame) = frame {
+                    return Ok(Some(frame));
                 }
-            };
-            frame.map(Some).ok_or_else(|| SourceError::Camera("a frame could not be decoded".into()))
+            }
+            Err(SourceError::Camera("its frames could not be decoded".into()))
         }
     }
 

@@ -157,7 +157,8 @@ pub(crate) struct PayloadRecord {
     pub extra: Map<String, Value>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// `Debug` leaves the secret out.
+#[derive(Clone, Serialize, Deserialize)]
 pub(crate) struct AccountRecord {
     pub id: String,
     pub issuer: String,
@@ -170,6 +171,21 @@ pub(crate) struct AccountRecord {
     pub added_at: u64,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl std::fmt::Debug for AccountRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccountRecord")
+            .field("id", &self.id)
+            .field("issuer", &self.issuer)
+            .field("name", &self.name)
+            .field("secret", &format_args!("<redacted>"))
+            .field("otp", &self.otp)
+            .field("favorite", &self.favorite)
+            .field("added_at", &self.added_at)
+            .field("extra", &self.extra)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -228,6 +244,29 @@ mod tests {
             assert!(matches!(Header::from_bytes(&flipped), Err(FormatProblem::Damaged(_))), "byte {i}");
         }
         assert!(matches!(Header::from_bytes(&bytes[..bytes.len() / 2]), Err(FormatProblem::Damaged(_))));
+    }
+
+    #[test]
+    fn an_account_record_debug_output_leaves_the_secret_out() {
+        let record = AccountRecord {
+            id: "a1".into(),
+            issuer: "Example".into(),
+            name: "bob".into(),
+            secret: "JBSWY3DPEHPK3PXP".to_owned().into(),
+            otp: OtpRecord {
+                kind: "totp".into(),
+                algorithm: None,
+                digits: None,
+                period: None,
+                counter: None,
+                extra: Map::new(),
+            },
+            favorite: false,
+            added_at: 0,
+            extra: Map::new(),
+        };
+        let shown = format!("{record:?}");
+        assert!(!shown.contains("JBSW") && shown.contains("Example"), "{shown}");
     }
 
     #[test]
