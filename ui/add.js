@@ -34,8 +34,8 @@ export function initAdd(report) {
   });
   $("paste-image").addEventListener("click", () => still("image-status", api.scanClipboard(), "Reading the clipboard…"));
   // A file dragged onto the window reaches Rust with its path (pages get no file from such a drop in every web
-  // view); what it holds comes back here.
-  api.watchDrops(onDropped).catch(() => {});
+  // view); what it holds comes back here. Asked for after the first paint, which it does not need to hold up.
+  requestAnimationFrame(() => setTimeout(() => api.watchDrops(onDropped).catch(() => {}), 0));
   dialog.addEventListener("paste", onPaste);
   $("link-form").addEventListener("submit", (event) => {
     event.preventDefault();
