@@ -56,6 +56,18 @@ fn vault_with(scenario: &Scenario, accounts: &[Account]) -> Vault {
     vault
 }
 
+/// The recovery password of [`kaltura_vault_with_password`].
+const RECOVERY_PASSWORD: &str = "correct horse battery staple";
+
+/// A vault in `scenario`'s data folder, linked to the test keyring and protected by [`RECOVERY_PASSWORD`] too,
+/// holding the Kaltura account.
+fn kaltura_vault_with_password(scenario: &Scenario) -> Vault {
+    let password = Some((RECOVERY_PASSWORD, KdfParams::INSECURE_FOR_TESTS));
+    let mut vault = Vault::create(&scenario.vault_path(), Some(&OsKeychain), password).expect("the vault is created");
+    vault.add(totp("Kaltura Events", "user@example.com", KALTURA_SECRET), OnNameConflict::Ask).unwrap();
+    vault
+}
+
 fn totp(issuer: &str, name: &str, base32: &str) -> Account {
     Account::new(issuer, name, secret(base32), Otp::default())
 }
@@ -365,13 +377,8 @@ async fn without_a_secret_service_the_recovery_password_unlocks_and_a_wrong_one_
     if !can_run() {
         return;
     }
-    const PASSWORD: &str = "correct horse battery staple";
     let mut scenario = Scenario::start("no_secret_service_password_unlock").await;
-    let mut vault =
-        Vault::create(&scenario.vault_path(), Some(&OsKeychain), Some((PASSWORD, KdfParams::INSECURE_FOR_TESTS)))
-            .expect("the vault is created");
-    vault.add(totp("Kaltura Events", "user@example.com", KALTURA_SECRET), OnNameConflict::Ask).unwrap();
-    drop(vault);
+    drop(kaltura_vault_with_password(&scenario));
     // The app's session bus has no Secret Service, and none can be started on demand.
     let bus = common::EmptyBus::start();
     scenario.set_env("DBUS_SESSION_BUS_ADDRESS", &bus.address);
@@ -388,7 +395,7 @@ async fn without_a_secret_service_the_recovery_password_unlocks_and_a_wrong_one_
     app.wait_text("#unlock-error", "That password is not correct.").await;
     assert!(app.texts("#accounts .issuer").await.is_empty(), "nothing is shown before the vault is unlocked");
 
-    app.fill("#unlock-password", PASSWORD).await;
+    app.fill("#unlock-password", RECOVERY_PASSWORD).await;
     app.press(ENTER).await;
     app.wait_texts("#accounts .issuer", &["Kaltura Events"]).await;
     assert_totp_shown(&app, "#accounts .code", KALTURA_SECRET).await;
@@ -438,13 +445,8 @@ async fn after_the_keychain_lost_its_key_the_recovery_password_unlocks_and_the_n
     if !can_run() {
         return;
     }
-    const PASSWORD: &str = "correct horse battery staple";
     let mut scenario = Scenario::start("keychain_key_lost_relinked").await;
-    let mut vault =
-        Vault::create(&scenario.vault_path(), Some(&OsKeychain), Some((PASSWORD, KdfParams::INSECURE_FOR_TESTS)))
-            .expect("the vault is created");
-    vault.add(totp("Kaltura Events", "user@example.com", KALTURA_SECRET), OnNameConflict::Ask).unwrap();
-    drop(vault);
+    drop(kaltura_vault_with_password(&scenario));
     // The keychain is reset: the vault's item is deleted from the real Secret Service.
     let header: serde_json::Value =
         serde_json::from_slice(&std::fs::read(scenario.vault_path()).unwrap()).expect("the vault file is JSON");
@@ -456,7 +458,7 @@ async fn after_the_keychain_lost_its_key_the_recovery_password_unlocks_and_the_n
 
     app.wait_text("#locked-message", "Twofold's key is missing from the keychain").await;
     app.wait_text("#retry-keychain", "Try the keychain again").await;
-    app.fill("#unlock-password", PASSWORD).await;
+    app.fill("#unlock-password", RECOVERY_PASSWORD).await;
     app.press(ENTER).await;
     app.wait_texts("#accounts .issuer", &["Kaltura Events"]).await;
     app.wait_text("#recovery-notice", "Twofold stored a new key in the keychain").await;
