@@ -247,7 +247,7 @@ function onDropped({ scan }) {
   if ($("screen-list").hidden) return;
   if (!dialog.open) {
     openAdd("image");
-  } else if (tab !== "image" || $("confirm-view").hidden === false) {
+  } else if (tab !== "image" || !$("confirm-view").hidden) {
     showTabs("image");
   }
   showScan("image-status", scan);

@@ -161,8 +161,11 @@ impl AppState {
 
     /// Reads files dropped on the window (screenshots dragged from a file manager), each as a picture, on a
     /// thread of their own, and sends each result to the UI as it is ready. Before the UI listens, drops are
-    /// ignored.
+    /// ignored, unread.
     pub fn files_dropped(self: &Arc<Self>, paths: Vec<PathBuf>) {
+        if lock(&self.pairings.drops).is_none() {
+            return;
+        }
         let state = Arc::clone(self);
         std::thread::spawn(move || {
             for path in paths {
