@@ -8,8 +8,9 @@
 //!
 //! What the conversion loses: the format has no period (every account is read as 30-second TOTP) and only 6 or
 //! 8 digits, and no Steam type, so accounts with other periods, 7 digits or Steam codes cannot be exported to it;
-//! [`encode`] refuses them by name rather than writing codes that would be wrong. MD5 accounts cannot be read.
-//! Icons, groups and notes do not exist in the format.
+//! [`encode`] refuses them by name rather than writing codes that would be wrong. MD5 accounts, and accounts of
+//! a kind this version does not know, cannot be read: the rest of the export is, and [`MigrationPart::left_out`]
+//! names each account left behind. Icons, groups and notes do not exist in the format.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -50,6 +51,11 @@ pub enum MigrationError {
         "{0} uses the MD5 algorithm, which Twofold does not support. Set that account up again with the service to get a SHA1 code."
     )]
     UnsupportedAlgorithm(String),
+    /// An account whose algorithm, digit count or code type has a value this version does not know.
+    #[error(
+        "{0} uses a kind of code that Twofold does not know, perhaps from a newer Google Authenticator. Set that account up again with the service."
+    )]
+    UnknownKind(String),
     /// An account without a key.
     #[error(
         "{0} has an empty secret in the export, so no codes can be made from it. Set that account up again with the service."
@@ -171,8 +177,10 @@ pub struct Batch {
 /// The accounts of one export QR code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrationPart {
-    /// The accounts this code holds.
+    /// The accounts this code holds that Twofold can use.
     pub accounts: Vec<Account>,
+    /// One sentence per account that could not be read (MD5, an unknown kind, no secret), naming it.
+    pub left_out: Vec<MigrationError>,
     /// Where it sits in its export.
     pub batch: Batch,
 }
@@ -217,8 +225,16 @@ pub fn decode(text: &str) -> Result<MigrationPart, MigrationError> {
     if index >= size {
         return Err(MigrationError::BadPayload("batch index past the batch size"));
     }
-    let accounts = payload.otp_parameters.iter().map(to_account).collect::<Result<Vec<_>, _>>()?;
-    Ok(MigrationPart { accounts, batch: Batch { index, size, id: payload.batch_id } })
+    let (mut accounts, mut left_out) = (Vec::new(), Vec::new());
+    for params in &payload.otp_parameters {
+        match to_account(params) {
+            Ok(account) => accounts.push(account),
+            // A damaged payload is refused whole: its other accounts cannot be trusted either.
+            Err(damaged @ MigrationError::BadPayload(_)) => return Err(damaged),
+            Err(one_account) => left_out.push(one_account),
+        }
+    }
+    Ok(MigrationPart { accounts, left_out, batch: Batch { index, size, id: payload.batch_id } })
 }
 
 fn decode_payload(text: &str) -> Result<proto::MigrationPayload, MigrationError> {
@@ -257,12 +273,12 @@ fn to_account(params: &proto::OtpParameters) -> Result<Account, MigrationError> 
         Ok(proto::HashAlgorithm::Sha256) => Algorithm::Sha256,
         Ok(proto::HashAlgorithm::Sha512) => Algorithm::Sha512,
         Ok(proto::HashAlgorithm::Md5) => return Err(MigrationError::UnsupportedAlgorithm(who())),
-        Err(_) => return Err(MigrationError::BadPayload("unknown algorithm")),
+        Err(_) => return Err(MigrationError::UnknownKind(who())),
     };
     let digits = match proto::DigitCount::try_from(params.digits) {
         Ok(proto::DigitCount::Unspecified | proto::DigitCount::Six) => Digits::SIX,
         Ok(proto::DigitCount::Eight) => Digits::new(8).map_err(|_| MigrationError::BadPayload("digit count"))?,
-        Err(_) => return Err(MigrationError::BadPayload("unknown digit count")),
+        Err(_) => return Err(MigrationError::UnknownKind(who())),
     };
     let otp = match proto::OtpType::try_from(params.otp_type) {
         Ok(proto::OtpType::Hotp) => Otp::Hotp {
@@ -273,7 +289,7 @@ fn to_account(params: &proto::OtpParameters) -> Result<Account, MigrationError> 
         Ok(proto::OtpType::Unspecified | proto::OtpType::Totp) => {
             Otp::Totp { algorithm, digits, period: Period::THIRTY }
         }
-        Err(_) => return Err(MigrationError::BadPayload("unknown code type")),
+        Err(_) => return Err(MigrationError::UnknownKind(who())),
     };
     let secret = Secret::from_bytes(params.secret.clone()).map_err(|_| MigrationError::EmptySecret(who()))?;
     Ok(Account { issuer, name, secret, otp })
@@ -285,7 +301,16 @@ fn to_account(params: &proto::OtpParameters) -> Result<Account, MigrationError> 
 #[derive(Debug, Default)]
 pub struct BatchCollector {
     batch: Option<(i32, u32)>,
-    parts: BTreeMap<u32, Vec<Account>>,
+    parts: BTreeMap<u32, MigrationPart>,
+}
+
+/// Every account of a complete export.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Imported {
+    /// The accounts Twofold can use, in export order.
+    pub accounts: Vec<Account>,
+    /// One sentence per account that could not be read, naming it.
+    pub left_out: Vec<MigrationError>,
 }
 
 impl BatchCollector {
@@ -301,7 +326,7 @@ impl BatchCollector {
             Some(existing) if existing != key => return Err(MigrationError::DifferentBatch),
             _ => self.batch = Some(key),
         }
-        self.parts.entry(part.batch.index).or_insert(part.accounts);
+        self.parts.entry(part.batch.index).or_insert(part);
         Ok(self.progress())
     }
 
@@ -318,12 +343,17 @@ impl BatchCollector {
     }
 
     /// All accounts in export order, or [`MigrationError::MissingParts`] if a code is missing.
-    pub fn finish(self) -> Result<Vec<Account>, MigrationError> {
+    pub fn finish(self) -> Result<Imported, MigrationError> {
         let progress = self.progress();
         if self.batch.is_none() || !progress.is_complete() {
             return Err(MigrationError::MissingParts(progress));
         }
-        Ok(self.parts.into_values().flatten().collect())
+        let mut all = Imported::default();
+        for part in self.parts.into_values() {
+            all.accounts.extend(part.accounts);
+            all.left_out.extend(part.left_out);
+        }
+        Ok(all)
     }
 }
 
@@ -487,7 +517,7 @@ mod tests {
         let early = BatchCollector { batch: collector.batch, parts: collector.parts.clone() }.finish().unwrap_err();
         assert!(early.to_string().starts_with("2 of 3 codes scanned."), "{early}");
         assert!(collector.add(decode(&links[1]).unwrap()).unwrap().is_complete());
-        assert_eq!(collector.finish().unwrap(), accounts);
+        assert_eq!(collector.finish().unwrap(), Imported { accounts, left_out: vec![] });
     }
 
     #[test]
@@ -507,6 +537,60 @@ mod tests {
             let e = encode(std::slice::from_ref(&acc), EncodeOptions::default()).unwrap_err().to_string();
             assert!(e.contains(&acc.display_name()) && e.contains(words), "{e}");
         }
+    }
+
+    fn params(name: &str, algorithm: i32, otp_type: i32, secret: &[u8]) -> proto::OtpParameters {
+        proto::OtpParameters {
+            secret: secret.to_vec(),
+            name: name.into(),
+            issuer: String::new(),
+            algorithm,
+            digits: proto::DigitCount::Six as i32,
+            otp_type,
+            counter: 0,
+        }
+    }
+
+    fn link_of(otp_parameters: Vec<proto::OtpParameters>) -> String {
+        let payload =
+            proto::MigrationPayload { otp_parameters, version: 1, batch_size: 1, batch_index: 0, batch_id: 3 };
+        let base64 = data_encoding::BASE64.encode(&payload.encode_to_vec());
+        format!("otpauth-migration://offline?data={}", utf8_percent_encode(&base64, NON_ALPHANUMERIC))
+    }
+
+    #[test]
+    fn accounts_that_cannot_be_read_are_left_out_by_name_and_the_rest_is_kept() {
+        let (sha1, md5, totp) = (proto::HashAlgorithm::Sha1 as i32, proto::HashAlgorithm::Md5 as i32, 2);
+        let link = link_of(vec![
+            params("Acme:old", md5, totp, b"1234567890"),
+            params("Example:alice", sha1, totp, b"Hello!\xde\xad\xbe\xef"),
+            params("Future:carol", 9, totp, b"1234567890"),
+            params("Future:dan", sha1, 7, b"1234567890"),
+            params("Blank:erin", sha1, totp, b""),
+        ]);
+        let part = decode(&link).unwrap();
+        let names: Vec<_> = part.accounts.iter().map(Account::display_name).collect();
+        assert_eq!(names, ["Example (alice)"]);
+        assert_eq!(part.accounts[0].secret.to_base32().as_str(), "JBSWY3DPEHPK3PXP");
+        let reasons: Vec<String> = part.left_out.iter().map(ToString::to_string).collect();
+        assert_eq!(reasons.len(), 4, "{reasons:?}");
+        assert!(reasons[0].starts_with("Acme (old) uses the MD5 algorithm"), "{}", reasons[0]);
+        assert!(reasons[1].starts_with("Future (carol) uses a kind of code"), "{}", reasons[1]);
+        assert!(reasons[2].starts_with("Future (dan) uses a kind of code"), "{}", reasons[2]);
+        assert!(reasons[3].starts_with("Blank (erin) has an empty secret"), "{}", reasons[3]);
+
+        let mut collector = BatchCollector::new();
+        collector.add(part).unwrap();
+        let imported = collector.finish().unwrap();
+        assert_eq!((imported.accounts.len(), imported.left_out.len()), (1, 4));
+    }
+
+    #[test]
+    fn a_negative_counter_refuses_the_whole_code_as_damaged() {
+        let mut hotp = params("Acme:bob", proto::HashAlgorithm::Sha1 as i32, proto::OtpType::Hotp as i32, b"12345");
+        hotp.counter = -1;
+        let good = params("Example:alice", proto::HashAlgorithm::Sha1 as i32, 2, b"12345");
+        assert!(matches!(decode(&link_of(vec![good, hotp])), Err(MigrationError::BadPayload(_))));
     }
 
     #[test]

@@ -111,7 +111,20 @@ fn a_migration_batch_in_three_codes_is_collected_with_progress() {
         PairingStep::NeedMore(p) => assert_eq!(p.to_string(), "2 of 3 codes scanned."),
         other => panic!("{other:?}"),
     }
-    assert_eq!(pairing.add(&texts[2]), PairingStep::Ready(accounts));
+    assert_eq!(pairing.add(&texts[2]), PairingStep::Ready { accounts, left_out: vec![] });
+}
+
+#[test]
+fn an_export_code_whose_only_account_uses_md5_is_refused_with_that_accounts_name() {
+    // One account, "Legacy Bank:frank", SHA1 replaced by MD5 (algorithm 4).
+    let link = "otpauth-migration://offline?data=CjIKCjEyMzQ1Njc4OTASEUxlZ2FjeSBCYW5rOmZyYW5rGgtMZWdhY3kgQmFuayAEKAEwAhABGAEgACgt";
+    let text = read(&render(link)).expect("the code is read");
+    match Pairing::new().add(&text) {
+        PairingStep::Rejected(why) => {
+            assert!(why.to_string().starts_with("Legacy Bank (frank) uses the MD5 algorithm"), "{why}")
+        }
+        other => panic!("nothing can be paired, so the code is refused: {other:?}"),
+    }
 }
 
 #[test]

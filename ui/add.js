@@ -207,7 +207,7 @@ function onScanEvent(event) {
       break;
     case "found":
       cameraOn = false;
-      showPending(event.pending);
+      showPending(event.pending, event.leftOut);
       break;
     case "failed":
       cameraFailed(event.error.message);
@@ -232,7 +232,7 @@ async function still(statusId, promise, working) {
 function showScan(statusId, result) {
   if (result.type === "found") {
     status(statusId, "");
-    showPending(result.pending);
+    showPending(result.pending, result.leftOut);
   } else if (result.type === "progress") {
     status(statusId, `${result.message} Add the next code of the export.`);
   } else if (result.type === "failed") {
@@ -309,7 +309,8 @@ async function onManual(event) {
 
 const conflicting = () => pending.some((p) => p.status === "conflict");
 
-function showPending(list) {
+/** Shows the accounts to confirm, and the accounts of an export that could not be read (`leftOut` sentences). */
+function showPending(list, leftOut = []) {
   stopCamera();
   forgetTypedSecrets();
   pending = list;
@@ -329,6 +330,7 @@ function showPending(list) {
       ? `${conflicts.length} of these have the same service and account name as accounts you already have. Replace them (you reset your password or got new QR codes), or keep both.`
       : "You already have an account with this service and name. Replace it if you reset your password or got a new QR code, or keep both.";
   }
+  showLeftOut(leftOut);
   $("confirm-keep").hidden = conflicts.length === 0;
   const fresh = list.filter((p) => p.status !== "duplicate").length;
   $("confirm-add").textContent = conflicts.length
@@ -337,6 +339,18 @@ function showPending(list) {
   $("confirm-add").disabled = fresh === 0;
   $("confirm-add").focus();
   scheduleCodes();
+}
+
+function showLeftOut(leftOut) {
+  $("left-out-note").hidden = leftOut.length === 0;
+  $("left-out-intro").textContent = leftOut.length === 1
+    ? "One account of this export cannot be added, so it is not listed above:"
+    : `${leftOut.length} accounts of this export cannot be added, so they are not listed above:`;
+  $("left-out-list").replaceChildren(...leftOut.map((sentence) => {
+    const item = document.createElement("li");
+    item.textContent = sentence;
+    return item;
+  }));
 }
 
 /** Draws the pending accounts: all ticked for a new scan (`fresh`), else as the user left the boxes. */

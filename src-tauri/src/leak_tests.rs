@@ -78,7 +78,7 @@ fn png_of(text: &str) -> Vec<u8> {
 
 fn found_ids(view: &ScanView) -> Vec<String> {
     match view {
-        ScanView::Found { pending } => pending.iter().map(|p| p.id.clone()).collect(),
+        ScanView::Found { pending, .. } => pending.iter().map(|p| p.id.clone()).collect(),
         other => panic!("expected accounts to confirm, got {}", serde_json::to_string(other).unwrap()),
     }
 }
@@ -159,7 +159,7 @@ fn no_flow_sends_a_secret_or_an_otpauth_link_to_the_webview() {
     let deadline = Instant::now() + Duration::from_secs(60);
     let camera_found = loop {
         let found = messages.lock().unwrap().iter().find_map(|m| match m {
-            ScanView::Found { pending } => Some(pending.iter().map(|p| p.id.clone()).collect::<Vec<_>>()),
+            ScanView::Found { pending, .. } => Some(pending.iter().map(|p| p.id.clone()).collect::<Vec<_>>()),
             _ => None,
         });
         if let Some(ids) = found {

@@ -129,7 +129,7 @@ impl AppState {
                     ScanEvent::Seen { corners, width, height } => ScanView::seen(&corners, width, height),
                     ScanEvent::Progress(progress) => ScanView::progress(progress),
                     ScanEvent::Rejected(why) => ScanView::rejected(&why),
-                    ScanEvent::Done(accounts) => ScanView::Found { pending: state.hold(accounts) },
+                    ScanEvent::Done { accounts, left_out } => ScanView::found(state.hold(accounts), &left_out),
                     ScanEvent::NothingFound => ScanView::nothing_found(),
                     ScanEvent::Failed(error) => ScanView::Failed { error: error.into() },
                 };
@@ -207,7 +207,7 @@ impl AppState {
     pub fn scan_text(&self, text: &str) -> ScanView {
         let step = lock(&self.pairings.still).add(text.trim());
         match step {
-            PairingStep::Ready(accounts) => ScanView::Found { pending: self.hold(accounts) },
+            PairingStep::Ready { accounts, left_out } => ScanView::found(self.hold(accounts), &left_out),
             PairingStep::NeedMore(progress) => ScanView::progress(progress),
             PairingStep::Rejected(why) => ScanView::rejected(&why),
         }
@@ -216,7 +216,7 @@ impl AppState {
     /// Checks a hand-typed account and holds it for confirmation like a scanned one.
     pub fn add_manual(&self, form: ManualForm) -> Result<ScanView, AppError> {
         let account = ManualEntry::from(form).to_account()?;
-        Ok(ScanView::Found { pending: self.hold(vec![account]) })
+        Ok(ScanView::found(self.hold(vec![account]), &[]))
     }
 
     /// Replaces the pending accounts with `accounts` and describes them for the confirmation card.

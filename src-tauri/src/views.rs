@@ -2,7 +2,7 @@
 //! exceptions, [`Revealed`] and [`QrView`], are only produced when the user asks to see the secret.
 
 use serde::Serialize;
-use twofold::migration::Progress;
+use twofold::migration::{MigrationError, Progress};
 use twofold::otp::Codes;
 use twofold::scan::{NotAuthenticator, Point};
 use twofold::settings::{Settings, Theme};
@@ -153,8 +153,8 @@ pub enum ScanView {
     Progress { message: String, scanned: u32, total: u32 },
     /// A code that cannot be paired, with the sentence saying why.
     Rejected { message: String },
-    /// Accounts to confirm.
-    Found { pending: Vec<PendingView> },
+    /// Accounts to confirm, and one sentence per account of an export that could not be read.
+    Found { pending: Vec<PendingView>, left_out: Vec<String> },
     /// A picture without any readable QR code.
     NothingFound { message: String },
     /// The source failed (no camera, busy, unplugged…); scanning has stopped.
@@ -164,6 +164,10 @@ pub enum ScanView {
 impl ScanView {
     pub fn seen(corners: &[Point], width: u32, height: u32) -> Self {
         ScanView::Seen { corners: corners.iter().map(|p| CornerView { x: p.x, y: p.y }).collect(), width, height }
+    }
+
+    pub fn found(pending: Vec<PendingView>, left_out: &[MigrationError]) -> Self {
+        ScanView::Found { pending, left_out: left_out.iter().map(ToString::to_string).collect() }
     }
 
     pub fn progress(progress: Progress) -> Self {
@@ -183,7 +187,6 @@ impl ScanView {
     }
 }
 
-/// A camera in the picker.
 /// What a file dropped on the window holds.
 #[derive(Debug, Serialize)]
 pub struct DroppedView {
@@ -191,6 +194,7 @@ pub struct DroppedView {
     pub scan: ScanView,
 }
 
+/// A camera in the picker.
 #[derive(Debug, Serialize)]
 pub struct CameraView {
     pub index: u32,

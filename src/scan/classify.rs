@@ -1,6 +1,6 @@
 //! What a decoded QR code holds, from Twofold's point of view.
 
-use crate::migration::{self, BatchCollector, MigrationError, MigrationPart, Progress};
+use crate::migration::{self, BatchCollector, Imported, MigrationError, MigrationPart, Progress};
 use crate::uri::{self, UriError};
 use crate::{Account, uri::split_scheme};
 
@@ -96,7 +96,12 @@ pub struct Pairing {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PairingStep {
     /// Ready to pair these accounts (one from an otpauth link, or all of an export).
-    Ready(Vec<Account>),
+    Ready {
+        /// The accounts to confirm.
+        accounts: Vec<Account>,
+        /// Accounts of an export that could not be read, one sentence each naming it.
+        left_out: Vec<MigrationError>,
+    },
     /// Part of an export is in; scan the rest ("2 of 3 codes scanned.").
     NeedMore(Progress),
     /// This code cannot be paired; the sentence says why.
@@ -112,13 +117,17 @@ impl Pairing {
     /// Takes the text of one scanned code.
     pub fn add(&mut self, text: &str) -> PairingStep {
         match classify(text) {
-            Scanned::Account(account) => PairingStep::Ready(vec![account]),
+            Scanned::Account(account) => PairingStep::Ready { accounts: vec![account], left_out: Vec::new() },
             Scanned::Other(why) => PairingStep::Rejected(why),
             Scanned::Export(part) => match self.export.add(part) {
                 Err(e) => PairingStep::Rejected(NotAuthenticator::BadExport(e)),
                 Ok(progress) if !progress.is_complete() => PairingStep::NeedMore(progress),
                 Ok(_) => match std::mem::take(&mut self.export).finish() {
-                    Ok(accounts) => PairingStep::Ready(accounts),
+                    // Nothing to add: the reason for the first account says what to do.
+                    Ok(Imported { accounts, mut left_out }) if accounts.is_empty() && !left_out.is_empty() => {
+                        PairingStep::Rejected(NotAuthenticator::BadExport(left_out.swap_remove(0)))
+                    }
+                    Ok(Imported { accounts, left_out }) => PairingStep::Ready { accounts, left_out },
                     Err(e) => PairingStep::Rejected(NotAuthenticator::BadExport(e)),
                 },
             },

@@ -13,7 +13,7 @@ use std::thread::JoinHandle;
 use super::classify::{NotAuthenticator, Pairing, PairingStep};
 use super::{Decoder, FrameSource, GrayFrame, Point, SourceError};
 use crate::Account;
-use crate::migration::Progress;
+use crate::migration::{MigrationError, Progress};
 
 /// What a session reports, in order.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,7 +32,12 @@ pub enum ScanEvent {
     /// A code that cannot be paired; scanning goes on. Reported once per distinct code.
     Rejected(NotAuthenticator),
     /// Ready to pair; the session has ended.
-    Done(Vec<Account>),
+    Done {
+        /// The accounts to confirm.
+        accounts: Vec<Account>,
+        /// Accounts of an export that could not be read, one sentence each naming it.
+        left_out: Vec<MigrationError>,
+    },
     /// The source ended without any pairable code (a still image); the session has ended.
     NothingFound,
     /// The source failed; the session has ended.
@@ -180,9 +185,9 @@ fn decode(shared: &Shared, still: bool, mut events: impl FnMut(ScanEvent)) {
         let Some(found) = found else { continue };
         events(ScanEvent::Seen { corners: found.corners.clone(), width: frame.width(), height: frame.height() });
         match pairing.add(&found.text) {
-            PairingStep::Ready(accounts) => {
+            PairingStep::Ready { accounts, left_out } => {
                 shared.stop();
-                events(ScanEvent::Done(accounts));
+                events(ScanEvent::Done { accounts, left_out });
                 return;
             }
             PairingStep::NeedMore(progress) => {

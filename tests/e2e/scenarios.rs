@@ -325,7 +325,7 @@ async fn re_pairing_replaces_the_secret_and_undo_brings_the_old_one_back() {
 }
 
 #[tokio::test]
-async fn a_google_export_qr_with_three_accounts_adds_all_three() {
+async fn google_exports_add_every_account_they_hold_and_name_any_that_cannot_be_read() {
     if !can_run() {
         return;
     }
@@ -369,8 +369,25 @@ async fn a_google_export_qr_with_three_accounts_adds_all_three() {
     app.wait_text("#toast-text", "Added 2 accounts").await;
     app.click("#toast-action").await;
     app.wait_texts("#accounts .issuer", &["Kaltura Events", "GitHub", "Dropbox"]).await;
+
+    // An export link with an MD5 account: the other account is offered, and the note names the one left out.
+    app.click("#open-add").await;
+    app.click("[data-tab=link]").await;
+    app.fill("#link-text", EXPORT_WITH_AN_MD5_ACCOUNT).await;
+    app.click("#link-form button[type=submit]").await;
+    app.wait_texts("#pending-list .issuer", &["Notion"]).await;
+    let note = app.wait_text("#left-out-note", "Legacy Bank (frank) uses the MD5 algorithm").await;
+    assert!(note.starts_with("One account of this export cannot be added"), "{note}");
+    app.click("#confirm-add").await;
+    app.wait_texts("#accounts .issuer", &["Kaltura Events", "GitHub", "Dropbox", "Notion"]).await;
+    assert_totp_shown(&app, "#accounts .account:nth-child(4) .code", "MFRGGZDFMZTWQ2LK").await;
+    assert_no_secret_reached_the_page(&app, "MFRGGZDFMZTWQ2LK", "Notion").await;
     app.quit().await;
 }
+
+/// A Google export of two accounts: "Legacy Bank:frank" uses MD5, "Notion:grace" is SHA1 with the key
+/// MFRGGZDFMZTWQ2LK.
+const EXPORT_WITH_AN_MD5_ACCOUNT: &str = "otpauth-migration://offline?data=CjIKCjEyMzQ1Njc4OTASEUxlZ2FjeSBCYW5rOmZyYW5rGgtMZWdhY3kgQmFuayAEKAEwAgooCgphYmNkZWZnaGlqEgxOb3Rpb246Z3JhY2UaBk5vdGlvbiABKAEwAhABGAEgACgs";
 
 #[tokio::test]
 async fn without_a_secret_service_the_recovery_password_unlocks_and_a_wrong_one_is_explained() {
