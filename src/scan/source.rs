@@ -278,27 +278,43 @@ mod camera {
 
     impl FrameSource for CameraSource {
         fn next_frame(&mut self) -> Result<Option<GrayFrame>, SourceError> {
-            for _ in 0..BAD_FRAMES_IN_A_ROW {
-                let buffer = self.camera.frame().map_err(|e| match classify(&e) {
+            let camera = &mut self.camera;
+            first_decodable(BAD_FRAMES_IN_A_ROW, || {
+                let buffer = camera.frame().map_err(|e| match classify(&e) {
                     SourceError::Camera(_) => SourceError::CameraUnplugged,
                     other => other,
                 })?;
                 let (w, h) = (buffer.resolution().width_x, buffer.resolution().height_y);
-                let data = buffer.buffer();
-                let frame = match buffer.source_frame_format() {
-                    FrameFormat::YUYV => GrayFrame::from_yuyv(w, h, data),
-                    FrameFormat::NV12 => GrayFrame::from_nv12(w, h, data),
-                    FrameFormat::GRAY => GrayFrame::new(w, h, data.to_vec()),
-                    FrameFormat::MJPEG => super::load_image_bytes("camera frame", data).ok(),
-                    FrameFormat::RAWRGB | FrameFormat::RAWBGR => {
-                        image::RgbImage::from_raw(w, h, data.to_vec()).map(|rgb| GrayFrame::from_image(&rgb.into()))
-                    }
-                };
-                if let Some(frame) = frame {
-                    return Ok(Some(frame));
-                }
+                Ok(to_gray(buffer.source_frame_format(), w, h, buffer.buffer()))
+            })
+            .map(Some)
+        }
+    }
+
+    /// The first frame that `capture` could decode (`Some`), trying at most `attempts` frames; a capture error
+    /// ends the search at once.
+    fn first_decodable(
+        attempts: u32,
+        mut capture: impl FnMut() -> Result<Option<GrayFrame>, SourceError>,
+    ) -> Result<GrayFrame, SourceError> {
+        for _ in 0..attempts {
+            if let Some(frame) = capture()? {
+                return Ok(frame);
             }
-            Err(SourceError::Camera("its frames could not be decoded".into()))
+        }
+        Err(SourceError::Camera("its frames could not be decoded".into()))
+    }
+
+    /// A camera's frame in grey, or `None` when its bytes do not hold a whole picture of that format and size.
+    fn to_gray(format: FrameFormat, w: u32, h: u32, data: &[u8]) -> Option<GrayFrame> {
+        match format {
+            FrameFormat::YUYV => GrayFrame::from_yuyv(w, h, data),
+            FrameFormat::NV12 => GrayFrame::from_nv12(w, h, data),
+            FrameFormat::GRAY => GrayFrame::new(w, h, data.to_vec()),
+            FrameFormat::MJPEG => super::load_image_bytes("camera frame", data).ok(),
+            FrameFormat::RAWRGB | FrameFormat::RAWBGR => {
+                image::RgbImage::from_raw(w, h, data.to_vec()).map(|rgb| GrayFrame::from_image(&rgb.into()))
+            }
         }
     }
 
@@ -319,6 +335,67 @@ mod camera {
             SourceError::CameraPermission
         } else {
             SourceError::Camera(text.chars().take(200).collect())
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn jpeg(width: u32, height: u32) -> Vec<u8> {
+            let picture = image::GrayImage::from_fn(width, height, |x, y| image::Luma([((x * 7 + y * 3) % 256) as u8]));
+            let mut bytes = std::io::Cursor::new(Vec::new());
+            picture.write_to(&mut bytes, image::ImageFormat::Jpeg).unwrap();
+            bytes.into_inner()
+        }
+
+        #[test]
+        fn an_mjpeg_frame_decodes_and_an_empty_or_cut_off_one_does_not() {
+            let whole = jpeg(64, 48);
+            let frame = to_gray(FrameFormat::MJPEG, 64, 48, &whole).expect("a whole JPEG decodes");
+            assert_eq!((frame.width(), frame.height()), (64, 48));
+            assert!(to_gray(FrameFormat::MJPEG, 64, 48, &[]).is_none());
+            assert!(to_gray(FrameFormat::MJPEG, 64, 48, &whole[..20]).is_none(), "only the header");
+        }
+
+        #[test]
+        fn a_yuyv_frame_of_the_wrong_length_is_not_a_frame() {
+            assert!(to_gray(FrameFormat::YUYV, 4, 2, &[0; 16]).is_some());
+            assert!(to_gray(FrameFormat::YUYV, 4, 2, &[0; 10]).is_none());
+        }
+
+        #[test]
+        fn undecodable_frames_are_skipped_until_a_good_one_comes() {
+            let good = to_gray(FrameFormat::MJPEG, 64, 48, &jpeg(64, 48));
+            let mut captured = 0;
+            let frame = first_decodable(30, || {
+                captured += 1;
+                Ok(if captured < 5 { to_gray(FrameFormat::MJPEG, 64, 48, &[]) } else { good.clone() })
+            });
+            assert_eq!(frame.unwrap().width(), 64);
+            assert_eq!(captured, 5);
+        }
+
+        #[test]
+        fn a_camera_sending_only_undecodable_frames_counts_as_broken_after_thirty() {
+            let mut captured = 0;
+            let result = first_decodable(BAD_FRAMES_IN_A_ROW, || {
+                captured += 1;
+                Ok(None)
+            });
+            assert!(matches!(result, Err(SourceError::Camera(_))));
+            assert_eq!(captured, 30);
+        }
+
+        #[test]
+        fn an_unplugged_camera_ends_the_search_at_once() {
+            let mut captured = 0;
+            let result = first_decodable(BAD_FRAMES_IN_A_ROW, || {
+                captured += 1;
+                Err(SourceError::CameraUnplugged)
+            });
+            assert!(matches!(result, Err(SourceError::CameraUnplugged)));
+            assert_eq!(captured, 1);
         }
     }
 }
