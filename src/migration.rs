@@ -56,6 +56,9 @@ pub enum MigrationError {
         "{0} uses a kind of code that Twofold does not know, perhaps from a newer Google Authenticator. Set that account up again with the service."
     )]
     UnknownKind(String),
+    /// Every account of the export was left out; each sentence names one.
+    #[error("None of the accounts in this export can be added. {}", join_sentences(.0))]
+    NothingReadable(Vec<MigrationError>),
     /// An account without a key.
     #[error(
         "{0} has an empty secret in the export, so no codes can be made from it. Set that account up again with the service."
@@ -79,6 +82,10 @@ pub enum MigrationError {
         /// What the format lacks.
         reason: &'static str,
     },
+}
+
+fn join_sentences(reasons: &[MigrationError]) -> String {
+    reasons.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ")
 }
 
 /// The protobuf messages of the export, declared with prost's derive so no code generation runs at build time.

@@ -128,6 +128,18 @@ fn an_export_code_whose_only_account_uses_md5_is_refused_with_that_accounts_name
 }
 
 #[test]
+fn an_export_whose_accounts_all_cannot_be_read_is_refused_naming_each_of_them() {
+    // "Legacy Bank:frank" uses MD5; "Blank:erin" has an empty secret.
+    let link = "otpauth-migration://offline?data=CjIKCjEyMzQ1Njc4OTASEUxlZ2FjeSBCYW5rOmZyYW5rGgtMZWdhY3kgQmFuayAEKAEwAgobCgASCkJsYW5rOmVyaW4aBUJsYW5rIAEoATACEAEYASAAKC4%3D";
+    let PairingStep::Rejected(why) = Pairing::new().add(link) else { panic!("nothing can be paired") };
+    let why = why.to_string();
+    assert!(why.starts_with("None of the accounts in this export can be added."), "{why}");
+    assert!(
+        why.contains("Legacy Bank (frank) uses the MD5 algorithm") && why.contains("Blank (erin) has an empty secret")
+    );
+}
+
+#[test]
 fn a_web_link_code_gives_a_clear_sentence() {
     let text = read(&render("https://events.example.com/welcome")).unwrap();
     let Scanned::Other(why) = classify(&text) else { panic!("a web link is not an account") };

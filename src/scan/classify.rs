@@ -123,9 +123,14 @@ impl Pairing {
                 Err(e) => PairingStep::Rejected(NotAuthenticator::BadExport(e)),
                 Ok(progress) if !progress.is_complete() => PairingStep::NeedMore(progress),
                 Ok(_) => match std::mem::take(&mut self.export).finish() {
-                    // Nothing to add: the reason for the first account says what to do.
+                    // Nothing to add: the code is refused with the reason for each account.
                     Ok(Imported { accounts, mut left_out }) if accounts.is_empty() && !left_out.is_empty() => {
-                        PairingStep::Rejected(NotAuthenticator::BadExport(left_out.swap_remove(0)))
+                        let why = if left_out.len() == 1 {
+                            left_out.swap_remove(0)
+                        } else {
+                            MigrationError::NothingReadable(left_out)
+                        };
+                        PairingStep::Rejected(NotAuthenticator::BadExport(why))
                     }
                     Ok(Imported { accounts, left_out }) => PairingStep::Ready { accounts, left_out },
                     Err(e) => PairingStep::Rejected(NotAuthenticator::BadExport(e)),
