@@ -39,9 +39,10 @@ ensure_rust() {
 
 # What building and running the desktop app needs on Debian/Ubuntu.
 # libclang: the camera (nokhwa, V4L) and screen capture (xcap, PipeWire) bindings are generated at build time.
-# libayatana-appindicator3-1: the tray icon's library, loaded only when the user chooses the tray.
+# libayatana-appindicator3-dev: the tray icon's library, which the app loads only when the user chooses the tray;
+# the installer build finds it through pkg-config, to make the .deb depend on it and the AppImage carry it.
 BUILD_PACKAGES=(build-essential pkg-config libwebkit2gtk-4.1-dev libclang1-14 libclang-common-14-dev
-  libpipewire-0.3-dev libxcb1-dev libxcb-randr0-dev libegl-dev libgbm-dev libayatana-appindicator3-1)
+  libpipewire-0.3-dev libxcb1-dev libxcb-randr0-dev libegl-dev libgbm-dev libayatana-appindicator3-dev)
 
 # What the test suite needs on top: a virtual display and window tools, the independent OTP oracle, a real
 # Secret Service (GNOME Keyring) in a private D-Bus session, WebKitGTK's WebDriver for the end-to-end tests, and
