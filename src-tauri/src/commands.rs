@@ -220,13 +220,7 @@ pub async fn get_settings(state: Shared<'_>) -> Result<SettingsView, AppError> {
 
 /// Saves the preferences.
 #[tauri::command]
-pub async fn save_settings(
-    app: tauri::AppHandle,
-    state: Shared<'_>,
-    settings: Settings,
-) -> Result<SettingsView, AppError> {
-    // The tray first: a choice the desktop cannot honour is not saved.
-    crate::tray::apply(&app, settings.keep_in_tray)?;
+pub async fn save_settings(state: Shared<'_>, settings: Settings) -> Result<SettingsView, AppError> {
     blocking(state, move |s| s.save_settings(settings)).await
 }
 

@@ -12,7 +12,6 @@ mod linux_webview;
 mod lookup_order;
 mod pairing;
 mod state;
-mod tray;
 mod views;
 
 use std::path::PathBuf;
@@ -37,7 +36,13 @@ fn main() {
     linux_webview::prepare_environment();
     let builder = tauri::Builder::default()
         // First among plugins: a second launch focuses the running window instead of opening the vault twice.
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| bring_to_front(app)))
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
         // Remembers the window's size and position between runs; `show_window` restores them.
         .plugin(
             tauri_plugin_window_state::Builder::default()
@@ -55,29 +60,16 @@ fn main() {
             // page asks for them.
             let early = Arc::clone(&state);
             std::thread::spawn(move || drop(early.open_with_keychain()));
-            let keep_in_tray = state.keeps_in_tray();
             app.manage(state);
             show_window(app)?;
-            if keep_in_tray {
-                // Without the icon, closing the window quits as usual; the settings page can try again.
-                if let Err(problem) = tray::apply(app.handle(), true) {
-                    eprintln!("{problem}");
-                }
-            }
             Ok(())
         })
         // Files dragged onto the window from a file manager arrive here, with their paths (a web page is only
         // given the names): the shell reads them as pictures and sends what they hold to the UI.
-        .on_window_event(|window, event| match event {
-            tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) => {
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
                 window.state::<Arc<state::AppState>>().files_dropped(paths.clone());
             }
-            // With the tray icon shown, closing the window keeps Twofold running there.
-            tauri::WindowEvent::CloseRequested { api, .. } if tray::is_shown(window.app_handle()) => {
-                api.prevent_close();
-                let _ = window.hide();
-            }
-            _ => {}
         })
         .invoke_handler(tauri::generate_handler![
             commands::startup,
@@ -120,19 +112,6 @@ fn main() {
     app.run(|handle, event| {
         if let tauri::RunEvent::Exit = event {
             handle.state::<Arc<state::AppState>>().on_exit();
-        }
-    });
-}
-
-/// Brings the window back to the front: a second launch, or the tray icon. The three steps run together on the
-/// UI thread, so that a close arriving in between cannot be undone by the last of them.
-fn bring_to_front<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
-    let handle = app.clone();
-    let _ = app.run_on_main_thread(move || {
-        if let Some(window) = handle.get_webview_window(MAIN_WINDOW) {
-            let _ = window.unminimize();
-            let _ = window.show();
-            let _ = window.set_focus();
         }
     });
 }
