@@ -320,6 +320,13 @@ pub struct Imported {
     pub left_out: Vec<MigrationError>,
 }
 
+impl From<Account> for Imported {
+    /// One account, nothing left out: what a single `otpauth` link gives.
+    fn from(account: Account) -> Self {
+        Self { accounts: vec![account], left_out: Vec::new() }
+    }
+}
+
 impl BatchCollector {
     /// An empty collector.
     pub fn new() -> Self {

@@ -29,7 +29,7 @@ fn events_of(source: Box<dyn twofold::scan::FrameSource>, still: bool) -> Vec<Sc
     });
     let mut events = Vec::new();
     while let Ok(event) = rx.recv_timeout(Duration::from_secs(60)) {
-        let last = matches!(event, ScanEvent::Done { .. } | ScanEvent::NothingFound | ScanEvent::Failed(_));
+        let last = matches!(event, ScanEvent::Done(_) | ScanEvent::NothingFound | ScanEvent::Failed(_));
         events.push(event);
         if last {
             break;
@@ -41,7 +41,7 @@ fn events_of(source: Box<dyn twofold::scan::FrameSource>, still: bool) -> Vec<Sc
 
 fn done_accounts(events: &[ScanEvent]) -> Vec<Account> {
     match events.last() {
-        Some(ScanEvent::Done { accounts, .. }) => accounts.clone(),
+        Some(ScanEvent::Done(imported)) => imported.accounts.clone(),
         other => panic!("the scan should end with accounts, not {other:?} (events: {events:?})"),
     }
 }

@@ -5,7 +5,7 @@ mod common;
 
 use image::{GrayImage, Luma};
 use imageproc::geometric_transformations::{Interpolation, Projection, rotate_about_center, warp, warp_with};
-use twofold::migration::{self, EncodeOptions};
+use twofold::migration::{self, EncodeOptions, Imported};
 use twofold::scan::{Decoder, GrayFrame, NotAuthenticator, Pairing, PairingStep, Scanned, classify};
 use twofold::{Account, Otp, Secret};
 
@@ -111,7 +111,7 @@ fn a_migration_batch_in_three_codes_is_collected_with_progress() {
         PairingStep::NeedMore(p) => assert_eq!(p.to_string(), "2 of 3 codes scanned."),
         other => panic!("{other:?}"),
     }
-    assert_eq!(pairing.add(&texts[2]), PairingStep::Ready { accounts, left_out: vec![] });
+    assert_eq!(pairing.add(&texts[2]), PairingStep::Ready(Imported { accounts, left_out: vec![] }));
 }
 
 #[test]

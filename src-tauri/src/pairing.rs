@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde::Deserialize;
 use twofold::Account;
 use twofold::manual::{Kind, ManualEntry};
+use twofold::migration::Imported;
 use twofold::otp::unix_now;
 use twofold::scan::{
     Decoder, FrameSource, GrayFrame, Pairing, PairingStep, ReplaySource, ScanEvent, ScanSession, load_image_bytes,
@@ -129,7 +130,7 @@ impl AppState {
                     ScanEvent::Seen { corners, width, height } => ScanView::seen(&corners, width, height),
                     ScanEvent::Progress(progress) => ScanView::progress(progress),
                     ScanEvent::Rejected(why) => ScanView::rejected(&why),
-                    ScanEvent::Done { accounts, left_out } => ScanView::found(state.hold(accounts), &left_out),
+                    ScanEvent::Done(imported) => state.found(imported),
                     ScanEvent::NothingFound => ScanView::nothing_found(),
                     ScanEvent::Failed(error) => ScanView::Failed { error: error.into() },
                 };
@@ -207,7 +208,7 @@ impl AppState {
     pub fn scan_text(&self, text: &str) -> ScanView {
         let step = lock(&self.pairings.still).add(text.trim());
         match step {
-            PairingStep::Ready { accounts, left_out } => ScanView::found(self.hold(accounts), &left_out),
+            PairingStep::Ready(imported) => self.found(imported),
             PairingStep::NeedMore(progress) => ScanView::progress(progress),
             PairingStep::Rejected(why) => ScanView::rejected(&why),
         }
@@ -216,7 +217,12 @@ impl AppState {
     /// Checks a hand-typed account and holds it for confirmation like a scanned one.
     pub fn add_manual(&self, form: ManualForm) -> Result<ScanView, AppError> {
         let account = ManualEntry::from(form).to_account()?;
-        Ok(ScanView::found(self.hold(vec![account]), &[]))
+        Ok(self.found(Imported::from(account)))
+    }
+
+    /// Holds what a scan found for confirmation and describes it, with the sentences naming any account left out.
+    fn found(&self, imported: Imported) -> ScanView {
+        ScanView::found(self.hold(imported.accounts), &imported.left_out)
     }
 
     /// Replaces the pending accounts with `accounts` and describes them for the confirmation card.

@@ -95,13 +95,9 @@ pub struct Pairing {
 /// What a scan added up to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PairingStep {
-    /// Ready to pair these accounts (one from an otpauth link, or all of an export).
-    Ready {
-        /// The accounts to confirm.
-        accounts: Vec<Account>,
-        /// Accounts of an export that could not be read, one sentence each naming it.
-        left_out: Vec<MigrationError>,
-    },
+    /// Ready to pair these accounts (one from an otpauth link, or all of an export), and the sentences naming the
+    /// accounts of an export that could not be read.
+    Ready(Imported),
     /// Part of an export is in; scan the rest ("2 of 3 codes scanned.").
     NeedMore(Progress),
     /// This code cannot be paired; the sentence says why.
@@ -117,7 +113,7 @@ impl Pairing {
     /// Takes the text of one scanned code.
     pub fn add(&mut self, text: &str) -> PairingStep {
         match classify(text) {
-            Scanned::Account(account) => PairingStep::Ready { accounts: vec![account], left_out: Vec::new() },
+            Scanned::Account(account) => PairingStep::Ready(Imported::from(account)),
             Scanned::Other(why) => PairingStep::Rejected(why),
             Scanned::Export(part) => match self.export.add(part) {
                 Err(e) => PairingStep::Rejected(NotAuthenticator::BadExport(e)),
@@ -132,7 +128,7 @@ impl Pairing {
                         };
                         PairingStep::Rejected(NotAuthenticator::BadExport(why))
                     }
-                    Ok(Imported { accounts, left_out }) => PairingStep::Ready { accounts, left_out },
+                    Ok(imported) => PairingStep::Ready(imported),
                     Err(e) => PairingStep::Rejected(NotAuthenticator::BadExport(e)),
                 },
             },

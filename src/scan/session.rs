@@ -12,8 +12,7 @@ use std::thread::JoinHandle;
 
 use super::classify::{NotAuthenticator, Pairing, PairingStep};
 use super::{Decoder, FrameSource, GrayFrame, Point, SourceError};
-use crate::Account;
-use crate::migration::{MigrationError, Progress};
+use crate::migration::{Imported, Progress};
 
 /// What a session reports, in order.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,13 +30,9 @@ pub enum ScanEvent {
     Progress(Progress),
     /// A code that cannot be paired; scanning goes on. Reported once per distinct code.
     Rejected(NotAuthenticator),
-    /// Ready to pair; the session has ended.
-    Done {
-        /// The accounts to confirm.
-        accounts: Vec<Account>,
-        /// Accounts of an export that could not be read, one sentence each naming it.
-        left_out: Vec<MigrationError>,
-    },
+    /// Ready to pair these accounts (and the sentences naming any an export held that could not be read); the
+    /// session has ended.
+    Done(Imported),
     /// The source ended without any pairable code (a still image); the session has ended.
     NothingFound,
     /// The source failed; the session has ended.
@@ -185,9 +180,9 @@ fn decode(shared: &Shared, still: bool, mut events: impl FnMut(ScanEvent)) {
         let Some(found) = found else { continue };
         events(ScanEvent::Seen { corners: found.corners.clone(), width: frame.width(), height: frame.height() });
         match pairing.add(&found.text) {
-            PairingStep::Ready { accounts, left_out } => {
+            PairingStep::Ready(imported) => {
                 shared.stop();
-                events(ScanEvent::Done { accounts, left_out });
+                events(ScanEvent::Done(imported));
                 return;
             }
             PairingStep::NeedMore(progress) => {
