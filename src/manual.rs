@@ -30,12 +30,12 @@ pub struct ManualEntry {
     pub kind: Kind,
     /// `SHA1`, `SHA256` or `SHA512`.
     pub algorithm: Option<String>,
-    /// 6, 7 or 8.
-    pub digits: Option<u8>,
-    /// Seconds per code (TOTP and Steam).
-    pub period: Option<u32>,
-    /// The counter of the next code (HOTP).
-    pub counter: Option<u64>,
+    /// 6, 7 or 8, as typed.
+    pub digits: Option<String>,
+    /// Seconds per code (TOTP and Steam), as typed.
+    pub period: Option<String>,
+    /// The counter of the next code (HOTP), as typed.
+    pub counter: Option<String>,
 }
 
 /// Leaves the secret out.
@@ -92,11 +92,17 @@ impl ManualEntry {
             Some(text) => Algorithm::parse(text)?,
             None => Algorithm::Sha1,
         };
-        let digits = self.digits.map_or(Ok(Digits::SIX), Digits::new)?;
-        let period = self.period.map_or(Ok(Period::THIRTY), Period::new)?;
+        // The numbers come as typed: a form's number field lets "-1" or "1e3" through, and each gets its sentence.
+        let typed =
+            |field: &Option<String>| field.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
+        let digits = typed(&self.digits).map_or(Ok(Digits::SIX), |t| Digits::parse(&t))?;
+        let period = typed(&self.period).map_or(Ok(Period::THIRTY), |t| Period::parse(&t))?;
         let otp = match self.kind {
             Kind::Totp => Otp::Totp { algorithm, digits, period },
-            Kind::Hotp => Otp::Hotp { algorithm, digits, counter: self.counter.unwrap_or(0) },
+            Kind::Hotp => {
+                let counter = typed(&self.counter).map_or(Ok(0), |t| crate::otp::parse_counter(&t))?;
+                Otp::Hotp { algorithm, digits, counter }
+            }
             Kind::Steam => Otp::Steam { period },
         };
         Ok(Account::new(&self.issuer, &self.name, secret, otp))
@@ -134,15 +140,15 @@ mod tests {
     fn advanced_settings_make_hotp_and_totp_variants() {
         let mut hotp = entry("JBSWY3DPEHPK3PXP");
         hotp.kind = Kind::Hotp;
-        hotp.counter = Some(5);
-        hotp.digits = Some(8);
+        hotp.counter = Some("5".into());
+        hotp.digits = Some("8".into());
         let account = hotp.to_account().unwrap();
         assert!(matches!(account.otp, Otp::Hotp { counter: 5, .. }));
         assert_eq!(account.otp.digits(), 8);
 
         let mut totp = entry("JBSWY3DPEHPK3PXP");
         totp.algorithm = Some("sha256".into());
-        totp.period = Some(60);
+        totp.period = Some(" 60 ".into());
         let account = totp.to_account().unwrap();
         assert_eq!(account.otp.algorithm(), Algorithm::Sha256);
         assert_eq!(account.otp.period().map(Period::seconds), Some(60));
@@ -157,7 +163,33 @@ mod tests {
         assert!(matches!(entry("").to_account(), Err(ManualError::Secret(SecretError::Empty))));
         assert!(matches!(entry("JBSW1Y3D").to_account(), Err(ManualError::Secret(SecretError::InvalidCharacter))));
         let mut bad = entry("JBSWY3DPEHPK3PXP");
-        bad.digits = Some(9);
+        bad.digits = Some("9".into());
         assert!(matches!(bad.to_account(), Err(ManualError::Otp(OtpError::UnsupportedDigits(_)))));
+    }
+
+    #[test]
+    fn numbers_a_number_field_lets_through_get_a_sentence_and_blank_ones_take_the_default() {
+        let with = |period: &str, counter: &str| {
+            let mut e = entry("JBSWY3DPEHPK3PXP");
+            e.period = Some(period.into());
+            e.counter = Some(counter.into());
+            e
+        };
+        let negative_period = with("-1", "").to_account().unwrap_err();
+        assert_eq!(
+            negative_period.to_string(),
+            "The setting period=-1 is not valid. Use a whole number of seconds from 1 to 86400 (most services use 30)."
+        );
+        assert!(matches!(with("1e3", "").to_account(), Err(ManualError::Otp(OtpError::InvalidPeriod(_)))));
+        assert!(matches!(with("99999999999", "").to_account(), Err(ManualError::Otp(OtpError::InvalidPeriod(_)))));
+        let mut hotp = with("", "-1");
+        hotp.kind = Kind::Hotp;
+        assert_eq!(
+            hotp.to_account().unwrap_err().to_string(),
+            "The setting counter=-1 is not valid. Use a whole number from 0 upwards."
+        );
+        hotp.counter = Some(" ".into());
+        assert!(matches!(hotp.to_account().unwrap().otp, Otp::Hotp { counter: 0, .. }));
+        assert_eq!(with("  ", "").to_account().unwrap().otp.period(), Some(Period::THIRTY));
     }
 }

@@ -287,7 +287,8 @@ function syncManualFields() {
 async function onManual(event) {
   event.preventDefault();
   $("manual-error").textContent = "";
-  const number = (id) => (Number.isFinite(parseInt($(id).value, 10)) ? parseInt($(id).value, 10) : null);
+  // Numbers go as typed: Rust reads them and the sentence says what is wrong with one.
+  const number = (id) => $(id).value.trim() || null;
   try {
     const result = await api.addManual({
       issuer: $("manual-issuer").value,

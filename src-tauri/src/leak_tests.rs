@@ -184,9 +184,9 @@ fn no_flow_sends_a_secret_or_an_otpauth_link_to_the_webview() {
         secret: secret.to_owned().into(),
         kind: kind.into(),
         algorithm: Some("SHA1".into()),
-        digits: Some(6),
-        period: Some(30),
-        counter: Some(0),
+        digits: Some("6".into()),
+        period: Some("30".into()),
+        counter: Some("0".into()),
     };
     let typed = state.add_manual(form(MANUAL_SECRET, "totp")).unwrap();
     watch.clean("manual", &typed);

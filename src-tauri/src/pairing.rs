@@ -36,9 +36,10 @@ pub struct ManualForm {
     /// `totp`, `hotp` or `steam`.
     pub(crate) kind: String,
     pub(crate) algorithm: Option<String>,
-    pub(crate) digits: Option<u8>,
-    pub(crate) period: Option<u32>,
-    pub(crate) counter: Option<u64>,
+    /// The numbers as typed: the core reads them and says what is wrong with one.
+    pub(crate) digits: Option<String>,
+    pub(crate) period: Option<String>,
+    pub(crate) counter: Option<String>,
 }
 
 impl From<ManualForm> for ManualEntry {

@@ -529,7 +529,7 @@ async fn a_qr_holding_a_web_link_gets_a_clear_message_and_adds_nothing() {
 }
 
 #[tokio::test]
-async fn next_code_advances_an_hotp_counter_and_the_counter_survives_a_restart() {
+async fn a_typed_hotp_account_says_what_is_wrong_with_its_counter_and_next_code_advances_it_across_a_restart() {
     if !can_run() {
         return;
     }
@@ -544,6 +544,11 @@ async fn next_code_advances_an_hotp_counter_and_the_counter_survives_a_restart()
     app.fill("#manual-secret", HOTP_SECRET).await;
     app.click("#manual-form summary").await;
     app.choose("#manual-kind", "hotp").await;
+    // A number the field lets through but no counter can be: a sentence, not a raw error.
+    app.fill("#manual-counter", "-1").await;
+    app.click("#manual-form button[type=submit]").await;
+    app.wait_text("#manual-error", "The setting counter=-1 is not valid. Use a whole number from 0 upwards.").await;
+    app.fill("#manual-counter", "0").await;
     app.click("#manual-form button[type=submit]").await;
     app.wait_text("#pending-list .issuer", "Example Bank").await;
     app.click("#confirm-add").await;
