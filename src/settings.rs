@@ -49,19 +49,19 @@ pub struct SettingsError {
 }
 
 impl Settings {
-    /// Reads the preferences; the defaults if the file is missing. A file that cannot be parsed is renamed to
-    /// `<name>.unreadable` so a later save does not destroy it, and the defaults are used.
+    /// Reads the preferences; the defaults if the file is missing. A file that cannot be read or parsed is
+    /// renamed to `<name>.unreadable` (or `.unreadable-2`…) so a later save does not destroy it, and the defaults
+    /// are used.
     pub fn load(path: &Path) -> Settings {
-        let Ok(bytes) = std::fs::read(path) else { return Settings::default() };
-        match serde_json::from_slice(&bytes) {
-            Ok(settings) => settings,
-            Err(_) => {
-                let mut aside = path.as_os_str().to_owned();
-                aside.push(".unreadable");
-                let _ = std::fs::rename(path, aside);
-                Settings::default()
-            }
+        match std::fs::read(path) {
+            Ok(bytes) => match serde_json::from_slice(&bytes) {
+                Ok(settings) => return settings,
+                Err(_) => set_aside(path),
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(_) => set_aside(path),
         }
+        Settings::default()
     }
 
     /// Writes the preferences atomically (a temporary file, synced, then renamed over the old one).
@@ -77,8 +77,14 @@ impl Settings {
         tmp.write_all(&json).map_err(error)?;
         tmp.as_file().sync_all().map_err(error)?;
         tmp.persist(path).map_err(|e| error(e.error))?;
-        Ok(())
+        crate::vault::sync_folder(dir).map_err(error)
     }
+}
+
+/// Moves an unreadable preferences file out of the way of the next save. Preferences are not worth failing the
+/// start for: a file that can be neither read nor moved is replaced by the next save.
+fn set_aside(path: &Path) {
+    let _ = std::fs::rename(path, crate::vault::free_name(path, ".unreadable"));
 }
 
 #[cfg(test)]
@@ -102,6 +108,11 @@ mod tests {
         std::fs::write(&path, b"{not json").unwrap();
         assert_eq!(Settings::load(&path), Settings::default());
         assert_eq!(std::fs::read(dir.path().join("settings.json.unreadable")).unwrap(), b"{not json");
+        // A second unreadable file does not replace the first one set aside.
+        std::fs::write(&path, b"[also not]").unwrap();
+        assert_eq!(Settings::load(&path), Settings::default());
+        assert_eq!(std::fs::read(dir.path().join("settings.json.unreadable")).unwrap(), b"{not json");
+        assert_eq!(std::fs::read(dir.path().join("settings.json.unreadable-2")).unwrap(), b"[also not]");
     }
 
     #[test]

@@ -58,6 +58,7 @@ mod crypto;
 mod format;
 pub mod keychain;
 mod storage;
+pub(crate) use storage::{free_name, sync_folder};
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -155,6 +156,11 @@ pub enum VaultError {
     /// The operation needs an HOTP account.
     #[error("Only counter-based (HOTP) accounts have a next code on request.")]
     NotHotp,
+    /// An HOTP counter at its largest value: a next code would repeat the first one.
+    #[error(
+        "This account's counter is at its largest value, so it has no next code: going on would repeat old codes. Set the account up again with the service to get a new key."
+    )]
+    CounterExhausted,
 }
 
 /// A stable identifier of an account in the vault.
@@ -638,7 +644,7 @@ impl Vault {
         self.change(|p| {
             let entry = p.entry_mut(id)?;
             match &mut entry.account.otp {
-                Otp::Hotp { counter, .. } => *counter = counter.wrapping_add(1),
+                Otp::Hotp { counter, .. } => *counter = counter.checked_add(1).ok_or(VaultError::CounterExhausted)?,
                 _ => return Err(VaultError::NotHotp),
             }
             Ok(())

@@ -115,22 +115,39 @@ impl Files {
 
     /// Moves a damaged vault file aside (never deletes it) and returns where it went.
     pub fn set_aside(&self, unix_time: u64) -> Result<PathBuf, VaultError> {
-        let aside = with_suffix(&self.current, &format!(".damaged-{unix_time}"));
+        let aside = free_name(&self.current, &format!(".damaged-{unix_time}"));
         fs::rename(&self.current, &aside).map_err(io_error("move the damaged vault to", &aside))?;
         sync_dir(&self.dir)?;
         Ok(aside)
     }
 }
 
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> Result<(), VaultError> {
-    File::open(dir).and_then(|d| d.sync_all()).map_err(io_error("sync the folder", dir))
+/// `path` with `suffix` added, or with `-2`, `-3`… after it if that name is taken: a file set aside never
+/// replaces one set aside before (two in the same second, or a clock that reads 1970).
+pub(crate) fn free_name(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = with_suffix(path, suffix);
+    let mut n = 1u32;
+    while name.exists() {
+        n += 1;
+        name = with_suffix(path, &format!("{suffix}-{n}"));
+    }
+    name
 }
 
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> Result<(), VaultError> {
-    // Windows and others commit a rename with the file system's own journal; folders cannot be opened to sync.
-    Ok(())
+/// Makes a rename in `dir` survive a power cut: on Unix the folder itself is synced. Windows and others commit a
+/// rename with the file system's own journal; folders cannot be opened to sync there.
+pub(crate) fn sync_folder(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    return File::open(dir).and_then(|d| d.sync_all());
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
+
+fn sync_dir(dir: &Path) -> Result<(), VaultError> {
+    sync_folder(dir).map_err(io_error("sync the folder", dir))
 }
 
 #[cfg(test)]
@@ -153,6 +170,20 @@ mod tests {
             .filter(|n| n.ends_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    #[test]
+    fn a_damaged_file_set_aside_never_replaces_one_set_aside_before() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = Files::new(&dir.path().join("vault.json"));
+        files.write(b"first damage").unwrap();
+        let first = files.set_aside(0).unwrap();
+        files.write(b"second damage").unwrap();
+        let second = files.set_aside(0).unwrap();
+        assert_ne!(first, second);
+        assert_eq!(fs::read(&first).unwrap(), b"first damage");
+        assert_eq!(fs::read(&second).unwrap(), b"second damage");
+        assert!(second.to_string_lossy().ends_with("vault.json.damaged-0-2"), "{}", second.display());
     }
 
     #[test]

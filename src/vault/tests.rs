@@ -192,6 +192,16 @@ fn the_hotp_counter_is_saved_before_the_code_is_returned() {
 }
 
 #[test]
+fn an_hotp_counter_at_its_largest_value_refuses_a_next_code_instead_of_starting_over() {
+    let f = fixture();
+    let mut vault = f.create();
+    let link = format!("otpauth://hotp/Bank:me?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter={}", u64::MAX);
+    let AddOutcome::Added(id) = vault.add(uri::parse(&link).unwrap(), OnNameConflict::Ask).unwrap() else { panic!() };
+    assert_eq!(vault.next_hotp(&id).unwrap_err(), VaultError::CounterExhausted);
+    assert!(matches!(vault.account(&id).unwrap().otp, Otp::Hotp { counter: u64::MAX, .. }));
+}
+
+#[test]
 fn the_recovery_password_can_be_set_changed_and_removed_but_not_the_last_unlock_method() {
     let f = fixture();
     let mut vault = Vault::create(&f.path, Some(&f.store), None).unwrap();
