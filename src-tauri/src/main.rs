@@ -59,7 +59,7 @@ fn main() {
             // Open the vault (a keychain round trip) while the webview loads, so the codes are ready when the
             // page asks for them.
             let early = Arc::clone(&state);
-            std::thread::spawn(move || drop(early.open_with_keychain()));
+            std::thread::spawn(move || early.open_early());
             app.manage(state);
             show_window(app)?;
             Ok(())

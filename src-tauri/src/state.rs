@@ -30,8 +30,8 @@ pub struct AppState {
     pub(crate) vault_path: PathBuf,
     settings_path: PathBuf,
     vault: Mutex<Option<Vault>>,
-    /// Serialises start-up, which runs once early in the background and again when the UI asks.
-    opening: Mutex<()>,
+    /// The background start-up's outcome until the UI takes it; its lock serialises every way of opening.
+    opening: Mutex<EarlyOpening>,
     settings: Mutex<Settings>,
     clipboard: Result<CodeClipboard, ClipboardError>,
     pub(crate) pairings: Pairings,
@@ -58,6 +58,17 @@ pub enum Opening {
     },
 }
 
+/// The keychain open that runs in the background at start-up, before the UI asks.
+enum EarlyOpening {
+    /// Not run yet.
+    Pending,
+    /// Run; the UI's first `startup` takes this, so a keychain that refused (or a prompt the user closed) is not
+    /// asked again at once.
+    Done(Opening),
+    /// Taken by the UI, or overtaken by it: any later `startup` asks the keychain again ("Try again").
+    Taken,
+}
+
 impl AppState {
     /// State for the vault and preferences in `dir`; nothing is opened yet.
     pub fn new(dir: PathBuf, started: Instant) -> Self {
@@ -67,7 +78,7 @@ impl AppState {
             settings: Mutex::new(Settings::load(&settings_path)),
             settings_path,
             vault: Mutex::new(None),
-            opening: Mutex::new(()),
+            opening: Mutex::new(EarlyOpening::Pending),
             clipboard: CodeClipboard::new(),
             pairings: Pairings::default(),
             replay_camera: twofold::scan::ReplaySource::from_env(),
@@ -104,10 +115,17 @@ impl AppState {
         }
     }
 
-    /// Opens the vault through the keychain if there is one; never creates anything. The app calls it in the
-    /// background while the window is still being built, so the UI's [`Self::startup`] finds the vault open.
-    pub fn open_with_keychain(&self) -> Opening {
-        let _one_at_a_time = lock(&self.opening);
+    /// Opens the vault through the keychain in the background while the window is still being built, so that the
+    /// UI's [`Self::startup`] finds it open, or finds why not.
+    pub fn open_early(&self) {
+        let mut early = lock(&self.opening);
+        if matches!(*early, EarlyOpening::Pending) {
+            *early = EarlyOpening::Done(self.open_with_keychain());
+        }
+    }
+
+    /// Opens the vault through the keychain if there is one; never creates anything. Called with `opening` held.
+    fn open_with_keychain(&self) -> Opening {
         if self.vault().is_some() {
             return Opening::Ready;
         }
@@ -135,9 +153,15 @@ impl AppState {
         }
     }
 
-    /// What the UI shows first: the welcome, the lock screen or the accounts.
+    /// What the UI shows first: the welcome, the lock screen or the accounts. The first call takes the background
+    /// start-up's outcome; later ones ("Try again") ask the keychain again.
     pub fn startup(&self) -> StartupView {
-        self.startup_view(self.open_with_keychain())
+        let mut early = lock(&self.opening);
+        let opening = match std::mem::replace(&mut *early, EarlyOpening::Taken) {
+            EarlyOpening::Done(opening) => opening,
+            EarlyOpening::Pending | EarlyOpening::Taken => self.open_with_keychain(),
+        };
+        self.startup_view(opening)
     }
 
     fn opened(&self, vault: Vault) -> StartupView {
@@ -148,6 +172,12 @@ impl AppState {
     /// Unlocks with the recovery password, then stores a new key in the keychain if its key was lost (see
     /// [`Vault::repair_keychain`]), so the next start needs no password.
     pub fn unlock_with_password(&self, password: &str) -> Result<StartupView, AppError> {
+        let mut early = lock(&self.opening);
+        *early = EarlyOpening::Taken;
+        // A keychain "Try again" may have opened it meanwhile; opening it twice would find the file in use.
+        if self.vault().is_some() {
+            return Ok(self.startup_view(Opening::Ready));
+        }
         let mut vault = Vault::open(&self.vault_path, Unlock::Password(password))?;
         let keychain_notice = match vault.repair_keychain(&OsKeychain) {
             Ok(true) => Some(KEYCHAIN_REPAIRED.to_owned()),
@@ -159,14 +189,21 @@ impl AppState {
 
     /// Creates the vault on first run, protected by the keychain and, if given, a recovery password.
     pub fn create(&self, password: Option<&str>) -> Result<StartupView, AppError> {
+        let mut early = lock(&self.opening);
+        *early = EarlyOpening::Taken;
+        if self.vault().is_some() {
+            return Ok(self.startup_view(Opening::Ready));
+        }
         let password = password.filter(|p| !p.is_empty()).map(|p| (p, KdfParams::default()));
-        let vault = match Vault::create(&self.vault_path, Some(&OsKeychain), password) {
-            // Without a keychain the vault can still be created with a password alone.
-            Err(VaultError::Keychain(_)) if password.is_some() => Vault::create(&self.vault_path, None, password)?,
+        let (vault, keychain_notice) = match Vault::create(&self.vault_path, Some(&OsKeychain), password) {
+            // Without a keychain the vault can still be created with a password alone; the notice says so.
+            Err(VaultError::Keychain(k)) if password.is_some() => {
+                (Vault::create(&self.vault_path, None, password)?, Some(k.message_password_alone()))
+            }
             Err(VaultError::Keychain(k)) => return Err(AppError::KeychainAtCreation(k)),
-            other => other?,
+            other => (other?, None),
         };
-        Ok(self.opened(vault))
+        Ok(StartupView { keychain_notice, ..self.opened(vault) })
     }
 
     /// Every account with its codes now.
@@ -276,8 +313,12 @@ impl AppState {
 
     /// Saves new preferences.
     pub fn save_settings(&self, settings: Settings) -> Result<SettingsView, AppError> {
-        settings.save(&self.settings_path)?;
-        *lock(&self.settings) = settings;
+        {
+            // Held across the write, so that two saves leave the same preferences on disk and in memory.
+            let mut current = lock(&self.settings);
+            settings.save(&self.settings_path)?;
+            *current = settings;
+        }
         Ok(self.settings_view())
     }
 

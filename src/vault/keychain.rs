@@ -100,6 +100,17 @@ impl KeychainError {
         )
     }
 
+    /// The notice for a first run whose vault was created with the recovery password alone, because the keychain
+    /// could not keep its key.
+    pub fn message_password_alone(&self) -> String {
+        format!(
+            "{}, so your vault was created with your recovery password alone. Twofold will ask for it at the next \
+             start; if by then you {}, it also stores its key in the keychain, and later starts need no password.",
+            self.what(),
+            self.fix()
+        )
+    }
+
     /// The sentence for a first run whose new vault could not store its key in the keychain.
     pub fn message_when_creating(&self) -> String {
         format!(

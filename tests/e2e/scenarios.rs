@@ -439,6 +439,10 @@ async fn without_a_secret_service_a_first_run_asks_for_a_recovery_password_and_a
     app.fill("#create-password", "correct horse battery staple").await;
     app.click("#create-submit").await;
     app.wait_shown("#add-dialog").await;
+    // Behind the dialog, the list says why every start will ask for the password.
+    app.press(ESCAPE).await;
+    let notice = app.wait_text("#recovery-notice", "your vault was created with your recovery password alone").await;
+    assert!(notice.starts_with("No keychain service is running"), "the notice says why: {notice:?}");
     app.quit().await;
 
     drop(scenario);
