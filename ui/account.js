@@ -6,6 +6,8 @@ import { $, message, openDialog, toast } from "./ui.js";
 const dialog = $("account-dialog");
 let current = null;
 let sensitive = null;
+/** Counts the hides: an answer that arrives after the dialog closed (or asked for something else) is dropped. */
+let hides = 0;
 
 export function initAccount() {
   $("edit-form").addEventListener("submit", onRename);
@@ -77,12 +79,17 @@ function ask(what) {
 
 async function showSensitive() {
   $("sensitive-confirm").hidden = true;
+  const asked = hides;
   try {
     if (sensitive === "qr") {
-      $("qr-image").src = (await api.accountQr(current.id)).image;
+      const { image } = await api.accountQr(current.id);
+      if (asked !== hides) return;
+      $("qr-image").src = image;
       $("qr-image").hidden = false;
     } else {
-      $("secret-text").textContent = (await api.revealSecret(current.id)).secret;
+      const { secret } = await api.revealSecret(current.id);
+      if (asked !== hides) return;
+      $("secret-text").textContent = secret;
       $("secret-text").hidden = false;
     }
     $("sensitive-view").hidden = false;
@@ -93,6 +100,7 @@ async function showSensitive() {
 }
 
 function hideSensitive() {
+  hides += 1;
   $("sensitive-confirm").hidden = true;
   $("sensitive-view").hidden = true;
   $("qr-image").removeAttribute("src");

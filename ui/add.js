@@ -13,6 +13,8 @@ let outline = null;
 let trace = null;
 let framesShown = 0;
 let fpsTimer = null;
+/** Counts the dialog's closings and returns to the tabs: a scan that answers after either is dropped. */
+let generation = 0;
 
 /** Wires the dialog. `report(event, value)` receives preview timings when tracing. */
 export function initAdd(report) {
@@ -56,6 +58,7 @@ export function openAdd(which = "camera") {
 }
 
 function showTabs(which = tab) {
+  generation += 1;
   $("add-tabs-view").hidden = false;
   $("confirm-view").hidden = true;
   clearTimeout(codeTimer);
@@ -92,11 +95,19 @@ function onTabKey(event) {
 }
 
 function onClose() {
+  generation += 1;
   stopCamera();
   clearTimeout(codeTimer);
   pending = [];
   forgetTypedSecrets();
   api.discardPending().catch(() => {});
+  // The next opening starts clean: no last camera frame (it may show a QR code), no old sentences or fields.
+  const canvas = $("camera-view");
+  canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
+  for (const id of ["camera-status", "screen-status", "image-status", "link-status"]) status(id, "");
+  $("manual-form").reset();
+  $("manual-error").textContent = "";
+  syncManualFields();
 }
 
 /** A pasted link or a typed secret stays in the page only while the user works on it. */
@@ -206,6 +217,7 @@ function onScanEvent(event) {
       status("camera-status", event.message, "error");
       break;
     case "found":
+      if (!cameraOn) break; // stopped meanwhile: the closing dialog discards it
       cameraOn = false;
       showPending(event.pending, event.leftOut);
       break;
@@ -221,10 +233,17 @@ function onScanEvent(event) {
 
 async function still(statusId, promise, working) {
   status(statusId, working);
+  const asked = generation;
   try {
-    showScan(statusId, await promise);
+    const result = await promise;
+    if (asked !== generation) {
+      // The dialog closed (or went back to the tabs) meanwhile: what was found is not wanted.
+      if (result.type === "found" && !dialog.open) api.discardPending().catch(() => {});
+      return;
+    }
+    showScan(statusId, result);
   } catch (error) {
-    status(statusId, message(error), "error");
+    if (asked === generation) status(statusId, message(error), "error");
   }
 }
 
@@ -383,10 +402,22 @@ function scheduleCodes() {
   clearTimeout(codeTimer);
   const waits = pending.filter((p) => p.secondsLeft).map((p) => p.secondsLeft);
   if (!waits.length) return;
+  const asked = generation;
   codeTimer = setTimeout(async () => {
-    if ($("confirm-view").hidden) return;
-    pending = await api.pendingAccounts();
-    renderPending();
+    if ($("confirm-view").hidden || !dialog.open) return;
+    const fresh = await api.pendingAccounts().catch(() => null);
+    if (asked !== generation || !fresh) return;
+    const same = fresh.length === pending.length && fresh.every((p, i) => p.id === pending[i].id);
+    pending = fresh;
+    if (same) {
+      // New codes into the rows on screen: a ticked box keeps the keyboard focus.
+      for (const item of pending) {
+        const row = $("pending-list").querySelector(`[data-id="${CSS.escape(item.id)}"]`);
+        if (row) row.querySelector(".code").textContent = item.code;
+      }
+    } else {
+      renderPending();
+    }
     scheduleCodes();
   }, Math.min(...waits) * 1000);
 }

@@ -13,6 +13,20 @@ let renderToken = 0;
 const firstRows = () => Math.max(12, Math.ceil(window.innerHeight / 56) + 2);
 let firstPaint = null;
 let handlers = {};
+/** Retry delay after a failed refresh (ms): codes must not freeze after one error. */
+const RETRY_MS = 5000;
+
+/** Sets a row's countdown ring in phase with the clock, from the codes fetched `fetchedAt`. */
+function phaseRing(row, account) {
+  const passed = (Date.now() - fetchedAt) / 1000;
+  row.style.setProperty("--elapsed", `${account.secondsLeft - passed - account.period}s`);
+}
+
+/** Whether a code on screen has expired without a refresh: timers count no time while the computer sleeps. */
+function stale() {
+  const waits = accounts.filter((a) => a.secondsLeft).map((a) => a.secondsLeft);
+  return fetchedAt > 0 && waits.length > 0 && Date.now() - fetchedAt >= Math.min(...waits) * 1000;
+}
 
 /** Rings tick only while the window has focus; in the background they rest, so an idle Twofold does not
  *  repaint every second. Codes and next-code hints still change on time. */
@@ -21,11 +35,14 @@ function watchFocus() {
   list.classList.toggle("still", !document.hasFocus());
   window.addEventListener("blur", () => list.classList.add("still"));
   window.addEventListener("focus", () => {
-    const passed = (Date.now() - fetchedAt) / 1000;
+    if (stale()) refresh(); // back from sleep: new codes, and rings set from them
     for (const [row, account] of shownRows()) {
-      if (account?.period) row.style.setProperty("--elapsed", `${account.secondsLeft - passed - account.period}s`);
+      if (account?.period) phaseRing(row, account);
     }
     list.classList.remove("still");
+  });
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden && stale()) refresh();
   });
 }
 
@@ -72,7 +89,7 @@ function renderRow(account) {
     // of the period since 1970), stepping once a second: no script ticks and one repaint a second.
     row.style.setProperty("--period", `${account.period}s`);
     row.style.setProperty("--steps", String(account.period));
-    row.style.setProperty("--elapsed", `${account.secondsLeft - account.period}s`);
+    phaseRing(row, account);
     next.textContent = `next ${account.nextCode}`;
     nextButton.hidden = true;
   } else {
@@ -129,8 +146,9 @@ export function render() {
   const focused = document.activeElement?.closest?.(".account")?.dataset.id;
   const shown = shownAccounts();
   // A screenful first, the rest right after the first paint: a long list shows its codes as fast as a short one.
+  // The first batch reaches the focused row, so that it can keep the focus.
   const token = ++renderToken;
-  const first = firstRows();
+  const first = Math.max(firstRows(), shown.findIndex((a) => a.id === focused) + 1);
   $("accounts").replaceChildren(...shown.slice(0, first).map(renderRow));
   if (shown.length > first) {
     requestAnimationFrame(() => setTimeout(() => {
@@ -159,6 +177,7 @@ function updateCodes() {
     if (!account) continue;
     row.querySelector(".code").textContent = account.code;
     row.querySelector(".next-code").textContent = account.period ? `next ${account.nextCode}` : "";
+    if (account.period) phaseRing(row, account); // once a period: keeps the ring true after a sleep
   }
 }
 
@@ -186,6 +205,7 @@ export async function refresh(fetched = null) {
     accounts = fetched ?? (await api.listAccounts());
   } catch (error) {
     toast(message(error));
+    refreshTimer = setTimeout(refresh, RETRY_MS);
     return;
   }
   fetchedAt = Date.now();
@@ -230,10 +250,15 @@ async function advance(account) {
   }
 }
 
-/** Deletes an account with an Undo toast. */
+/** Deletes an account with an Undo toast; the row that takes its place gets the focus. */
 export async function remove(account) {
+  const shown = shownAccounts();
+  const at = shown.findIndex((a) => a.id === account.id);
+  const neighbour = shown[at + 1] ?? shown[at - 1];
   try {
     await api.deleteAccount(account.id);
+    // Focused before the list is drawn again, so that the drawing keeps it.
+    if (neighbour) document.querySelector(`.account[data-id="${CSS.escape(neighbour.id)}"]`)?.focus();
     await refresh();
     toast(`Deleted ${account.issuer || account.name}`, async () => {
       await api.restoreAccount(account.id);

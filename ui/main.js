@@ -17,8 +17,13 @@ function show(name) {
 }
 
 const report = (event, value) => api.reportTiming(event, value).catch(() => {});
+let addReady = false;
 
 async function enter(state) {
+  if (!addReady) {
+    addReady = true;
+    initAdd(state.trace ? report : null);
+  }
   applyTheme(state.settings?.theme);
   if (state.stage === "welcome") {
     show("welcome");
@@ -53,7 +58,9 @@ $("create-form").addEventListener("submit", async (event) => {
   $("create-submit").disabled = true;
   try {
     openAddAfterCreate = true;
-    await enter(await api.createVault($("create-password").value));
+    const state = await api.createVault($("create-password").value);
+    $("create-password").value = ""; // a password stays in the page only while it is being typed
+    await enter(state);
   } catch (error) {
     openAddAfterCreate = false;
     $("create-error").textContent = message(error);
@@ -68,14 +75,22 @@ $("unlock-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   $("unlock-error").textContent = "";
   try {
-    await enter(await api.unlockWithPassword($("unlock-password").value));
+    const state = await api.unlockWithPassword($("unlock-password").value);
+    $("unlock-password").value = "";
+    await enter(state);
   } catch (error) {
     $("unlock-error").textContent = message(error);
     $("unlock-password").select();
   }
 });
 
-$("retry-keychain").addEventListener("click", async () => enter(await api.startup()));
+$("retry-keychain").addEventListener("click", async () => {
+  try {
+    await enter(await api.startup());
+  } catch (error) {
+    $("locked-message").textContent = message(error);
+  }
+});
 $("open-add").addEventListener("click", () => openAdd());
 $("empty-add").addEventListener("click", () => openAdd());
 $("open-settings").addEventListener("click", () => openSettings());
@@ -90,7 +105,12 @@ document.addEventListener("keydown", (event) => {
   if ($("screen-list").hidden) return;
   const ctrl = event.ctrlKey || event.metaKey;
   const key = event.key.length === 1 ? event.key.toLowerCase() : event.key; // Caps Lock does not change a shortcut
-  if (ctrl && key === "n") {
+  if (ctrl && key === "z" && !event.shiftKey && !typing()) {
+    if (undo()) event.preventDefault();
+  } else if (dialogOpen()) {
+    // The open dialog has the keys: Ctrl+N would throw away a confirmation card, Ctrl+F reach a hidden field.
+    return;
+  } else if (ctrl && key === "n") {
     event.preventDefault();
     openAdd();
   } else if (ctrl && key === ",") {
@@ -99,10 +119,6 @@ document.addEventListener("keydown", (event) => {
   } else if (ctrl && key === "f") {
     event.preventDefault();
     $("search").focus();
-  } else if (ctrl && key === "z" && !event.shiftKey && !typing()) {
-    if (undo()) event.preventDefault();
-  } else if (dialogOpen()) {
-    return;
   } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
     if (event.altKey) return;
     event.preventDefault();
@@ -114,16 +130,14 @@ document.addEventListener("keydown", (event) => {
     $("search").value = "";
     $("search").dispatchEvent(new Event("input"));
     focusFirst();
-  } else if (event.key.length === 1 && !ctrl && !event.altKey && !typing()) {
+  } else if (event.key.length === 1 && event.key !== " " && !ctrl && !event.altKey && !typing()) {
+    // Typing searches; Space stays with the focused button.
     $("search").focus();
   }
 });
 
 api.startup().then(
-  async (state) => {
-    initAdd(state.trace ? report : null);
-    await enter(state);
-  },
+  (state) => enter(state),
   (error) => {
     $("locked-message").textContent = message(error);
     $("unlock-form").hidden = true;

@@ -56,14 +56,26 @@ function show(view) {
   $("about-path").textContent = view.vaultPath;
 }
 
-async function save() {
-  const clear = $("setting-clear").value;
-  const theme = document.querySelector('input[name="theme"]:checked')?.value ?? "system";
-  try {
-    show(await api.saveSettings({ clipboardClearSeconds: clear === "off" ? null : Number(clear), theme }));
-  } catch (error) {
-    toast(message(error));
-  }
+let saving = Promise.resolve();
+let changes = 0;
+
+/** Saves the controls as they are. Saves run one at a time, each reading the controls when it starts, so quick
+ *  changes (↓ ↓ through the themes) end with the last one saved and shown. */
+function save() {
+  applyTheme(document.querySelector('input[name="theme"]:checked')?.value);
+  const change = ++changes;
+  saving = saving.then(async () => {
+    if (change !== changes) return; // a later change saves the controls anyway
+    const clear = $("setting-clear").value;
+    const theme = document.querySelector('input[name="theme"]:checked')?.value ?? "system";
+    try {
+      const saved = await api.saveSettings({ clipboardClearSeconds: clear === "off" ? null : Number(clear), theme });
+      if (change === changes) show(saved);
+    } catch (error) {
+      if (change === changes) show(settings); // back to what is saved
+      toast(message(error));
+    }
+  });
 }
 
 async function onPassword(event) {

@@ -32,7 +32,8 @@ export function undo() {
   const action = toastAction;
   if (!action) return false;
   hideToast();
-  action();
+  // An undo that fails (the vault could not be saved, say) says so in a toast of its own.
+  Promise.resolve().then(action).catch((error) => toast(message(error)));
   return true;
 }
 

@@ -267,6 +267,32 @@ impl App {
         }
     }
 
+    /// Waits until the keyboard focus is in an element matching `css` whose part matching `inner` reads `text`:
+    /// the row of a list that has the focus, say.
+    pub async fn wait_focus_in(&self, css: &str, inner: &str, text: &str) {
+        let script = "return document.activeElement?.closest(arguments[0])?.querySelector(arguments[1])\
+            ?.innerText.trim() ?? null;";
+        let started = Instant::now();
+        loop {
+            let value = self.client().execute(script, vec![css.into(), inner.into()]).await;
+            let focused = value.expect("the page answers");
+            if focused.as_str() == Some(text) {
+                return;
+            }
+            assert!(started.elapsed() < PATIENCE, "the focus should be on {text:?} in {css}, but is on {focused}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Seconds into the current period that the countdown ring of the first row matching `css` was set to show,
+    /// and the clock's own seconds into it (the ring repeats every `period` seconds, from 1970 on).
+    pub async fn ring_phase(&self, css: &str, period: u32) -> (f64, f64) {
+        let script = "const row = document.querySelector(arguments[0]);\
+            return [-parseFloat(row.style.getPropertyValue('--elapsed')), (Date.now() / 1000) % arguments[1]];";
+        let value = self.client().execute(script, vec![css.into(), period.into()]).await.expect("the page answers");
+        serde_json::from_value(value).expect("two numbers")
+    }
+
     /// Waits until an element matching `css` is shown.
     pub async fn wait_shown(&self, css: &str) {
         let started = Instant::now();

@@ -22,6 +22,8 @@ const ENTER: &str = "\u{E007}";
 const DELETE: &str = "\u{E017}";
 const ALT_UP: &str = "\u{E00A}\u{E013}\u{E000}";
 const ESCAPE: &str = "\u{E00C}";
+const ALT_DOWN: &str = "\u{E00A}\u{E015}\u{E000}";
+const CTRL_N: &str = "\u{E009}n\u{E000}";
 
 fn now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).expect("the clock is after 1970").as_secs()
@@ -285,6 +287,59 @@ async fn search_filters_delete_is_undone_and_an_order_set_by_keyboard_and_mouse_
     app.wait_texts("#accounts .issuer", &order).await;
     app.wait_texts("#accounts .name", &["bob", "alice", "dave", "carol@example.com"]).await;
     assert_totp_shown(&app, "#accounts .account:nth-child(4) .code", KALTURA_SECRET).await;
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn on_a_long_list_the_keyboard_keeps_its_place_the_rings_keep_time_and_space_presses_buttons() {
+    if !can_run() {
+        return;
+    }
+    let mut scenario = Scenario::start("long_list_keyboard").await;
+    let names: Vec<String> = (1..=20).map(|n| format!("Service {n:02}")).collect();
+    // A key of its own for each: the same key twice would be the same account.
+    let key = |n: usize| format!("JBSWY3DPEHPK3PXP{}", char::from(b'A' + n as u8).to_string().repeat(16));
+    let accounts: Vec<Account> = names.iter().enumerate().map(|(n, name)| totp(name, "me", &key(n))).collect();
+    drop(vault_with(&scenario, &accounts));
+    let app = scenario.launch().await;
+    let all: Vec<&str> = names.iter().map(String::as_str).collect();
+    app.wait_texts("#accounts .issuer", &all).await;
+
+    // Searching draws the rows again some seconds after the codes came: the rings must still show the clock's
+    // place in the period, not restart as if the codes had just come.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    while !(4..=26).contains(&(now() % 30)) {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    app.fill("#search", "Service").await;
+    let (ring, clock) = app.ring_phase("#accounts .account", 30).await;
+    let lag = (clock - ring).rem_euclid(30.0);
+    assert!(lag.min(30.0 - lag) < 1.5, "the ring shows {ring:.1} s into the period, the clock {clock:.1} s");
+    app.press(ESCAPE).await;
+
+    // Far down the list (past the rows drawn first), moving and deleting keep the keyboard on the list.
+    app.focus("#accounts .account:nth-child(17)").await;
+    app.press(ALT_DOWN).await;
+    let mut moved = all.clone();
+    moved.swap(16, 17);
+    app.wait_texts("#accounts .issuer", &moved).await;
+    app.wait_focus_in(".account", ".issuer", "Service 17").await;
+    app.press(DELETE).await;
+    app.wait_text("#toast-text", "Deleted Service 17").await;
+    app.wait_focus_in(".account", ".issuer", "Service 19").await;
+
+    // Space presses the focused button rather than starting a search.
+    app.focus("#open-add").await;
+    app.press(" ").await;
+    app.wait_shown("#tab-camera").await;
+    // While the dialog is open the list's shortcuts rest: Ctrl+N keeps a confirmation card.
+    app.click("[data-tab=link]").await;
+    app.fill("#link-text", &kaltura_uri(KALTURA_SECRET)).await;
+    app.click("#link-form button[type=submit]").await;
+    app.wait_text("#pending-list .issuer", "Kaltura Events").await;
+    app.press(CTRL_N).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(app.shown("#confirm-view").await, "Ctrl+N in the dialog threw the confirmation card away");
     app.quit().await;
 }
 
