@@ -243,10 +243,18 @@ fn classify_platform(text: &str) -> KeychainError {
 }
 
 /// Items kept in memory: a stand-in keychain for unit tests and benchmarks. A fault can be injected.
-#[derive(Debug, Default, Clone)]
+#[derive(Default, Clone)]
 pub struct MemoryKeyStore {
     items: Arc<Mutex<HashMap<KeychainItem, Zeroizing<Vec<u8>>>>>,
     fault: Arc<Mutex<Option<KeychainError>>>,
+}
+
+/// Names the items, never their keys.
+impl std::fmt::Debug for MemoryKeyStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let items = self.items.lock().unwrap_or_else(|p| p.into_inner());
+        f.debug_struct("MemoryKeyStore").field("items", &items.keys().collect::<Vec<_>>()).finish_non_exhaustive()
+    }
 }
 
 impl MemoryKeyStore {
@@ -305,6 +313,9 @@ mod tests {
         let creating = KeychainError::NoService.message_when_creating();
         assert!(creating.starts_with("No keychain service is running, so Twofold could not"), "{creating}");
         assert!(creating.contains("Fill in a recovery password"), "{creating}");
+        let alone = KeychainError::AccessDenied.message_password_alone();
+        assert!(alone.contains("created with your recovery password alone"), "{alone}");
+        assert!(alone.contains("if by then you allow Twofold access when the keychain asks"), "{alone}");
     }
 
     #[test]
@@ -327,5 +338,7 @@ mod tests {
         assert_eq!(store.get(&item).unwrap().as_slice(), b"key");
         store.set_fault(Some(KeychainError::Locked));
         assert_eq!(store.get(&item), Err(KeychainError::Locked));
+        let shown = format!("{store:?}");
+        assert!(shown.contains("\"a\"") && !shown.contains("107, 101, 121"), "names items, not keys: {shown}");
     }
 }
