@@ -357,6 +357,7 @@ impl Vault {
     /// Whether a vault exists at `path` and how it can be unlocked. Reads the file without unlocking it.
     pub fn status(path: &Path) -> Result<VaultStatus, VaultError> {
         let files = Files::new(path);
+        let mut damaged = false;
         for candidate in [&files.current, &files.previous] {
             if let Some(bytes) = Files::read(candidate)? {
                 if let Ok(header) = Header::from_bytes(&bytes) {
@@ -366,11 +367,12 @@ impl Vault {
                         password: has(format::SLOT_PASSWORD),
                     });
                 }
-                // A damaged file still means a vault is there: never report it missing.
-                return Ok(VaultStatus::Present { keychain: true, password: true });
+                // The previous generation, which opening falls back to, may still say how the vault opens.
+                damaged = true;
             }
         }
-        Ok(VaultStatus::Missing)
+        // A damaged file still means a vault is there: never report it missing.
+        Ok(if damaged { VaultStatus::Present { keychain: true, password: true } } else { VaultStatus::Missing })
     }
 
     /// Creates an empty vault protected by the keychain, a recovery password, or both.

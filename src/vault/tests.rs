@@ -57,6 +57,19 @@ fn opening_a_missing_vault_creates_nothing() {
 }
 
 #[test]
+fn with_the_newest_file_damaged_the_status_comes_from_the_previous_generation() {
+    let f = fixture();
+    let mut vault = Vault::create(&f.path, Some(&f.store), None).unwrap();
+    vault.add(uri::parse("otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP").unwrap(), OnNameConflict::Ask).unwrap();
+    drop(vault);
+    std::fs::write(&f.path, b"{ damaged").unwrap();
+    // Keychain only: the lock screen must not offer a recovery password the vault does not have.
+    assert_eq!(Vault::status(&f.path).unwrap(), VaultStatus::Present { keychain: true, password: false });
+    std::fs::remove_file(f.path.with_file_name("vault.json.prev")).unwrap();
+    assert_eq!(Vault::status(&f.path).unwrap(), VaultStatus::Present { keychain: true, password: true });
+}
+
+#[test]
 fn a_keychain_failure_changes_nothing_and_never_creates_a_key() {
     let f = fixture();
     f.create();
