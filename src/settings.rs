@@ -1,4 +1,5 @@
-//! The user's preferences: how long a copied code stays on the clipboard, and the colour theme.
+//! The user's preferences: how long a copied code stays on the clipboard, the colour theme, and whether closing
+//! the window keeps Twofold in the system tray.
 //!
 //! Stored as a small JSON file beside the vault and replaced atomically. Preferences hold nothing secret; a file
 //! that cannot be read gives the defaults and is kept aside rather than overwritten.
@@ -32,11 +33,13 @@ pub struct Settings {
     pub clipboard_clear_seconds: Option<u32>,
     /// The colour theme.
     pub theme: Theme,
+    /// Whether Twofold shows a tray icon and keeps running there when its window is closed. Off unless chosen.
+    pub keep_in_tray: bool,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { clipboard_clear_seconds: Some(DEFAULT_CLEAR_SECONDS), theme: Theme::System }
+        Settings { clipboard_clear_seconds: Some(DEFAULT_CLEAR_SECONDS), theme: Theme::System, keep_in_tray: false }
     }
 }
 
@@ -96,7 +99,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("settings.json");
         assert_eq!(Settings::load(&path), Settings::default());
-        let chosen = Settings { clipboard_clear_seconds: None, theme: Theme::Dark };
+        let chosen = Settings { clipboard_clear_seconds: None, theme: Theme::Dark, keep_in_tray: true };
         chosen.save(&path).unwrap();
         assert_eq!(Settings::load(&path), chosen);
     }
@@ -123,5 +126,6 @@ mod tests {
         let settings = Settings::load(&path);
         assert_eq!(settings.theme, Theme::Light);
         assert_eq!(settings.clipboard_clear_seconds, Some(DEFAULT_CLEAR_SECONDS));
+        assert!(!settings.keep_in_tray, "the tray is off unless chosen");
     }
 }

@@ -1,4 +1,4 @@
-// The settings dialog: clipboard clear delay, theme, recovery password, about.
+// The settings dialog: clipboard clear delay, theme, tray, recovery password, about.
 import * as api from "./api.js";
 import { $, message, openDialog, toast } from "./ui.js";
 
@@ -22,6 +22,7 @@ export function initSettings(initial) {
   wired = true;
   $("setting-clear").addEventListener("change", save);
   for (const radio of document.querySelectorAll('input[name="theme"]')) radio.addEventListener("change", save);
+  $("setting-tray").addEventListener("change", save);
   $("password-form").addEventListener("submit", onPassword);
 }
 
@@ -32,6 +33,7 @@ export async function openSettings() {
     toast(message(error));
   }
   $("password-error").textContent = "";
+  $("settings-error").textContent = "";
   openDialog(dialog);
   $("setting-clear").focus();
 }
@@ -48,6 +50,7 @@ function show(view) {
     $("setting-clear").value = option.value;
   }
   for (const radio of document.querySelectorAll('input[name="theme"]')) radio.checked = radio.value === view.theme;
+  $("setting-tray").checked = view.keepInTray;
   $("password-status").textContent = view.passwordSet
     ? "A recovery password is set. It opens your accounts if the keychain is reset or unavailable."
     : "No recovery password is set. If the keychain is reset, your accounts cannot be opened. Set one now.";
@@ -68,12 +71,19 @@ function save() {
     if (change !== changes) return; // a later change saves the controls anyway
     const clear = $("setting-clear").value;
     const theme = document.querySelector('input[name="theme"]:checked')?.value ?? "system";
+    const keepInTray = $("setting-tray").checked;
+    $("settings-error").textContent = "";
     try {
-      const saved = await api.saveSettings({ clipboardClearSeconds: clear === "off" ? null : Number(clear), theme });
+      const saved = await api.saveSettings({
+        clipboardClearSeconds: clear === "off" ? null : Number(clear),
+        theme,
+        keepInTray,
+      });
       if (change === changes) show(saved);
     } catch (error) {
-      if (change === changes) show(settings); // back to what is saved
-      toast(message(error));
+      // Nothing was saved: the page shows the settings as they are, and why (a toast would sit under the dialog).
+      if (change === changes && settings) show(settings);
+      $("settings-error").textContent = message(error);
     }
   });
 }

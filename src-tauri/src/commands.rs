@@ -220,7 +220,13 @@ pub async fn get_settings(state: Shared<'_>) -> Result<SettingsView, AppError> {
 
 /// Saves the preferences.
 #[tauri::command]
-pub async fn save_settings(state: Shared<'_>, settings: Settings) -> Result<SettingsView, AppError> {
+pub async fn save_settings(
+    app: tauri::AppHandle,
+    state: Shared<'_>,
+    settings: Settings,
+) -> Result<SettingsView, AppError> {
+    // The tray first: a choice the desktop cannot honour is not saved.
+    crate::tray::apply(&app, settings.keep_in_tray)?;
     blocking(state, move |s| s.save_settings(settings)).await
 }
 

@@ -35,6 +35,9 @@ pub enum AppError {
     /// Preferences could not be saved.
     #[error(transparent)]
     Settings(#[from] twofold::settings::SettingsError),
+    /// The tray icon could not be shown.
+    #[error(transparent)]
+    Tray(#[from] crate::tray::TrayError),
     /// Renaming to nothing at all.
     #[error("An account needs a name: fill in the service, the account, or both.")]
     EmptyName,
@@ -82,6 +85,7 @@ impl AppError {
             },
             AppError::Manual(_) => "invalidEntry",
             AppError::Settings(_) => "settings",
+            AppError::Tray(_) => "tray",
             AppError::EmptyName => "emptyName",
             AppError::NothingToAdd => "nothingToAdd",
             AppError::Locked => "locked",

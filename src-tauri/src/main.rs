@@ -12,6 +12,7 @@ mod linux_webview;
 mod lookup_order;
 mod pairing;
 mod state;
+mod tray;
 mod views;
 
 use std::path::PathBuf;
@@ -36,13 +37,7 @@ fn main() {
     linux_webview::prepare_environment();
     let builder = tauri::Builder::default()
         // First among plugins: a second launch focuses the running window instead of opening the vault twice.
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
-                let _ = window.unminimize();
-                let _ = window.show();
-                let _ = window.set_focus();
-            }
-        }))
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| bring_to_front(app)))
         // Remembers the window's size and position between runs; `show_window` restores them.
         .plugin(
             tauri_plugin_window_state::Builder::default()
@@ -60,16 +55,29 @@ fn main() {
             // page asks for them.
             let early = Arc::clone(&state);
             std::thread::spawn(move || early.open_early());
+            let keep_in_tray = state.keeps_in_tray();
             app.manage(state);
             show_window(app)?;
+            if keep_in_tray {
+                // Without the icon, closing the window quits as usual; the settings page can try again.
+                if let Err(problem) = tray::apply(app.handle(), true) {
+                    eprintln!("{problem}");
+                }
+            }
             Ok(())
         })
         // Files dragged onto the window from a file manager arrive here, with their paths (a web page is only
         // given the names): the shell reads them as pictures and sends what they hold to the UI.
-        .on_window_event(|window, event| {
-            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+        .on_window_event(|window, event| match event {
+            tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) => {
                 window.state::<Arc<state::AppState>>().files_dropped(paths.clone());
             }
+            // With the tray icon shown, closing the window keeps Twofold running there.
+            tauri::WindowEvent::CloseRequested { api, .. } if tray::is_shown(window.app_handle()) => {
+                api.prevent_close();
+                let _ = window.hide();
+            }
+            _ => {}
         })
         .invoke_handler(tauri::generate_handler![
             commands::startup,
@@ -116,6 +124,29 @@ fn main() {
     });
 }
 
+/// Brings the window back to the front with the keyboard: a second launch, or the tray icon. It runs on the UI
+/// thread, so that a close arriving meanwhile cannot be undone halfway.
+fn bring_to_front<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    let handle = app.clone();
+    let _ = app.run_on_main_thread(move || {
+        let Some(window) = handle.get_webview_window(MAIN_WINDOW) else { return };
+        // Tauri's `show` reaches GTK on a later turn, and its focus request for a window still hidden is dropped.
+        // GTK's own `present` only shows a hidden window (the focus is left to a window manager, if any), and
+        // focuses one already shown: so the window is shown first, then presented.
+        #[cfg(target_os = "linux")]
+        if let Ok(gtk_window) = window.gtk_window() {
+            use gtk::prelude::{GtkWindowExt, WidgetExt};
+            gtk_window.deiconify();
+            gtk_window.show_all();
+            gtk_window.present();
+            return;
+        }
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    });
+}
+
 /// Shows the window at its remembered size and place, and gives it the keyboard. It is created hidden
 /// (`"visible": false` in `tauri.conf.json`), and by now WebKit has started loading the page: so its web process
 /// starts while GTK lays out and maps the window, instead of after (on Linux that brings the codes up 10 to 20 ms
@@ -130,6 +161,7 @@ fn show_window(app: &tauri::App) -> tauri::Result<()> {
     // one for a hidden window; so on Linux the window is shown here and now.
     #[cfg(target_os = "linux")]
     gtk::prelude::WidgetExt::show_all(&window.gtk_window()?);
+
     #[cfg(not(target_os = "linux"))]
     window.show()?;
     window.set_focus()

@@ -311,6 +311,11 @@ impl AppState {
         SettingsView::new(&settings, status, self.vault_path.display().to_string())
     }
 
+    /// Whether the user chose to keep Twofold in the tray.
+    pub fn keeps_in_tray(&self) -> bool {
+        lock(&self.settings).keep_in_tray
+    }
+
     /// Saves new preferences.
     pub fn save_settings(&self, settings: Settings) -> Result<SettingsView, AppError> {
         {

@@ -209,6 +209,8 @@ pub struct SettingsView {
     pub clipboard_clear_seconds: Option<u32>,
     /// `system`, `light` or `dark`.
     pub theme: Theme,
+    /// Whether closing the window keeps Twofold in the tray.
+    pub keep_in_tray: bool,
     /// Whether a recovery password is set (`null` while locked).
     pub password_set: Option<bool>,
     /// Whether the OS keychain holds the vault key (`null` while locked).
@@ -227,6 +229,7 @@ impl SettingsView {
         SettingsView {
             clipboard_clear_seconds: settings.clipboard_clear_seconds,
             theme: settings.theme,
+            keep_in_tray: settings.keep_in_tray,
             password_set,
             keychain_linked,
             version: env!("CARGO_PKG_VERSION"),

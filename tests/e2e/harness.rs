@@ -117,6 +117,29 @@ impl Scenario {
         }
     }
 
+    /// Starts the app a second time, as a user would from the desktop's menu, and waits until that second process
+    /// has ended (it hands over to the running one). Returns how it ended.
+    pub async fn start_again(&self) -> std::process::ExitStatus {
+        let mut second = Command::new(APP)
+            .env("DISPLAY", &self.xvfb.display)
+            .env("TWOFOLD_DATA_DIR", self.data.path())
+            .env("NO_AT_BRIDGE", "1")
+            .env_remove("WAYLAND_DISPLAY")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the app starts a second time");
+        let started = Instant::now();
+        loop {
+            if let Some(status) = second.try_wait().expect("the second process can be waited for") {
+                return status;
+            }
+            assert!(started.elapsed() < PATIENCE, "the second start did not end");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Starts the app through `tauri-driver` and opens a WebDriver session on it.
     pub async fn launch(&mut self) -> App {
         self.launches += 1;
@@ -231,6 +254,53 @@ impl App {
             assert!(started.elapsed() < PATIENCE, "the app did not exit after its window was closed");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Closes the window as a window manager's close button does: the `WM_DELETE_WINDOW` message.
+    pub async fn close_window(&self) {
+        let window = wait_window(&self.display, "^Twofold$").await;
+        ask_to_close(&self.display, window.parse().expect("xdotool prints window ids as numbers"));
+    }
+
+    /// Waits until the window is hidden while the app keeps running.
+    pub async fn wait_hidden(&self) {
+        let started = Instant::now();
+        while !xdotool_search(&self.display, "^Twofold$").is_empty() {
+            assert!(started.elapsed() < PATIENCE, "the window should have been hidden");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(!app_processes().is_empty(), "the app should keep running with its window hidden");
+    }
+
+    /// Waits until a Twofold window is shown again.
+    pub async fn wait_shown_again(&self) {
+        wait_window(&self.display, "^Twofold$").await;
+    }
+
+    /// Waits until the Twofold window has the keyboard, as `xdotool getwindowfocus` reports it.
+    pub async fn wait_keyboard(&self) {
+        let started = Instant::now();
+        loop {
+            let windows = xdotool_search(&self.display, "^Twofold$");
+            let out = Command::new("xdotool").arg("getwindowfocus").env("DISPLAY", &self.display).output();
+            let focus = out.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default();
+            if windows.contains(&focus) {
+                return;
+            }
+            assert!(started.elapsed() < PATIENCE, "the window {windows:?} should have the keyboard, not {focus:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the app has exited by itself (its window closed, or quit), without closing the WebDriver
+    /// session first.
+    pub async fn wait_exit(mut self) {
+        let started = Instant::now();
+        while !app_processes().is_empty() {
+            assert!(started.elapsed() < PATIENCE, "the app should have exited");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.client.take();
     }
 
     /// The texts of the elements matching `css` that are shown (rendered, not hidden by CSS or a closed dialog),
@@ -425,17 +495,116 @@ fn drag_pointer(display: &str, from: (i64, i64), to: (i64, i64)) {
     xdotool(display, &steps);
 }
 
+/// The ids of the shown windows on `display` whose title matches `name` (a regular expression).
+fn xdotool_search(display: &str, name: &str) -> Vec<String> {
+    let out = Command::new("xdotool")
+        .args(["search", "--onlyvisible", "--name", name])
+        .env("DISPLAY", display)
+        .output()
+        .expect("xdotool runs");
+    String::from_utf8_lossy(&out.stdout).lines().map(str::to_owned).collect()
+}
+
+/// The app's tray icon as a desktop's tray sees it over D-Bus: the bus name that exports it and its menu's items
+/// (id, label). `None` while no connection of the app exports one. Ayatana AppIndicator exports the icon and its
+/// menu whether or not a tray is there to show them.
+pub fn tray_menu() -> Option<(String, Vec<(i32, String)>)> {
+    let pids = app_processes();
+    let names = gdbus(&["--dest", "org.freedesktop.DBus", "--object-path", "/org/freedesktop/DBus"], "ListNames", &[])?;
+    for name in names.split('\'').filter(|n| n.starts_with(':')) {
+        let owner = gdbus(
+            &["--dest", "org.freedesktop.DBus", "--object-path", "/org/freedesktop/DBus"],
+            "GetConnectionUnixProcessID",
+            &[name],
+        );
+        let pid = owner.as_deref().and_then(|o| o.split("uint32 ").nth(1)).and_then(|rest| {
+            rest.split(|c: char| !c.is_ascii_digit()).next().and_then(|digits| digits.parse::<u32>().ok())
+        });
+        if !pid.is_some_and(|pid| pids.contains(&pid)) {
+            continue;
+        }
+        let menu = format!("{TRAY_ITEM}/Menu");
+        if let Some(layout) =
+            gdbus(&["--dest", name, "--object-path", &menu], "com.canonical.dbusmenu.GetLayout", &["0", "-1", "[]"])
+        {
+            return Some((name.to_owned(), menu_items(&layout)));
+        }
+    }
+    None
+}
+
+/// The tray icon's status: `Active` while a tray shows it, `Passive` once the app has hidden it.
+pub fn tray_status(bus_name: &str) -> String {
+    let answer = gdbus(
+        &["--dest", bus_name, "--object-path", TRAY_ITEM],
+        "org.freedesktop.DBus.Properties.Get",
+        &["org.kde.StatusNotifierItem", "Status"],
+    )
+    .unwrap_or_default();
+    answer.split('\'').nth(1).unwrap_or_default().to_owned()
+}
+
+/// Clicks an item of the tray icon's menu, as a desktop's tray does when the user picks it.
+pub fn click_tray_item(bus_name: &str, id: i32) {
+    let menu = format!("{TRAY_ITEM}/Menu");
+    let clicked = gdbus(
+        &["--dest", bus_name, "--object-path", &menu],
+        "com.canonical.dbusmenu.Event",
+        &[&id.to_string(), "clicked", "<0>", "0"],
+    );
+    assert!(clicked.is_some(), "the tray menu takes the click");
+}
+
+/// Where Ayatana AppIndicator exports the icon Tauri names `main`.
+const TRAY_ITEM: &str = "/org/ayatana/NotificationItem/tray_icon_tray_app_main";
+
+/// Calls a D-Bus method on the session bus with `gdbus`; its printed answer, or `None` if the call failed.
+fn gdbus(target: &[&str], method: &str, args: &[&str]) -> Option<String> {
+    let method = if method.contains('.') { method.to_owned() } else { format!("org.freedesktop.DBus.{method}") };
+    let out = Command::new("gdbus")
+        .args(["call", "--session"])
+        .args(target)
+        .args(["--method", &method, "--"])
+        .args(args)
+        .output()
+        .expect("gdbus runs");
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The (id, label) of each item in a dbusmenu layout as `gdbus` prints it:
+/// `(uint32 2, (0, {...}, [<(2, {'label': <'Show Twofold'>}, @av [])>, ...]))`.
+fn menu_items(layout: &str) -> Vec<(i32, String)> {
+    layout
+        .split("<(")
+        .skip(1)
+        .filter_map(|item| {
+            let id = item.split(',').next()?.trim().parse().ok()?;
+            let label = item.split("'label': <'").nth(1)?.split('\'').next()?;
+            Some((id, label.to_owned()))
+        })
+        .collect()
+}
+
+/// Sends a window the `WM_DELETE_WINDOW` message, which is how window managers ask a program to close it.
+fn ask_to_close(display: &str, window: u32) {
+    use x11rb::protocol::xproto::{ClientMessageEvent, ConnectionExt, EventMask};
+
+    let (connection, _) = x11rb::connect(Some(display)).expect("the display is reachable");
+    let atom = |name: &[u8]| connection.intern_atom(false, name).expect("a request").reply().expect("an atom").atom;
+    let (protocols, delete) = (atom(b"WM_PROTOCOLS"), atom(b"WM_DELETE_WINDOW"));
+    let message = ClientMessageEvent::new(32, window, protocols, [delete, x11rb::CURRENT_TIME, 0, 0, 0]);
+    connection.send_event(false, window, EventMask::NO_EVENT, message).expect("the message is sent");
+    // A round trip: once it is answered, the server has handled the message (closing the connection straight after
+    // a flush could leave it unread).
+    connection.get_input_focus().expect("a request").reply().expect("the display answers");
+}
+
 /// Waits until a window whose title matches `name` (a regular expression) is on `display`; returns its id.
 async fn wait_window(display: &str, name: &str) -> String {
     let started = Instant::now();
     loop {
-        let out = Command::new("xdotool")
-            .args(["search", "--onlyvisible", "--name", name])
-            .env("DISPLAY", display)
-            .output()
-            .expect("xdotool runs");
-        if let Some(id) = String::from_utf8_lossy(&out.stdout).lines().next() {
-            return id.to_owned();
+        if let Some(id) = xdotool_search(display, name).into_iter().next() {
+            return id;
         }
         assert!(started.elapsed() < PATIENCE, "no window named {name} appeared");
         tokio::time::sleep(Duration::from_millis(50)).await;

@@ -12,7 +12,10 @@ mod harness;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use harness::{App, Scenario, can_run, clipboard_text, copy_picture_elsewhere, copy_text_elsewhere};
+use harness::{
+    App, Scenario, can_run, click_tray_item, clipboard_text, copy_picture_elsewhere, copy_text_elsewhere, tray_menu,
+    tray_status,
+};
 use twofold::migration::{EncodeOptions, encode};
 use twofold::vault::{KdfParams, KeyStore, KeychainItem, OnNameConflict, OsKeychain, Vault};
 use twofold::{Account, Otp, Secret};
@@ -656,4 +659,78 @@ async fn a_corrupt_vault_file_opens_the_previous_generation_and_says_so() {
         .any(|e| e.file_name().to_string_lossy().contains("damaged"));
     assert!(kept, "the damaged file is kept beside the vault");
     app.quit().await;
+}
+
+#[tokio::test]
+async fn with_the_tray_chosen_closing_the_window_keeps_twofold_in_the_tray_whose_menu_shows_it_and_quits() {
+    if !can_run() {
+        return;
+    }
+    let mut scenario = Scenario::start("keep_in_tray").await;
+    drop(vault_with(&scenario, &[totp("GitHub", "alice", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")]));
+    let app = scenario.launch().await;
+    app.wait_texts("#accounts .issuer", &["GitHub"]).await;
+    assert!(tray_menu().is_none(), "no tray icon unless chosen");
+
+    app.click("#open-settings").await;
+    app.wait_shown("#setting-tray").await;
+    app.click("#setting-tray").await;
+    let settings = scenario.data_dir().join("settings.json");
+    wait_for_file_text(&settings, "\"keepInTray\": true").await;
+    app.press(ESCAPE).await;
+    let (bus_name, items) = wait_for_tray().await;
+    assert_eq!(tray_status(&bus_name), "Active");
+    let labels: Vec<&str> = items.iter().map(|(_, label)| label.as_str()).collect();
+    assert_eq!(labels, ["Show Twofold", "Quit Twofold"]);
+    let item = |label: &str| items.iter().find(|(_, l)| l == label).map(|(id, _)| *id).expect("the item exists");
+
+    // Closed like a window manager's close button: hidden, still running; back on the next start.
+    app.close_window().await;
+    app.wait_hidden().await;
+    assert!(scenario.start_again().await.success(), "the second start hands over and ends");
+    app.wait_shown_again().await;
+    app.wait_keyboard().await;
+    app.wait_texts("#accounts .issuer", &["GitHub"]).await;
+    // And back from the tray's menu.
+    app.close_window().await;
+    app.wait_hidden().await;
+    click_tray_item(&bus_name, item("Show Twofold"));
+    app.wait_shown_again().await;
+    app.wait_keyboard().await;
+    app.wait_texts("#accounts .issuer", &["GitHub"]).await;
+    click_tray_item(&bus_name, item("Quit Twofold"));
+    app.wait_exit().await;
+
+    // The choice is kept: the next start shows the icon at once. Turned off, the icon goes and closing quits.
+    let app = scenario.launch().await;
+    app.wait_texts("#accounts .issuer", &["GitHub"]).await;
+    let (bus_name, _) = wait_for_tray().await;
+    app.click("#open-settings").await;
+    app.wait_shown("#setting-tray").await;
+    app.click("#setting-tray").await;
+    wait_for_file_text(&settings, "\"keepInTray\": false").await;
+    // Tauri's tray hides its icon when it is removed (AppIndicator's "Passive"), which takes it off the tray.
+    assert_eq!(tray_status(&bus_name), "Passive", "the icon is gone");
+    app.close_window().await;
+    app.wait_exit().await;
+}
+
+async fn wait_for_tray() -> (String, Vec<(i32, String)>) {
+    for _ in 0..250 {
+        if let Some(tray) = tray_menu() {
+            return tray;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the tray icon should be exported on the session bus");
+}
+
+async fn wait_for_file_text(path: &std::path::Path, needle: &str) {
+    for _ in 0..250 {
+        if std::fs::read_to_string(path).is_ok_and(|text| text.contains(needle)) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{} should hold {needle}", path.display());
 }

@@ -1,0 +1,90 @@
+//! The tray icon, shown only when the user chooses "Keep Twofold in the tray" in the settings. While it is shown,
+//! closing the window hides it instead of quitting; the tray's menu (or starting Twofold again) brings it back,
+//! and "Quit Twofold" ends the program. Off by default: the tray's libraries are loaded only once it is chosen.
+
+use tauri::menu::{Menu, MenuItem};
+use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
+use tauri::{AppHandle, Runtime};
+
+/// The tray icon's id; there is at most one.
+const TRAY: &str = "main";
+const SHOW: &str = "show";
+const QUIT: &str = "quit";
+
+/// Why the tray icon could not be shown.
+#[derive(Debug, thiserror::Error)]
+pub enum TrayError {
+    /// Linux only: no AppIndicator library to draw the icon with.
+    #[error(
+        "The tray icon needs the AppIndicator library, which is not installed. On Debian or Ubuntu install libayatana-appindicator3-1, then turn this setting on again."
+    )]
+    NoIndicatorLibrary,
+    /// The desktop refused the icon or its menu.
+    #[error(
+        "The tray icon could not be shown ({0}). Twofold works without it; turn the setting off and on to try again."
+    )]
+    Failed(String),
+}
+
+/// Shows the tray icon (`keep` true) or removes it.
+pub fn apply<R: Runtime>(app: &AppHandle<R>, keep: bool) -> Result<(), TrayError> {
+    match (keep, app.tray_by_id(TRAY)) {
+        (true, None) => {
+            check_available()?;
+            build(app).map_err(|e| TrayError::Failed(e.to_string()))
+        }
+        (false, Some(_)) => {
+            app.remove_tray_by_id(TRAY);
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether closing the window should hide it into the tray: only while the icon is there to bring it back.
+pub fn is_shown<R: Runtime>(app: &AppHandle<R>) -> bool {
+    app.tray_by_id(TRAY).is_some()
+}
+
+/// Checks, before the icon is built, that it can be: on Linux the tray library panics when it finds no
+/// AppIndicator library, and a panic on the UI thread would end the program.
+fn check_available() -> Result<(), TrayError> {
+    #[cfg(target_os = "linux")]
+    {
+        // The names the tray library itself tries, in its order.
+        let found = ["libayatana-appindicator3.so.1", "libappindicator3.so.1"].iter().any(|name| {
+            // SAFETY: these libraries only register GObject types when loaded; no other code of theirs runs.
+            unsafe { libloading::Library::new(name) }.is_ok()
+        });
+        if !found {
+            return Err(TrayError::NoIndicatorLibrary);
+        }
+    }
+    Ok(())
+}
+
+fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
+    let show = MenuItem::with_id(app, SHOW, "Show Twofold", true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, QUIT, "Quit Twofold", true, None::<&str>)?;
+    let menu = Menu::with_items(app, &[&show, &quit])?;
+    let mut tray = TrayIconBuilder::with_id(TRAY)
+        .tooltip("Twofold")
+        .menu(&menu)
+        .show_menu_on_left_click(false)
+        .on_menu_event(|app, event| match event.id().as_ref() {
+            SHOW => crate::bring_to_front(app),
+            QUIT => app.exit(0),
+            _ => {}
+        })
+        .on_tray_icon_event(|tray, event| {
+            // Windows and macOS report clicks; on Linux the icon only opens its menu.
+            if let TrayIconEvent::Click { button: MouseButton::Left, button_state: MouseButtonState::Up, .. } = event {
+                crate::bring_to_front(tray.app_handle());
+            }
+        });
+    if let Some(icon) = app.default_window_icon() {
+        tray = tray.icon(icon.clone());
+    }
+    tray.build(app)?;
+    Ok(())
+}
