@@ -8,6 +8,7 @@ use tauri::State;
 use tauri::ipc::{Channel, InvokeBody, InvokeResponseBody, Request};
 use twofold::settings::Settings;
 use twofold::vault::OnNameConflict;
+use zeroize::Zeroizing;
 
 use crate::error::AppError;
 use crate::pairing::ManualForm;
@@ -40,16 +41,16 @@ pub async fn startup(state: Shared<'_>) -> Result<StartupView, AppError> {
     blocking(state, |s| Ok(s.startup())).await
 }
 
-/// Unlocks with the recovery password.
+/// Unlocks with the recovery password. Passwords and pasted links are wiped from memory once used.
 #[tauri::command]
-pub async fn unlock_with_password(state: Shared<'_>, password: String) -> Result<StartupView, AppError> {
+pub async fn unlock_with_password(state: Shared<'_>, password: Zeroizing<String>) -> Result<StartupView, AppError> {
     blocking(state, move |s| s.unlock_with_password(&password)).await
 }
 
 /// Creates the vault on first run.
 #[tauri::command]
-pub async fn create_vault(state: Shared<'_>, password: Option<String>) -> Result<StartupView, AppError> {
-    blocking(state, move |s| s.create(password.as_deref())).await
+pub async fn create_vault(state: Shared<'_>, password: Option<Zeroizing<String>>) -> Result<StartupView, AppError> {
+    blocking(state, move |s| s.create(password.as_deref().map(String::as_str))).await
 }
 
 /// Every account with its current and next code.
@@ -176,7 +177,7 @@ pub async fn scan_clipboard(state: Shared<'_>) -> Result<ScanView, AppError> {
 
 /// Reads a pasted `otpauth://` or `otpauth-migration://` link.
 #[tauri::command]
-pub async fn scan_link(state: Shared<'_>, text: String) -> Result<ScanView, AppError> {
+pub async fn scan_link(state: Shared<'_>, text: Zeroizing<String>) -> Result<ScanView, AppError> {
     blocking(state, move |s| Ok(s.scan_text(&text))).await
 }
 
@@ -232,7 +233,7 @@ pub async fn save_settings(
 
 /// Sets or changes the recovery password.
 #[tauri::command]
-pub async fn set_password(state: Shared<'_>, password: String) -> Result<SettingsView, AppError> {
+pub async fn set_password(state: Shared<'_>, password: Zeroizing<String>) -> Result<SettingsView, AppError> {
     blocking(state, move |s| s.set_password(&password)).await
 }
 
