@@ -93,20 +93,23 @@ impl ManualEntry {
             None => Algorithm::Sha1,
         };
         // The numbers come as typed: a form's number field lets "-1" or "1e3" through, and each gets its sentence.
-        let typed =
-            |field: &Option<String>| field.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
-        let digits = typed(&self.digits).map_or(Ok(Digits::SIX), |t| Digits::parse(&t))?;
-        let period = typed(&self.period).map_or(Ok(Period::THIRTY), |t| Period::parse(&t))?;
+        let digits = typed(&self.digits).map_or(Ok(Digits::SIX), Digits::parse)?;
+        let period = typed(&self.period).map_or(Ok(Period::THIRTY), Period::parse)?;
         let otp = match self.kind {
             Kind::Totp => Otp::Totp { algorithm, digits, period },
             Kind::Hotp => {
-                let counter = typed(&self.counter).map_or(Ok(0), |t| crate::otp::parse_counter(&t))?;
+                let counter = typed(&self.counter).map_or(Ok(0), crate::otp::parse_counter)?;
                 Otp::Hotp { algorithm, digits, counter }
             }
             Kind::Steam => Otp::Steam { period },
         };
         Ok(Account::new(&self.issuer, &self.name, secret, otp))
     }
+}
+
+/// A typed field's text, or `None` when it was left blank (the default applies).
+fn typed(field: &Option<String>) -> Option<&str> {
+    field.as_deref().map(str::trim).filter(|t| !t.is_empty())
 }
 
 #[cfg(test)]

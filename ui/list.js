@@ -22,11 +22,11 @@ function phaseRing(row, account) {
   row.style.setProperty("--elapsed", `${account.secondsLeft - passed - account.period}s`);
 }
 
+/** Seconds from the last fetch until the first time-based code expires (Infinity with none). */
+const firstExpiry = () => Math.min(...accounts.filter((a) => a.secondsLeft).map((a) => a.secondsLeft));
+
 /** Whether a code on screen has expired without a refresh: timers count no time while the computer sleeps. */
-function stale() {
-  const waits = accounts.filter((a) => a.secondsLeft).map((a) => a.secondsLeft);
-  return fetchedAt > 0 && waits.length > 0 && Date.now() - fetchedAt >= Math.min(...waits) * 1000;
-}
+const stale = () => fetchedAt > 0 && Date.now() - fetchedAt >= firstExpiry() * 1000;
 
 /** Rings tick only while the window has focus; in the background they rest, so an idle Twofold does not
  *  repaint every second. Codes and next-code hints still change on time. */
@@ -221,10 +221,8 @@ export async function refresh(fetched = null) {
   } else {
     render(); // which reveals next codes too
   }
-  const waits = accounts.filter((a) => a.secondsLeft).map((a) => a.secondsLeft);
-  if (waits.length) {
-    refreshTimer = setTimeout(refresh, Math.min(...waits) * 1000);
-  }
+  const wait = firstExpiry();
+  if (wait < Infinity) refreshTimer = setTimeout(refresh, wait * 1000);
 }
 
 /** Focuses the first row (Down arrow from the search field). */

@@ -129,22 +129,32 @@ fn main() {
 fn bring_to_front<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
     let handle = app.clone();
     let _ = app.run_on_main_thread(move || {
-        let Some(window) = handle.get_webview_window(MAIN_WINDOW) else { return };
-        // Tauri's `show` reaches GTK on a later turn, and its focus request for a window still hidden is dropped.
-        // GTK's own `present` only shows a hidden window (the focus is left to a window manager, if any), and
-        // focuses one already shown: so the window is shown first, then presented.
-        #[cfg(target_os = "linux")]
-        if let Ok(gtk_window) = window.gtk_window() {
-            use gtk::prelude::{GtkWindowExt, WidgetExt};
-            gtk_window.deiconify();
-            gtk_window.show_all();
-            gtk_window.present();
-            return;
+        if let Some(window) = handle.get_webview_window(MAIN_WINDOW) {
+            let _ = raise(&window);
         }
-        let _ = window.unminimize();
-        let _ = window.show();
-        let _ = window.set_focus();
     });
+}
+
+/// Shows the window and gives it the keyboard, at once; call it on the UI thread. Tauri's `show` reaches GTK on
+/// the event loop's next turn, and its focus request for a window still hidden is dropped; GTK's own `present`
+/// only shows a hidden window (the focus is left to a window manager, if any) and focuses one already shown. So on
+/// Linux the window is shown through GTK first, then presented.
+fn raise<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) -> tauri::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use gtk::prelude::{GtkWindowExt, WidgetExt};
+        let gtk_window = window.gtk_window()?;
+        gtk_window.deiconify();
+        gtk_window.show_all();
+        gtk_window.present();
+        Ok(())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        window.unminimize()?;
+        window.show()?;
+        window.set_focus()
+    }
 }
 
 /// Shows the window at its remembered size and place, and gives it the keyboard. It is created hidden
@@ -157,14 +167,7 @@ fn show_window(app: &tauri::App) -> tauri::Result<()> {
     };
     // A size or place that cannot be restored is not worth a hidden window: it opens at the default instead.
     let _ = window.restore_state(REMEMBERED);
-    // Tauri's `show` reaches GTK on the event loop's next turn, and a focus request made before then is dropped as
-    // one for a hidden window; so on Linux the window is shown here and now.
-    #[cfg(target_os = "linux")]
-    gtk::prelude::WidgetExt::show_all(&window.gtk_window()?);
-
-    #[cfg(not(target_os = "linux"))]
-    window.show()?;
-    window.set_focus()
+    raise(&window)
 }
 
 /// Why the window could not start, as the sentence the user reads.
