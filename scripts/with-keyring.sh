@@ -11,7 +11,7 @@ fi
 scratch=$(mktemp -d)
 mkdir -p "$scratch/data" "$scratch/config" "$scratch/run"
 chmod 700 "$scratch/run"
-# Keyrings, and anything the app under test saves (window size and position), stay in the scratch folder.
+# Keyrings, and anything else the app under test or its libraries save, stay in the scratch folder.
 export XDG_DATA_HOME="$scratch/data" XDG_CONFIG_HOME="$scratch/config" XDG_RUNTIME_DIR="$scratch/run"
 
 # The keyring's password only protects this throwaway keyring.

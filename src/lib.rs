@@ -28,6 +28,7 @@ pub mod settings;
 pub mod transfer;
 pub mod uri;
 pub mod vault;
+pub mod window_place;
 
 pub use account::Account;
 pub use otp::{Algorithm, Code, Codes, Digits, Otp, OtpError, Period};

@@ -69,19 +69,25 @@ impl Settings {
 
     /// Writes the preferences atomically (a temporary file, synced, then renamed over the old one).
     pub fn save(&self, path: &Path) -> Result<(), SettingsError> {
-        let error = |source| SettingsError { path: path.to_path_buf(), source };
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        std::fs::create_dir_all(dir).map_err(error)?;
-        let mut tmp = tempfile::Builder::new().prefix(".settings-").tempfile_in(dir).map_err(error)?;
-        let json = serde_json::to_vec_pretty(self).map_err(|e| error(e.into()))?;
-        tmp.write_all(&json).map_err(error)?;
-        tmp.as_file().sync_all().map_err(error)?;
-        tmp.persist(path).map_err(|e| error(e.error))?;
-        crate::vault::sync_folder(dir).map_err(error)
+        replace_json(path, ".settings-", self)
     }
+}
+
+/// Replaces the file at `path` with `value` as JSON, atomically: a temporary file named after `prefix` in the same
+/// folder, synced, renamed over the old one, and the folder synced. A crash leaves the old file or the new one.
+pub(crate) fn replace_json(path: &Path, prefix: &str, value: &impl Serialize) -> Result<(), SettingsError> {
+    let error = |source| SettingsError { path: path.to_path_buf(), source };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).map_err(&error)?;
+    let mut tmp = tempfile::Builder::new().prefix(prefix).tempfile_in(dir).map_err(&error)?;
+    let json = serde_json::to_vec_pretty(value).map_err(|e| error(e.into()))?;
+    tmp.write_all(&json).map_err(&error)?;
+    tmp.as_file().sync_all().map_err(&error)?;
+    tmp.persist(path).map_err(|e| error(e.error))?;
+    crate::vault::sync_folder(dir).map_err(&error)
 }
 
 /// Moves an unreadable preferences file out of the way of the next save. Preferences are not worth failing the

@@ -11,6 +11,7 @@ mod linux_webview;
 #[cfg(target_os = "linux")]
 mod lookup_order;
 mod pairing;
+mod placement;
 mod state;
 mod tray;
 mod views;
@@ -19,14 +20,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use tauri::Manager;
-use tauri_plugin_window_state::{StateFlags, WindowExt};
 
 /// The window's label in `tauri.conf.json`.
 const MAIN_WINDOW: &str = "main";
-
-/// What the window remembers between runs: its size, place, maximised and full-screen state, but not whether it
-/// was visible. The app shows its window itself, so a remembered "hidden" can never leave it invisible.
-const REMEMBERED: StateFlags = StateFlags::all().difference(StateFlags::VISIBLE);
 
 /// Overrides the folder that holds the vault (tests and demonstrations use a scratch folder).
 const DATA_DIR_ENV: &str = "TWOFOLD_DATA_DIR";
@@ -38,18 +34,13 @@ fn main() {
     let builder = tauri::Builder::default()
         // First among plugins: a second launch focuses the running window instead of opening the vault twice.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| bring_to_front(app)))
-        // Remembers the window's size and position between runs; `show_window` restores them.
-        .plugin(
-            tauri_plugin_window_state::Builder::default()
-                .with_state_flags(REMEMBERED)
-                .skip_initial_state(MAIN_WINDOW)
-                .build(),
-        )
         .setup(move |app| {
             let dir = match std::env::var_os(DATA_DIR_ENV) {
                 Some(dir) => PathBuf::from(dir),
                 None => app.path().app_data_dir()?,
             };
+            // Where the window was left; `show_window` puts it back.
+            app.manage(placement::Placement::load(dir.join("window.json")));
             let state = Arc::new(state::AppState::new(dir, started));
             // Open the vault (a keychain round trip) while the webview loads, so the codes are ready when the
             // page asks for them.
@@ -68,16 +59,19 @@ fn main() {
         })
         // Files dragged onto the window from a file manager arrive here, with their paths (a web page is only
         // given the names): the shell reads them as pictures and sends what they hold to the UI.
-        .on_window_event(|window, event| match event {
-            tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) => {
-                window.state::<Arc<state::AppState>>().files_dropped(paths.clone());
+        .on_window_event(|window, event| {
+            window.state::<placement::Placement>().follow(window, event);
+            match event {
+                tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) => {
+                    window.state::<Arc<state::AppState>>().files_dropped(paths.clone());
+                }
+                // With the tray icon shown, closing the window keeps Twofold running there.
+                tauri::WindowEvent::CloseRequested { api, .. } if tray::is_shown(window.app_handle()) => {
+                    api.prevent_close();
+                    let _ = window.hide();
+                }
+                _ => {}
             }
-            // With the tray icon shown, closing the window keeps Twofold running there.
-            tauri::WindowEvent::CloseRequested { api, .. } if tray::is_shown(window.app_handle()) => {
-                api.prevent_close();
-                let _ = window.hide();
-            }
-            _ => {}
         })
         .invoke_handler(tauri::generate_handler![
             commands::startup,
@@ -119,6 +113,7 @@ fn main() {
     };
     app.run(|handle, event| {
         if let tauri::RunEvent::Exit = event {
+            handle.state::<placement::Placement>().save();
             handle.state::<Arc<state::AppState>>().on_exit();
         }
     });
@@ -166,7 +161,7 @@ fn show_window(app: &tauri::App) -> tauri::Result<()> {
         return Ok(());
     };
     // A size or place that cannot be restored is not worth a hidden window: it opens at the default instead.
-    let _ = window.restore_state(REMEMBERED);
+    let _ = app.state::<placement::Placement>().restore(&window.as_ref().window());
     raise(&window)
 }
 

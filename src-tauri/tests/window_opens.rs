@@ -6,6 +6,8 @@
 
 #[path = "../../tests/common/mod.rs"]
 mod common;
+#[path = "../../tests/common/x11.rs"]
+mod x11;
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -41,7 +43,7 @@ fn the_app_opens_a_window_titled_twofold() {
 }
 
 #[test]
-fn the_window_reopens_at_the_size_and_place_it_was_left_with_the_keyboard() {
+fn the_window_reopens_where_it_was_left_with_the_keyboard_and_remembers_where_it_is_moved() {
     if !common::have("xdotool") {
         // Fails here in strict mode; otherwise says why the test is skipped.
         let _ = common::missing("xdotool", "Install xdotool or run the README's test command.");
@@ -50,39 +52,70 @@ fn the_window_reopens_at_the_size_and_place_it_was_left_with_the_keyboard() {
     let Some(xvfb) = common::Xvfb::start_with("xwininfo") else { return };
     let display = xvfb.display.clone();
     let scratch = tempfile::tempdir().expect("scratch folder");
-    let config = scratch.path().join("config");
-    let remembered = config.join("app.twofold.desktop");
-    std::fs::create_dir_all(&remembered).expect("config folder");
-    // The file the window-state plugin writes on exit, for a window last seen at 500 x 700 at (120, 80). It says
-    // the window was not visible: the app shows its window all the same.
-    std::fs::write(
-        remembered.join(".window-state.json"),
-        r#"{"main":{"width":500,"height":700,"x":120,"y":80,"prev_x":120,"prev_y":80,"maximized":false,
-            "visible":false,"decorated":true,"fullscreen":false}}"#,
-    )
-    .expect("window state written");
+    let data = scratch.path().join("data");
+    std::fs::create_dir_all(&data).expect("data folder");
+    // Where the last run left the window: 500 x 700 at (120, 80).
+    let remembered = data.join("window.json");
+    std::fs::write(&remembered, r#"{"width":500,"height":700,"x":120,"y":80,"maximized":false,"fullscreen":false}"#)
+        .expect("window place written");
     // A bus of its own: on the session bus, the other window test's app would count as a running instance, and
     // this one would hand over to it and exit.
     let bus = common::EmptyBus::start();
-    let mut app = common::Reaper(
-        app_on(&display, &scratch.path().join("data"))
-            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
-            .env("XDG_CONFIG_HOME", &config)
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the app starts"),
-    );
+    let start = || {
+        common::Reaper(
+            app_on(&display, &data)
+                .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("the app starts"),
+        )
+    };
 
     // With no window manager on the display, only the app itself can give its window the keyboard.
-    let wanted = "500x700+120+80, viewable, focused";
+    let mut app = start();
+    let id = wait_shown(&display, &mut app, "500x700+120+80, viewable, focused");
+
+    // The user moves and resizes it, then closes it.
+    for args in [["windowmove", &id, "200", "150"], ["windowsize", &id, "520", "640"]] {
+        let status = Command::new("xdotool").args(args).env("DISPLAY", &display).status().expect("xdotool runs");
+        assert!(status.success(), "xdotool {args:?} failed");
+    }
+    wait_shown(&display, &mut app, "520x640+200+150, viewable, focused");
+    x11::ask_to_close(&display, u32::from_str_radix(id.trim_start_matches("0x"), 16).expect("a window id"));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = app.0.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the app was still running 30 s after its window was closed");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "closing the window ended the app with {status}");
+    let saved: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&remembered).expect("the place is saved")).expect("saved as JSON");
+    assert_eq!(
+        (&saved["width"], &saved["height"], &saved["x"], &saved["y"], &saved["maximized"]),
+        (&520.into(), &640.into(), &200.into(), &150.into(), &false.into()),
+        "saved: {saved}"
+    );
+
+    // The next start opens it there.
+    let mut app = start();
+    wait_shown(&display, &mut app, "520x640+200+150, viewable, focused");
+}
+
+/// Waits until the window titled Twofold is shown as `wanted` (see [`shown_window`]); returns its id.
+fn wait_shown(display: &str, app: &mut common::Reaper, wanted: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(90);
     loop {
-        let shown = shown_window(&display);
-        if shown.as_deref() == Some(wanted) {
-            break;
+        let shown = shown_window(display);
+        if let Some((id, shown)) = &shown
+            && shown == wanted
+        {
+            return id.clone();
         }
         if let Some(status) = app.0.try_wait().expect("wait") {
-            panic!("the app exited with {status} before showing its window");
+            panic!("the app exited with {status} before showing its window as {wanted}");
         }
         assert!(Instant::now() < deadline, "after 90 s the window is {shown:?}, not {wanted}");
         std::thread::sleep(Duration::from_millis(200));
@@ -100,9 +133,10 @@ fn app_on(display: &str, data: &std::path::Path) -> Command {
     app
 }
 
-/// The window titled Twofold as `WIDTHxHEIGHT+X+Y, viewable, focused`, from `xwininfo` and `xdotool` (`not
-/// viewable` while it is hidden, `not focused` while another window has the keyboard); `None` before it exists.
-fn shown_window(display: &str) -> Option<String> {
+/// The window titled Twofold: its id, and how it is shown as `WIDTHxHEIGHT+X+Y, viewable, focused`, from `xwininfo`
+/// and `xdotool` (`not viewable` while it is hidden, `not focused` while another window has the keyboard); `None`
+/// before it exists.
+fn shown_window(display: &str) -> Option<(String, String)> {
     let tree = common::window_titles(display);
     let id = tree.lines().find(|line| line.contains("\"Twofold\":"))?.split_whitespace().next()?.to_owned();
     let out = Command::new("xwininfo").args(["-display", display, "-id", &id]).output().expect("xwininfo runs");
@@ -113,15 +147,16 @@ fn shown_window(display: &str) -> Option<String> {
     let viewable = if value("Map State:") == "IsViewable" { "viewable" } else { "not viewable" };
     let out = Command::new("xdotool").arg("getwindowfocus").env("DISPLAY", display).output().expect("xdotool runs");
     let focus = String::from_utf8_lossy(&out.stdout).trim().parse::<u64>().ok();
-    let id = u64::from_str_radix(id.trim_start_matches("0x"), 16).ok();
-    let focused = if focus.is_some() && focus == id { "focused" } else { "not focused" };
-    Some(format!(
+    let number = u64::from_str_radix(id.trim_start_matches("0x"), 16).ok();
+    let focused = if focus.is_some() && focus == number { "focused" } else { "not focused" };
+    let shown = format!(
         "{}x{}+{}+{}, {viewable}, {focused}",
         value("Width:"),
         value("Height:"),
         value("Absolute upper-left X:"),
         value("Absolute upper-left Y:")
-    ))
+    );
+    Some((id, shown))
 }
 
 #[test]

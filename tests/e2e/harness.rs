@@ -259,7 +259,7 @@ impl App {
     /// Closes the window as a window manager's close button does: the `WM_DELETE_WINDOW` message.
     pub async fn close_window(&self) {
         let window = wait_window(&self.display, "^Twofold$").await;
-        ask_to_close(&self.display, window.parse().expect("xdotool prints window ids as numbers"));
+        crate::x11::ask_to_close(&self.display, window.parse().expect("xdotool prints window ids as numbers"));
     }
 
     /// Waits until the window is hidden while the app keeps running.
@@ -583,20 +583,6 @@ fn menu_items(layout: &str) -> Vec<(i32, String)> {
             Some((id, label.to_owned()))
         })
         .collect()
-}
-
-/// Sends a window the `WM_DELETE_WINDOW` message, which is how window managers ask a program to close it.
-fn ask_to_close(display: &str, window: u32) {
-    use x11rb::protocol::xproto::{ClientMessageEvent, ConnectionExt, EventMask};
-
-    let (connection, _) = x11rb::connect(Some(display)).expect("the display is reachable");
-    let atom = |name: &[u8]| connection.intern_atom(false, name).expect("a request").reply().expect("an atom").atom;
-    let (protocols, delete) = (atom(b"WM_PROTOCOLS"), atom(b"WM_DELETE_WINDOW"));
-    let message = ClientMessageEvent::new(32, window, protocols, [delete, x11rb::CURRENT_TIME, 0, 0, 0]);
-    connection.send_event(false, window, EventMask::NO_EVENT, message).expect("the message is sent");
-    // A round trip: once it is answered, the server has handled the message (closing the connection straight after
-    // a flush could leave it unread).
-    connection.get_input_focus().expect("a request").reply().expect("the display answers");
 }
 
 /// Waits until a window whose title matches `name` (a regular expression) is on `display`; returns its id.

@@ -9,6 +9,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod harness;
+#[path = "../common/x11.rs"]
+mod x11;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
