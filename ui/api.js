@@ -34,6 +34,18 @@ export const deleteAccount = (id) => invoke("delete_account", { id });
 /** Brings an account back from the trash; also undoes a replacement. */
 export const restoreAccount = (id) => invoke("restore_account", { id });
 
+/** The trash, most recently deleted first: [{id, issuer, name, deletedAt (seconds since 1970), replaced}]. */
+export const listTrash = () => invoke("list_trash");
+
+/** Brings an account back from the trash, beside any account that replaced it. */
+export const restoreFromTrash = (id) => invoke("restore_from_trash", { id });
+
+/** Deletes one account in the trash for good. */
+export const deleteForGood = (id) => invoke("delete_for_good", { id });
+
+/** Deletes every account in the trash for good. */
+export const emptyTrash = () => invoke("empty_trash");
+
 /** Changes an account's issuer and name. */
 export const renameAccount = (id, issuer, name) => invoke("rename_account", { id, issuer, name });
 

@@ -1,4 +1,4 @@
-// The settings dialog: clipboard clear delay, theme, tray, recovery password, about.
+// The settings dialog: clipboard clear delay, theme, tray, recovery password, recently deleted (trash.js), about.
 import * as api from "./api.js";
 import { $, message, openDialog, toast } from "./ui.js";
 
@@ -36,6 +36,9 @@ export async function openSettings() {
   $("settings-error").textContent = "";
   openDialog(dialog);
   $("setting-clear").focus();
+  // Fetched each time the dialog opens; the module loads on the first opening.
+  const trash = await import("./trash.js");
+  await trash.showTrash();
 }
 
 function show(view) {

@@ -15,6 +15,7 @@ use crate::pairing::ManualForm;
 use crate::state::AppState;
 use crate::views::{
     AccountView, AddView, CameraView, DroppedView, PendingView, QrView, Revealed, ScanView, SettingsView, StartupView,
+    TrashView,
 };
 
 type Shared<'a> = State<'a, Arc<AppState>>;
@@ -75,6 +76,30 @@ pub async fn delete_account(state: Shared<'_>, id: String) -> Result<(), AppErro
 #[tauri::command]
 pub async fn restore_account(state: Shared<'_>, id: String) -> Result<(), AppError> {
     blocking(state, move |s| s.restore(&id)).await
+}
+
+/// The accounts in the trash, most recently deleted first.
+#[tauri::command]
+pub async fn list_trash(state: Shared<'_>) -> Result<Vec<TrashView>, AppError> {
+    blocking(state, |s| s.trash()).await
+}
+
+/// Brings an account back from the trash, beside any account that replaced it.
+#[tauri::command]
+pub async fn restore_from_trash(state: Shared<'_>, id: String) -> Result<(), AppError> {
+    blocking(state, move |s| s.restore_from_trash(&id)).await
+}
+
+/// Deletes one account in the trash for good.
+#[tauri::command]
+pub async fn delete_for_good(state: Shared<'_>, id: String) -> Result<(), AppError> {
+    blocking(state, move |s| s.delete_for_good(&id)).await
+}
+
+/// Deletes every account in the trash for good.
+#[tauri::command]
+pub async fn empty_trash(state: Shared<'_>) -> Result<(), AppError> {
+    blocking(state, |s| s.empty_trash()).await
 }
 
 /// Changes an account's issuer and name.

@@ -1,8 +1,8 @@
 //! Proof that what the webview receives carries no secret: every flow a user goes through (first run, pairing by
 //! link, picture, a file dropped on the window, replayed camera with an export in two codes, and manual entry,
-//! re-pairing, renaming, favourites, reordering, HOTP, copying, settings, password, delete and undo) is driven
-//! through the same `AppState` methods the commands call, and each result and camera message is serialised exactly
-//! as Tauri sends it (serde_json). No output may contain any account's secret in any encoding, or an `otpauth`
+//! re-pairing, renaming, favourites, reordering, HOTP, copying, settings, password, delete and undo, the trash) is
+//! driven through the same `AppState` methods the commands call, and each result and camera message is serialised
+//! exactly as Tauri sends it (serde_json). No output may contain any account's secret in any encoding, or an `otpauth`
 //! link. The two explicit actions, reveal and show QR, must contain it: that also proves the check can see a
 //! secret when there is one.
 
@@ -208,6 +208,15 @@ fn no_flow_sends_a_secret_or_an_otpauth_link_to_the_webview() {
     watch.clean("copy", &state.copy_code(&first));
     watch.clean("delete", &state.delete(&first).unwrap());
     watch.clean("undo delete", &state.restore(&first).unwrap());
+    // The trash: the accounts replaced by re-pairing are there, and one deleted now.
+    watch.clean("delete again", &state.delete(&first).unwrap());
+    let trash = state.trash().unwrap();
+    watch.clean("trash", &trash);
+    assert!(trash.len() >= 2 && trash[0].id == first, "{} in the trash, newest first", trash.len());
+    watch.clean("restore from trash", &state.restore_from_trash(&first).unwrap());
+    watch.clean("delete for good", &state.delete_for_good(&trash[1].id).unwrap());
+    watch.clean("empty trash", &state.empty_trash().unwrap());
+    watch.clean("trash emptied", &state.trash().unwrap());
     watch.clean("settings", &state.settings_view());
     watch.clean("password", &state.set_password("battery staple").unwrap());
     watch.clean("list again", &state.accounts().unwrap());

@@ -16,7 +16,7 @@ use zeroize::Zeroizing;
 
 use crate::error::AppError;
 use crate::pairing::Pairings;
-use crate::views::{AccountView, AddView, QrView, Revealed, SettingsView, StartupView};
+use crate::views::{AccountView, AddView, QrView, Revealed, SettingsView, StartupView, TrashView};
 
 /// Shown after a password unlock that stored a new key in the keychain.
 const KEYCHAIN_REPAIRED: &str =
@@ -238,6 +238,26 @@ impl AppState {
     /// Brings an account back from the trash (undoes a delete or a replacement).
     pub fn restore(&self, id: &str) -> Result<(), AppError> {
         self.with_vault(|vault| Ok(vault.restore(&AccountId::from(id))?))
+    }
+
+    /// The accounts in the trash, most recently deleted first.
+    pub fn trash(&self) -> Result<Vec<TrashView>, AppError> {
+        self.with_vault(|vault| Ok(vault.trash().into_iter().rev().map(TrashView::from).collect()))
+    }
+
+    /// Brings an account back from the trash, beside any account that replaced it.
+    pub fn restore_from_trash(&self, id: &str) -> Result<(), AppError> {
+        self.with_vault(|vault| Ok(vault.restore_alongside(&AccountId::from(id))?))
+    }
+
+    /// Deletes one account in the trash for good.
+    pub fn delete_for_good(&self, id: &str) -> Result<(), AppError> {
+        self.with_vault(|vault| Ok(vault.purge(&AccountId::from(id))?))
+    }
+
+    /// Deletes every account in the trash for good.
+    pub fn empty_trash(&self) -> Result<(), AppError> {
+        self.with_vault(|vault| Ok(vault.empty_trash()?))
     }
 
     /// Changes an account's issuer and name.

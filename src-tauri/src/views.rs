@@ -6,7 +6,7 @@ use twofold::migration::{MigrationError, Progress};
 use twofold::otp::Codes;
 use twofold::scan::{NotAuthenticator, Point};
 use twofold::settings::{Settings, Theme};
-use twofold::vault::{AddOutcome, VaultStatus};
+use twofold::vault::{AddOutcome, TrashedSummary, VaultStatus};
 use twofold::{Account, Otp};
 use zeroize::Zeroizing;
 
@@ -49,6 +49,26 @@ fn kind(otp: &Otp) -> &'static str {
         Otp::Totp { .. } => "totp",
         Otp::Hotp { .. } => "hotp",
         Otp::Steam { .. } => "steam",
+    }
+}
+
+/// What the UI shows for an account in the trash ("Recently deleted" in the settings).
+#[derive(Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct TrashView {
+    pub id: String,
+    pub issuer: String,
+    pub name: String,
+    /// When it was deleted or replaced, in seconds since 1970.
+    pub deleted_at: u64,
+    /// Whether a new QR code for the same account replaced it, rather than a delete.
+    pub replaced: bool,
+}
+
+impl From<TrashedSummary> for TrashView {
+    fn from(trashed: TrashedSummary) -> Self {
+        let TrashedSummary { account, deleted_at, replaced } = trashed;
+        TrashView { id: account.id.to_string(), issuer: account.issuer, name: account.name, deleted_at, replaced }
     }
 }
 

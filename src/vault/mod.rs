@@ -206,6 +206,17 @@ pub struct AccountSummary {
     pub favorite: bool,
 }
 
+/// What the trash shows of an account in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrashedSummary {
+    /// The account, without its secret.
+    pub account: AccountSummary,
+    /// When it went to the trash, in seconds since 1970.
+    pub deleted_at: u64,
+    /// Whether it went there because a new QR code for the same account replaced it, rather than a delete.
+    pub replaced: bool,
+}
+
 /// What [`Vault::add`] does when an account with the same issuer and name, but another secret, exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OnNameConflict {
@@ -492,8 +503,13 @@ impl Vault {
     }
 
     /// The trash, most recently deleted last, without secrets.
-    pub fn trash(&self) -> Vec<AccountSummary> {
-        self.payload.trash.iter().map(|t| t.entry.summary()).collect()
+    pub fn trash(&self) -> Vec<TrashedSummary> {
+        let summary = |t: &TrashEntry| TrashedSummary {
+            account: t.entry.summary(),
+            deleted_at: t.deleted_at,
+            replaced: t.replaced_by.is_some(),
+        };
+        self.payload.trash.iter().map(summary).collect()
     }
 
     /// One account with its secret, for computing codes, showing its QR code or exporting.
@@ -582,8 +598,7 @@ impl Vault {
     /// still there, that one goes to the trash instead (undoing the replacement).
     pub fn restore(&mut self, id: &AccountId) -> Result<(), VaultError> {
         self.change(|p| {
-            let index = p.trash.iter().rposition(|t| &t.entry.id == id).ok_or(VaultError::UnknownAccount)?;
-            let restored = p.trash.remove(index);
+            let restored = p.take_from_trash(id)?;
             let replacement = restored.replaced_by.as_ref().and_then(|r| p.position(r).ok());
             match replacement {
                 Some(at) => {
@@ -596,13 +611,26 @@ impl Vault {
                         extra: Map::new(),
                     });
                 }
-                None => {
-                    let at = restored.position.min(p.accounts.len());
-                    p.accounts.insert(at, restored.entry);
-                }
+                None => p.put_back(restored),
             }
             Ok(())
         })
+    }
+
+    /// Brings an account back from the trash to where it was, and leaves any account that replaced it where it
+    /// is: both are then in the list. This is what the trash's own list does, long after a replacement, when
+    /// the newer account may be the one that works.
+    pub fn restore_alongside(&mut self, id: &AccountId) -> Result<(), VaultError> {
+        self.change(|p| {
+            let restored = p.take_from_trash(id)?;
+            p.put_back(restored);
+            Ok(())
+        })
+    }
+
+    /// Deletes one account in the trash for good.
+    pub fn purge(&mut self, id: &AccountId) -> Result<(), VaultError> {
+        self.change(|p| p.take_from_trash(id).map(drop))
     }
 
     /// Deletes everything in the trash for good.
@@ -938,6 +966,18 @@ impl Payload {
 
     fn position(&self, id: &AccountId) -> Result<usize, VaultError> {
         self.accounts.iter().position(|e| &e.id == id).ok_or(VaultError::UnknownAccount)
+    }
+
+    /// Takes an account out of the trash (its latest stay there, should it have been deleted twice).
+    fn take_from_trash(&mut self, id: &AccountId) -> Result<TrashEntry, VaultError> {
+        let index = self.trash.iter().rposition(|t| &t.entry.id == id).ok_or(VaultError::UnknownAccount)?;
+        Ok(self.trash.remove(index))
+    }
+
+    /// Puts an account taken from the trash back at its old position, or last if the list is shorter now.
+    fn put_back(&mut self, restored: TrashEntry) {
+        let at = restored.position.min(self.accounts.len());
+        self.accounts.insert(at, restored.entry);
     }
 
     fn to_json(&self) -> Zeroizing<Vec<u8>> {

@@ -120,11 +120,12 @@ fn the_same_secret_is_a_duplicate_and_the_same_name_asks_replace_or_keep_both() 
     assert_eq!(old, first);
     assert_eq!(vault.accounts().len(), 1);
     assert_eq!(vault.account(&new).unwrap().secret, Secret::from_base32("GEZDGNBVGY3TQOJQ").unwrap());
-    assert_eq!(vault.trash()[0].id, first);
+    assert_eq!(vault.trash()[0].account.id, first);
+    assert!(vault.trash()[0].replaced, "the trash says it was replaced");
 
     vault.restore(&first).unwrap();
     assert_eq!(vault.accounts()[0].id, first, "undo puts the old secret back");
-    assert_eq!(vault.trash()[0].id, new, "and the replacement goes to the trash");
+    assert_eq!(vault.trash()[0].account.id, new, "and the replacement goes to the trash");
 
     let both = vault.add(account("Acme", "bob", "MFRGGZDFMZTWQ2LK"), OnNameConflict::KeepBoth).unwrap();
     assert!(matches!(both, AddOutcome::Added(_)));
@@ -168,6 +169,50 @@ fn deleted_accounts_come_back_to_their_place_until_the_trash_is_emptied() {
     vault.delete(&b).unwrap();
     vault.empty_trash().unwrap();
     assert_eq!(vault.restore(&b).unwrap_err(), VaultError::UnknownAccount);
+}
+
+#[test]
+fn the_trash_lists_what_was_deleted_or_replaced_and_one_account_can_be_deleted_for_good() {
+    let f = fixture();
+    let mut vault = f.create();
+    for (name, secret) in [("a", "JBSWY3DPEHPK3PXP"), ("b", "GEZDGNBVGY3TQOJQ"), ("c", "MFRGGZDFMZTWQ2LK")] {
+        vault.add(account("X", name, secret), OnNameConflict::Ask).unwrap();
+    }
+    let [a, b, _] = [0, 1, 2].map(|i| vault.accounts()[i].id.clone());
+    vault.delete(&a).unwrap();
+    vault.add(account("X", "b", "ONSWG4TFORWGK3DJ"), OnNameConflict::Replace).unwrap();
+    let trash = vault.trash();
+    assert_eq!(
+        trash.iter().map(|t| (t.account.name.as_str(), t.replaced)).collect::<Vec<_>>(),
+        [("a", false), ("b", true)]
+    );
+    assert!(trash.iter().all(|t| t.deleted_at > 1_700_000_000), "each says when");
+
+    vault.purge(&a).unwrap();
+    drop(vault);
+    let mut vault = f.open();
+    assert_eq!(vault.trash().len(), 1, "only the other one is left, after a reopen too");
+    assert_eq!(vault.trash()[0].account.id, b);
+    assert_eq!(vault.purge(&a).unwrap_err(), VaultError::UnknownAccount);
+    assert_eq!(names(&vault), ["b", "c"]);
+}
+
+#[test]
+fn restoring_a_replaced_account_alongside_keeps_its_replacement() {
+    let f = fixture();
+    let mut vault = f.create();
+    vault.add(account("Acme", "bob", "JBSWY3DPEHPK3PXP"), OnNameConflict::Ask).unwrap();
+    vault.add(account("Other", "x", "MFRGGZDFMZTWQ2LK"), OnNameConflict::Ask).unwrap();
+    let AddOutcome::Replaced { new, old } =
+        vault.add(account("Acme", "bob", "GEZDGNBVGY3TQOJQ"), OnNameConflict::Replace).unwrap()
+    else {
+        panic!("replace")
+    };
+    vault.restore_alongside(&old).unwrap();
+    let ids: Vec<_> = vault.accounts().into_iter().map(|a| a.id).collect();
+    assert_eq!(ids[..2], [old.clone(), new], "the old one is back in its place, the new one after it");
+    assert_eq!(vault.account(&old).unwrap().secret, Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap());
+    assert!(vault.trash().is_empty(), "and nothing went to the trash instead");
 }
 
 #[test]

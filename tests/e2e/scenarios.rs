@@ -19,7 +19,7 @@ use harness::{
     tray_status,
 };
 use twofold::migration::{EncodeOptions, encode};
-use twofold::vault::{KdfParams, KeyStore, KeychainItem, OnNameConflict, OsKeychain, Vault};
+use twofold::vault::{KdfParams, KeyStore, KeychainItem, OnNameConflict, OsKeychain, Unlock, Vault};
 use twofold::{Account, Otp, Secret};
 
 const KALTURA_SECRET: &str = "JBSWY3DPEHPK3PXPKALTURAEVENTSABC";
@@ -382,6 +382,76 @@ async fn re_pairing_replaces_the_secret_and_undo_brings_the_old_one_back() {
     assert_no_secret_reached_the_page(&app, NEW_SECRET, "Kaltura Events").await;
     assert_no_secret_reached_the_page(&app, KALTURA_SECRET, "Kaltura Events").await;
     app.quit().await;
+}
+
+#[tokio::test]
+async fn deleted_and_replaced_accounts_wait_in_recently_deleted_until_restored_or_deleted_for_good() {
+    if !can_run() {
+        return;
+    }
+    const OLD_GITHUB: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    const NEW_GITHUB: &str = "KRUGS4ZANFZSAYJANZSXOIDTMVRXEZLU";
+    let mut scenario = Scenario::start("recently_deleted").await;
+    let mut vault = vault_with(
+        &scenario,
+        &[
+            totp("GitHub", "alice", OLD_GITHUB),
+            totp("GitLab", "bob", "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U"),
+            totp("Dropbox", "dave", "ORSXG5BAON2HE2LOM4QGC3TEEBUXG5DF"),
+        ],
+    );
+    // Earlier, the user deleted Dropbox, then scanned a new QR code for GitHub and chose Replace.
+    let dropbox = vault.accounts()[2].id.clone();
+    vault.delete(&dropbox).unwrap();
+    vault.add(totp("GitHub", "alice", NEW_GITHUB), OnNameConflict::Replace).unwrap();
+    drop(vault);
+    let app = scenario.launch().await;
+    app.watch_ipc().await;
+    app.wait_texts("#accounts .issuer", &["GitHub", "GitLab"]).await;
+
+    // GitLab is deleted now; the toast goes, and the settings list all three, newest first.
+    app.focus("#accounts .account:nth-child(2)").await;
+    app.press(DELETE).await;
+    app.wait_texts("#accounts .issuer", &["GitHub"]).await;
+    app.click("#open-settings").await;
+    app.wait_texts("#trash-list .issuer", &["GitLab", "GitHub", "Dropbox"]).await;
+    let when = app.texts("#trash-list .when").await;
+    assert!(when[0].starts_with("Deleted ") && when[2].starts_with("Deleted "), "{when:?}");
+    assert!(when[1].starts_with("Replaced by a new QR code "), "{when:?}");
+
+    // Restoring the old GitHub puts it back beside the new one, each with its own codes.
+    app.click("#trash-list .trash-item:nth-child(2) .trash-restore").await;
+    app.wait_text("#trash-done", "GitHub (alice) is back in your accounts.").await;
+    app.wait_texts("#trash-list .issuer", &["GitLab", "Dropbox"]).await;
+    app.wait_texts("#accounts .issuer", &["GitHub", "GitHub"]).await;
+    assert_totp_shown(&app, "#accounts .account:nth-child(1) .code", OLD_GITHUB).await;
+    assert_totp_shown(&app, "#accounts .account:nth-child(2) .code", NEW_GITHUB).await;
+
+    // Deleting one for good asks first; Cancel keeps it.
+    app.click("#trash-list .trash-item:nth-child(2) .trash-delete").await;
+    app.wait_text("#trash-question", "Delete Dropbox (dave) for good? Its codes cannot be brought back").await;
+    app.click("#trash-cancel").await;
+    app.wait_texts("#trash-list .issuer", &["GitLab", "Dropbox"]).await;
+    app.click("#trash-list .trash-item:nth-child(2) .trash-delete").await;
+    app.click("#trash-purge").await;
+    app.wait_text("#trash-done", "Dropbox (dave) is deleted for good.").await;
+    app.wait_texts("#trash-list .issuer", &["GitLab"]).await;
+
+    // Emptying asks too, then leaves nothing.
+    app.click("#trash-empty").await;
+    app.wait_text("#trash-question", "Delete the one account here for good? Its codes cannot be brought back").await;
+    app.click("#trash-purge").await;
+    app.wait_text("#trash-status", "No deleted accounts.").await;
+    assert!(!app.shown("#trash-empty").await, "nothing left to empty");
+    assert_no_secret_reached_the_page(&app, OLD_GITHUB, "GitLab").await;
+    assert_no_secret_reached_the_page(&app, NEW_GITHUB, "GitLab").await;
+    app.quit().await;
+
+    // The vault on disk agrees.
+    let vault = Vault::open(&scenario.vault_path(), Unlock::Keychain(&OsKeychain)).expect("the vault opens");
+    assert!(vault.trash().is_empty(), "the trash is empty on disk");
+    let names: Vec<_> = vault.accounts().into_iter().map(|a| a.issuer).collect();
+    assert_eq!(names, ["GitHub", "GitHub"]);
 }
 
 #[tokio::test]
