@@ -426,14 +426,20 @@ async function confirm(onConflict) {
   const ids = pending.length > 1
     ? [...document.querySelectorAll(".pending-check:checked")].map((c) => c.value)
     : pending.map((p) => p.id);
+  const asked = generation;
   try {
     const results = await api.confirmPending(ids, onConflict);
-    pending = [];
-    dialog.close();
+    // A file dropped on the window meanwhile shows its own card: it stays open for the user to confirm.
+    if (asked === generation) {
+      pending = [];
+      dialog.close();
+    }
     await refresh();
     announce(results);
   } catch (error) {
-    $("confirm-error").textContent = message(error);
+    // On the card if it is still shown; otherwise (closed, or a newer card) in a toast.
+    if (asked === generation) $("confirm-error").textContent = message(error);
+    else toast(message(error));
   }
 }
 

@@ -65,9 +65,8 @@ impl From<ManualForm> for ManualEntry {
 /// Scans in progress and their results.
 #[derive(Default)]
 pub struct Pairings {
-    /// Accounts found and not yet confirmed or discarded, by pending id.
-    pending: Mutex<Vec<(String, Account)>>,
-    next_id: AtomicU64,
+    /// Accounts found and not yet confirmed or discarded.
+    pending: Mutex<Card>,
     /// Export parts gathered from still pictures and pasted links, until the export is complete.
     still: Mutex<Pairing>,
     /// The running camera scan.
@@ -80,6 +79,39 @@ pub struct Pairings {
 }
 
 type DropListener = Box<dyn Fn(DroppedView) + Send>;
+
+/// The accounts on the confirmation card, each under a pending id that no earlier card used.
+#[derive(Default)]
+struct Card {
+    accounts: Vec<(String, Account)>,
+    next_id: u64,
+}
+
+impl Card {
+    /// Puts a new card in the old one's place.
+    fn replace(&mut self, accounts: Vec<Account>) {
+        self.accounts = accounts
+            .into_iter()
+            .map(|account| {
+                self.next_id += 1;
+                (self.next_id.to_string(), account)
+            })
+            .collect();
+    }
+
+    /// The ids of the whole card, and the accounts among them the user chose.
+    fn choose(&self, ids: &[String]) -> (Vec<String>, Vec<Account>) {
+        let card = self.accounts.iter().map(|(id, _)| id.clone()).collect();
+        let chosen = self.accounts.iter().filter(|(id, _)| ids.contains(id)).map(|(_, a)| a.clone()).collect();
+        (card, chosen)
+    }
+
+    /// Drops the card that held `card`'s ids, once confirmed. A newer card that took its place meanwhile (a file
+    /// dropped on the window while the vault was saving) stays.
+    fn settle(&mut self, card: &[String]) {
+        self.accounts.retain(|(id, _)| !card.contains(id));
+    }
+}
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|p| p.into_inner())
@@ -229,11 +261,7 @@ impl AppState {
     /// Replaces the pending accounts with `accounts` and describes them for the confirmation card.
     fn hold(&self, accounts: Vec<Account>) -> Vec<PendingView> {
         *lock(&self.pairings.still) = Pairing::new();
-        let held = accounts
-            .into_iter()
-            .map(|account| (self.pairings.next_id.fetch_add(1, Ordering::Relaxed).to_string(), account))
-            .collect();
-        *lock(&self.pairings.pending) = held;
+        lock(&self.pairings.pending).replace(accounts);
         self.pending()
     }
 
@@ -242,6 +270,7 @@ impl AppState {
         let vault = self.vault();
         let now = unix_now();
         lock(&self.pairings.pending)
+            .accounts
             .iter()
             .map(|(id, account)| {
                 let preview = vault.as_ref().map_or(AddOutcome::Added("".into()), |v| v.preview_add(account));
@@ -250,24 +279,52 @@ impl AppState {
             .collect()
     }
 
-    /// Adds the chosen pending accounts; the rest are dropped.
+    /// Adds the chosen pending accounts; the rest of their card is dropped, but not a newer card found meanwhile.
     pub fn confirm(&self, ids: &[String], on_conflict: OnNameConflict) -> Result<Vec<AddView>, AppError> {
-        let chosen: Vec<Account> = {
-            let pending = lock(&self.pairings.pending);
-            pending.iter().filter(|(id, _)| ids.contains(id)).map(|(_, a)| a.clone()).collect()
-        };
+        let (card, chosen) = lock(&self.pairings.pending).choose(ids);
         if chosen.is_empty() {
             return Err(AppError::NothingToAdd);
         }
         let added = self.add_accounts(chosen, on_conflict)?;
-        lock(&self.pairings.pending).clear();
+        lock(&self.pairings.pending).settle(&card);
         Ok(added)
     }
 
     /// Forgets pending accounts and half-scanned exports, and stops the camera (the add dialog closed).
     pub fn discard(&self) {
         self.pairings.stop_scan();
-        lock(&self.pairings.pending).clear();
+        lock(&self.pairings.pending).accounts.clear();
         *lock(&self.pairings.still) = Pairing::new();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(issuer: &str) -> Account {
+        Account::new(issuer, "me", twofold::Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap(), Default::default())
+    }
+
+    fn issuers(card: &Card) -> Vec<&str> {
+        card.accounts.iter().map(|(_, a)| a.issuer.as_str()).collect()
+    }
+
+    #[test]
+    fn confirming_a_card_drops_it_but_not_a_newer_card_found_meanwhile() {
+        let mut card = Card::default();
+        card.replace(vec![account("A"), account("B")]);
+        let first_a = card.accounts[0].0.clone();
+        let (shown, chosen) = card.choose(std::slice::from_ref(&first_a));
+        assert_eq!(chosen.len(), 1, "only the ticked account is added");
+        // A file dropped on the window while the vault saves puts its own card in place.
+        card.replace(vec![account("C")]);
+        card.settle(&shown);
+        assert_eq!(issuers(&card), ["C"], "the newer card is still there to confirm");
+        assert_ne!(card.accounts[0].0, first_a, "under an id no earlier card used");
+
+        let (shown, _) = card.choose(&[]);
+        card.settle(&shown);
+        assert!(card.accounts.is_empty(), "a confirmed card with nothing newer leaves nothing pending");
     }
 }
