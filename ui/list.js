@@ -51,7 +51,9 @@ export function initList(on) {
   handlers = on;
   watchFocus();
   $("search").addEventListener("input", render);
-  $("accounts").addEventListener("dragover", (event) => event.preventDefault());
+  window.addEventListener("pointermove", onPointerMove);
+  window.addEventListener("pointerup", (event) => endDrag(event, true));
+  window.addEventListener("pointercancel", (event) => endDrag(event, false));
 }
 
 /** Called once after the first list with codes is on screen (for the startup measurement). */
@@ -105,20 +107,69 @@ function renderRow(account) {
   });
   row.addEventListener("click", () => copy(account));
   row.addEventListener("keydown", (event) => onRowKey(event, account));
-  row.addEventListener("dragstart", (event) => {
-    event.dataTransfer.setData("text/x-twofold-account", account.id);
-    event.dataTransfer.effectAllowed = "move";
-    row.classList.add("dragging");
-  });
-  row.addEventListener("dragend", () => row.classList.remove("dragging"));
-  row.addEventListener("drop", (event) => {
-    const id = event.dataTransfer.getData("text/x-twofold-account");
-    if (id && id !== account.id) {
-      event.preventDefault();
-      moveTo(id, accounts.findIndex((a) => a.id === account.id));
-    }
-  });
+  row.addEventListener("pointerdown", (event) => startDrag(event, account, row));
   return row;
+}
+
+// ---- Reordering with the pointer ----
+// Pointer events, not the page's drag and drop: on Windows the shell's file-drop handler turns that off, and
+// pointer events behave the same on every system. A touch is left to scroll the list; the account dialog's
+// Move buttons and Alt+↑/↓ reorder too.
+
+/** The drag in progress: {account, row, pointerId, x, y, moving, target}. */
+let drag = null;
+/** How far (px) the pointer moves before a press becomes a drag rather than a click. */
+const DRAG_THRESHOLD = 6;
+/** Within this many pixels of the window's top or bottom edge, a drag scrolls the list. */
+const SCROLL_EDGE = 48;
+
+function startDrag(event, account, row) {
+  if (event.button !== 0 || event.pointerType === "touch" || event.target.closest("button")) return;
+  drag = { account, row, pointerId: event.pointerId, x: event.clientX, y: event.clientY, moving: false, target: null };
+}
+
+function onPointerMove(event) {
+  if (!drag || event.pointerId !== drag.pointerId) return;
+  if (!drag.moving && !(event.buttons & 1)) {
+    drag = null; // released outside the window before it became a drag
+    return;
+  }
+  if (!drag.moving) {
+    if (Math.hypot(event.clientX - drag.x, event.clientY - drag.y) < DRAG_THRESHOLD) return;
+    drag.moving = true;
+    drag.row.setPointerCapture(event.pointerId);
+    drag.row.classList.add("dragging");
+    document.body.classList.add("reordering");
+    window.getSelection()?.removeAllRanges();
+  }
+  const over = document.elementFromPoint(event.clientX, event.clientY)?.closest(".account");
+  setDropTarget(over && over !== drag.row ? over : null);
+  if (event.clientY < SCROLL_EDGE) window.scrollBy(0, -24);
+  else if (event.clientY > window.innerHeight - SCROLL_EDGE) window.scrollBy(0, 24);
+}
+
+/** Marks where the dragged row would land: above the target when moving up, below it when moving down. */
+function setDropTarget(row) {
+  drag.target?.classList.remove("drop-above", "drop-below");
+  drag.target = row;
+  if (!row) return;
+  const index = (r) => accounts.findIndex((a) => a.id === r.dataset.id);
+  row.classList.add(index(row) < index(drag.row) ? "drop-above" : "drop-below");
+}
+
+function endDrag(event, drop) {
+  if (!drag || event.pointerId !== drag.pointerId) return;
+  const { account, row, moving, target } = drag;
+  setDropTarget(null);
+  drag = null;
+  row.classList.remove("dragging");
+  document.body.classList.remove("reordering");
+  if (!moving) return;
+  // The click that ends a drag is not a click on a row (which would copy its code).
+  const swallow = (click) => click.stopPropagation();
+  window.addEventListener("click", swallow, { capture: true, once: true });
+  setTimeout(() => window.removeEventListener("click", swallow, { capture: true }), 0);
+  if (drop && target) moveTo(account.id, accounts.findIndex((a) => a.id === target.dataset.id));
 }
 
 function onRowKey(event, account) {

@@ -286,6 +286,12 @@ async fn search_filters_delete_is_undone_and_an_order_set_by_keyboard_and_mouse_
     app.drag_onto("#accounts .account:nth-child(2) .issuer", "#accounts .account:nth-child(1) .issuer").await;
     let order = ["GitLab", "GitHub", "Dropbox", "Kaltura Events"];
     app.wait_texts("#accounts .issuer", &order).await;
+    // A drag that ends on the row it started from moves nothing, and is not a click that copies the code.
+    app.drag_onto("#accounts .account:nth-child(3) .issuer", "#accounts .account:nth-child(3) .name").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.wait_texts("#accounts .issuer", &order).await;
+    let toast = app.text("#toast-text").await;
+    assert!(!(app.shown("#toast").await && toast.starts_with("Copied")), "the drag copied a code: {toast}");
     app.quit().await;
 
     let app = scenario.launch().await;
