@@ -70,28 +70,33 @@ impl Placement {
     }
 
     /// Notes where the window is. Size and place are only taken from a window that is neither maximised nor full
-    /// screen, so that leaving either state later goes back to them; a hidden or minimised window says nothing.
+    /// screen, so that leaving either state later goes back to them; a hidden or minimised window says nothing. A
+    /// system that does not tell windows their place (Wayland) leaves the place as it was.
     fn note<R: Runtime>(&self, window: &Window<R>) {
         let shown = window.is_visible().unwrap_or(false) && !window.is_minimized().unwrap_or(true);
-        let (Ok(size), Ok(position)) = (window.inner_size(), window.outer_position()) else {
+        let Ok(size) = window.inner_size() else {
             return;
         };
         if !shown || size.width == 0 || size.height == 0 {
             return;
         }
+        let position = window.outer_position().ok();
         let maximized = window.is_maximized().unwrap_or(false);
         let fullscreen = window.is_fullscreen().unwrap_or(false);
         let mut places = self.places();
         let mut place = places.seen.unwrap_or(WindowPlace {
             width: size.width,
             height: size.height,
-            x: position.x,
-            y: position.y,
+            x: position.map_or(0, |p| p.x),
+            y: position.map_or(0, |p| p.y),
             maximized,
             fullscreen,
         });
         if !maximized && !fullscreen {
-            (place.width, place.height, place.x, place.y) = (size.width, size.height, position.x, position.y);
+            (place.width, place.height) = (size.width, size.height);
+            if let Some(position) = position {
+                (place.x, place.y) = (position.x, position.y);
+            }
         }
         (place.maximized, place.fullscreen) = (maximized, fullscreen);
         places.seen = Some(place);
