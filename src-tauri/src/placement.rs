@@ -1,22 +1,22 @@
 //! The window reopens where the user left it. Its size and place (`window.json` beside the vault) are put back
-//! before the window is first shown, followed while it moves, and saved atomically when it closes and when the
-//! app exits.
+//! before the window is first shown, followed while it moves (the core's [`Tracker`]), and saved atomically when
+//! it is asked to close and when the app exits.
 
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
+use std::time::Instant;
 
 use tauri::{PhysicalPosition, PhysicalSize, Runtime, Window, WindowEvent};
-use twofold::window_place::{Area, WindowPlace};
+use twofold::window_place::{Area, Report, Tracker, WindowPlace};
 
-/// The window's last place, and the one on disk.
+/// The window's place as followed, and the one on disk.
 pub struct Placement {
     path: PathBuf,
     places: Mutex<Places>,
 }
 
 struct Places {
-    /// The last place seen, or the saved one until the window has been seen.
-    seen: Option<WindowPlace>,
+    tracker: Tracker,
     /// What the file holds, as far as this run knows.
     saved: Option<WindowPlace>,
 }
@@ -25,17 +25,17 @@ impl Placement {
     /// Reads the place saved at `path`, if any.
     pub fn load(path: PathBuf) -> Self {
         let saved = WindowPlace::load(&path);
-        Placement { path, places: Mutex::new(Places { seen: saved, saved }) }
+        Placement { path, places: Mutex::new(Places { tracker: Tracker::new(saved), saved }) }
     }
 
     fn places(&self) -> MutexGuard<'_, Places> {
         self.places.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Puts the window back where it was left; call it before the window is shown. A place on a monitor that
-    /// has since gone keeps the size and lets the system choose the place.
+    /// Puts the window back where it was left; call it before the window is shown. A place on a monitor that has
+    /// since gone keeps the size and lets the system choose the place.
     pub fn restore<R: Runtime>(&self, window: &Window<R>) -> tauri::Result<()> {
-        let Some(place) = self.places().seen else {
+        let Some(place) = self.places().tracker.place() else {
             return Ok(());
         };
         let monitors: Vec<Area> = window
@@ -69,9 +69,7 @@ impl Placement {
         }
     }
 
-    /// Notes where the window is. Size and place are only taken from a window that is neither maximised nor full
-    /// screen, so that leaving either state later goes back to them; a hidden or minimised window says nothing. A
-    /// system that does not tell windows their place (Wayland) leaves the place as it was.
+    /// Tells the tracker where the window is now. A hidden or minimised window says nothing.
     fn note<R: Runtime>(&self, window: &Window<R>) {
         let shown = window.is_visible().unwrap_or(false) && !window.is_minimized().unwrap_or(true);
         let Ok(size) = window.inner_size() else {
@@ -80,38 +78,42 @@ impl Placement {
         if !shown || size.width == 0 || size.height == 0 {
             return;
         }
-        let position = window.outer_position().ok();
-        let maximized = window.is_maximized().unwrap_or(false);
-        let fullscreen = window.is_fullscreen().unwrap_or(false);
-        let mut places = self.places();
-        let mut place = places.seen.unwrap_or(WindowPlace {
-            width: size.width,
-            height: size.height,
-            x: position.map_or(0, |p| p.x),
-            y: position.map_or(0, |p| p.y),
-            maximized,
-            fullscreen,
-        });
-        if !maximized && !fullscreen {
-            (place.width, place.height) = (size.width, size.height);
-            if let Some(position) = position {
-                (place.x, place.y) = (position.x, position.y);
-            }
-        }
-        (place.maximized, place.fullscreen) = (maximized, fullscreen);
-        places.seen = Some(place);
+        let position = knows_its_place(window).then(|| window.outer_position().ok()).flatten();
+        let report = Report {
+            size: (size.width, size.height),
+            position: position.map(|p| (p.x, p.y)),
+            maximized: window.is_maximized().unwrap_or(false),
+            fullscreen: window.is_fullscreen().unwrap_or(false),
+        };
+        self.places().tracker.note(report, Instant::now());
     }
 
-    /// Saves the last place seen, unless the file already holds it. A failure is reported on standard error: the
+    /// Saves the place followed, unless the file already holds it. A failure is reported on standard error: the
     /// window would only open at its default size next time.
     pub fn save(&self) {
         let mut places = self.places();
-        let Some(place) = places.seen.filter(|seen| places.saved != Some(*seen)) else {
+        let Some(place) = places.tracker.place().filter(|place| places.saved != Some(*place)) else {
             return;
         };
         match place.save(&self.path) {
             Ok(()) => places.saved = Some(place),
             Err(problem) => eprintln!("{problem}"),
         }
+    }
+}
+
+/// Whether the window system tells a window its place. Wayland does not (Tauri then reports 0, 0), so there the
+/// place saved from an X11 session is kept.
+fn knows_its_place<R: Runtime>(window: &Window<R>) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use gtk::glib::prelude::ObjectExt;
+        use gtk::prelude::WidgetExt;
+        window.gtk_window().is_ok_and(|w| w.display().type_().name() != "GdkWaylandDisplay")
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = window;
+        true
     }
 }
