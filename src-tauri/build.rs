@@ -24,7 +24,6 @@ fn main() {
         "list_trash",
         "restore_from_trash",
         "delete_for_good",
-        "empty_trash",
         "rename_account",
         "set_favorite",
         "move_account",

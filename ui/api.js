@@ -40,11 +40,8 @@ export const listTrash = () => invoke("list_trash");
 /** Brings an account back from the trash, beside any account that replaced it. */
 export const restoreFromTrash = (id) => invoke("restore_from_trash", { id });
 
-/** Deletes one account in the trash for good. */
-export const deleteForGood = (id) => invoke("delete_for_good", { id });
-
-/** Deletes every account in the trash for good. */
-export const emptyTrash = () => invoke("empty_trash");
+/** Deletes these accounts in the trash for good; fails, deleting none, if one is no longer there. */
+export const deleteForGood = (ids) => invoke("delete_for_good", { ids });
 
 /** Changes an account's issuer and name. */
 export const renameAccount = (id, issuer, name) => invoke("rename_account", { id, issuer, name });

@@ -18,6 +18,10 @@ export async function showTrash() {
   hideConfirm();
   say("");
   $("trash-error").textContent = "";
+  await fetchTrash();
+}
+
+async function fetchTrash() {
   try {
     items = await api.listTrash();
   } catch (error) {
@@ -84,14 +88,27 @@ function onRowClick(event) {
   else ask(item);
 }
 
-async function restore(item) {
+/** Runs one change to the trash with the section's buttons off, so a double click sends it once. On failure the
+ *  sentence shows and the list is fetched again: the trash may have changed behind it (an undo, say). */
+async function change(request) {
+  const buttons = document.querySelectorAll("#trash-list button, #trash-empty, #trash-purge");
+  for (const button of buttons) button.disabled = true;
   $("trash-error").textContent = "";
   try {
-    await api.restoreFromTrash(item.id);
+    await request();
+    return true;
   } catch (error) {
+    hideConfirm();
+    await fetchTrash();
     $("trash-error").textContent = message(error);
-    return;
+    return false;
+  } finally {
+    for (const button of buttons) button.disabled = false;
   }
+}
+
+async function restore(item) {
+  if (!(await change(() => api.restoreFromTrash(item.id)))) return;
   const index = items.indexOf(item);
   items = items.filter((i) => i !== item);
   if (target === item) hideConfirm();
@@ -124,18 +141,9 @@ function hideConfirm() {
 async function purge() {
   const what = target;
   if (!what) return;
-  const button = $("trash-purge");
-  button.disabled = true;
-  $("trash-error").textContent = "";
-  try {
-    if (what === "all") await api.emptyTrash();
-    else await api.deleteForGood(what.id);
-  } catch (error) {
-    $("trash-error").textContent = message(error);
-    return;
-  } finally {
-    button.disabled = false;
-  }
+  // Exactly what the question named: an account that reached the trash since is not deleted unseen.
+  const ids = what === "all" ? items.map((i) => i.id) : [what.id];
+  if (!(await change(() => api.deleteForGood(ids)))) return;
   const index = what === "all" ? 0 : items.indexOf(what);
   items = what === "all" ? [] : items.filter((i) => i !== what);
   hideConfirm();

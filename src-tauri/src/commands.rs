@@ -90,16 +90,10 @@ pub async fn restore_from_trash(state: Shared<'_>, id: String) -> Result<(), App
     blocking(state, move |s| s.restore_from_trash(&id)).await
 }
 
-/// Deletes one account in the trash for good.
+/// Deletes these accounts in the trash for good (one, or all the UI shows): all, or none if one is no longer there.
 #[tauri::command]
-pub async fn delete_for_good(state: Shared<'_>, id: String) -> Result<(), AppError> {
-    blocking(state, move |s| s.delete_for_good(&id)).await
-}
-
-/// Deletes every account in the trash for good.
-#[tauri::command]
-pub async fn empty_trash(state: Shared<'_>) -> Result<(), AppError> {
-    blocking(state, |s| s.empty_trash()).await
+pub async fn delete_for_good(state: Shared<'_>, ids: Vec<String>) -> Result<(), AppError> {
+    blocking(state, move |s| s.delete_for_good(&ids)).await
 }
 
 /// Changes an account's issuer and name.

@@ -214,8 +214,9 @@ fn no_flow_sends_a_secret_or_an_otpauth_link_to_the_webview() {
     watch.clean("trash", &trash);
     assert!(trash.len() >= 2 && trash[0].id == first, "{} in the trash, newest first", trash.len());
     watch.clean("restore from trash", &state.restore_from_trash(&first).unwrap());
-    watch.clean("delete for good", &state.delete_for_good(&trash[1].id).unwrap());
-    watch.clean("empty trash", &state.empty_trash().unwrap());
+    watch.clean("delete for good", &state.delete_for_good(std::slice::from_ref(&trash[1].id)).unwrap());
+    let rest: Vec<String> = state.trash().unwrap().into_iter().map(|t| t.id).collect();
+    watch.clean("empty trash", &state.delete_for_good(&rest).unwrap());
     watch.clean("trash emptied", &state.trash().unwrap());
     watch.clean("settings", &state.settings_view());
     watch.clean("password", &state.set_password("battery staple").unwrap());

@@ -84,7 +84,6 @@ fn main() {
             commands::list_trash,
             commands::restore_from_trash,
             commands::delete_for_good,
-            commands::empty_trash,
             commands::rename_account,
             commands::set_favorite,
             commands::move_account,

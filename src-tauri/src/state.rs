@@ -250,14 +250,10 @@ impl AppState {
         self.with_vault(|vault| Ok(vault.restore_alongside(&AccountId::from(id))?))
     }
 
-    /// Deletes one account in the trash for good.
-    pub fn delete_for_good(&self, id: &str) -> Result<(), AppError> {
-        self.with_vault(|vault| Ok(vault.purge(&AccountId::from(id))?))
-    }
-
-    /// Deletes every account in the trash for good.
-    pub fn empty_trash(&self) -> Result<(), AppError> {
-        self.with_vault(|vault| Ok(vault.empty_trash()?))
+    /// Deletes these accounts in the trash for good: all, or none if one is no longer there.
+    pub fn delete_for_good(&self, ids: &[String]) -> Result<(), AppError> {
+        let ids: Vec<AccountId> = ids.iter().map(|id| AccountId::from(id.as_str())).collect();
+        self.with_vault(|vault| Ok(vault.purge(&ids)?))
     }
 
     /// Changes an account's issuer and name.

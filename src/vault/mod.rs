@@ -150,6 +150,11 @@ pub enum VaultError {
     /// No account (or trash entry) has that id.
     #[error("That account no longer exists. Refresh the list and try again.")]
     UnknownAccount,
+    /// An account in the trash whose key is already in the list: restoring it would only add a copy.
+    #[error(
+        "This account is already in your list with the same key, so restoring it would only add a copy. If you no longer need this one, delete it for good."
+    )]
+    AlreadyInList,
     /// A new order that is not a rearrangement of the current accounts.
     #[error("The new order does not list each account exactly once. Refresh the list and try again.")]
     InvalidOrder,
@@ -584,7 +589,7 @@ impl Vault {
         })
     }
 
-    /// Moves an account to the trash. It can be restored until the trash is emptied.
+    /// Moves an account to the trash. It can be restored until it is deleted for good.
     pub fn delete(&mut self, id: &AccountId) -> Result<(), VaultError> {
         self.change(|p| {
             let position = p.position(id)?;
@@ -620,17 +625,22 @@ impl Vault {
     /// Brings an account back from the trash to where it was, and leaves any account that replaced it where it
     /// is: both are then in the list. This is what the trash's own list does, long after a replacement, when
     /// the newer account may be the one that works.
+    /// An account whose key is in the list already (scanned again after it was deleted) is not restored as a
+    /// copy: that is [`VaultError::AlreadyInList`].
     pub fn restore_alongside(&mut self, id: &AccountId) -> Result<(), VaultError> {
         self.change(|p| {
             let restored = p.take_from_trash(id)?;
+            if p.accounts.iter().any(|e| e.account.secret == restored.entry.account.secret) {
+                return Err(VaultError::AlreadyInList);
+            }
             p.put_back(restored);
             Ok(())
         })
     }
 
-    /// Deletes one account in the trash for good.
-    pub fn purge(&mut self, id: &AccountId) -> Result<(), VaultError> {
-        self.change(|p| p.take_from_trash(id).map(drop))
+    /// Deletes these accounts in the trash for good: all of them, or none if one is not in the trash.
+    pub fn purge(&mut self, ids: &[AccountId]) -> Result<(), VaultError> {
+        self.change(|p| ids.iter().try_for_each(|id| p.take_from_trash(id).map(drop)))
     }
 
     /// Deletes everything in the trash for good.

@@ -188,12 +188,13 @@ fn the_trash_lists_what_was_deleted_or_replaced_and_one_account_can_be_deleted_f
     );
     assert!(trash.iter().all(|t| t.deleted_at > 1_700_000_000), "each says when");
 
-    vault.purge(&a).unwrap();
+    vault.purge(std::slice::from_ref(&a)).unwrap();
     drop(vault);
     let mut vault = f.open();
     assert_eq!(vault.trash().len(), 1, "only the other one is left, after a reopen too");
     assert_eq!(vault.trash()[0].account.id, b);
-    assert_eq!(vault.purge(&a).unwrap_err(), VaultError::UnknownAccount);
+    assert_eq!(vault.purge(&[b.clone(), a.clone()]).unwrap_err(), VaultError::UnknownAccount);
+    assert_eq!(vault.trash().len(), 1, "one unknown id deletes none");
     assert_eq!(names(&vault), ["b", "c"]);
 }
 
@@ -213,6 +214,20 @@ fn restoring_a_replaced_account_alongside_keeps_its_replacement() {
     assert_eq!(ids[..2], [old.clone(), new], "the old one is back in its place, the new one after it");
     assert_eq!(vault.account(&old).unwrap().secret, Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap());
     assert!(vault.trash().is_empty(), "and nothing went to the trash instead");
+}
+
+#[test]
+fn an_account_whose_key_is_back_in_the_list_is_not_restored_as_a_copy() {
+    let f = fixture();
+    let mut vault = f.create();
+    vault.add(account("Acme", "bob", "JBSWY3DPEHPK3PXP"), OnNameConflict::Ask).unwrap();
+    let old = vault.accounts()[0].id.clone();
+    vault.delete(&old).unwrap();
+    // Scanned again later: the same key is in the list once more.
+    vault.add(account("Acme", "bob", "JBSWY3DPEHPK3PXP"), OnNameConflict::Ask).unwrap();
+    assert_eq!(vault.restore_alongside(&old).unwrap_err(), VaultError::AlreadyInList);
+    assert_eq!(vault.accounts().len(), 1, "no copy");
+    assert_eq!(vault.trash().len(), 1, "and the deleted one is still there to delete for good");
 }
 
 #[test]
