@@ -54,6 +54,8 @@ export function initList(on) {
   window.addEventListener("pointermove", onPointerMove);
   window.addEventListener("pointerup", (event) => endDrag(event, true));
   window.addEventListener("pointercancel", (event) => endDrag(event, false));
+  // Another window took the pointer (Alt+Tab mid-drag, say): the drag ends where it began.
+  window.addEventListener("blur", () => drag && endDrag({ pointerId: drag.pointerId }, false));
 }
 
 /** Called once after the first list with codes is on screen (for the startup measurement). */
@@ -125,27 +127,35 @@ const SCROLL_EDGE = 48;
 
 function startDrag(event, account, row) {
   if (event.button !== 0 || event.pointerType === "touch" || event.target.closest("button")) return;
+  if (drag) endDrag({ pointerId: drag.pointerId }, false);
   drag = { account, row, pointerId: event.pointerId, x: event.clientX, y: event.clientY, moving: false, target: null };
 }
 
 function onPointerMove(event) {
   if (!drag || event.pointerId !== drag.pointerId) return;
-  if (!drag.moving && !(event.buttons & 1)) {
-    drag = null; // released outside the window before it became a drag
+  if (!(event.buttons & 1)) {
+    // The button was released where the page did not see it: nothing moves.
+    endDrag(event, false);
     return;
   }
   if (!drag.moving) {
     if (Math.hypot(event.clientX - drag.x, event.clientY - drag.y) < DRAG_THRESHOLD) return;
     drag.moving = true;
     drag.row.setPointerCapture(event.pointerId);
+    drag.row.addEventListener("lostpointercapture", (lost) => endDrag(lost, false), { once: true });
     drag.row.classList.add("dragging");
     document.body.classList.add("reordering");
     window.getSelection()?.removeAllRanges();
   }
   const over = document.elementFromPoint(event.clientX, event.clientY)?.closest(".account");
-  setDropTarget(over && over !== drag.row ? over : null);
+  setDropTarget(over && over !== drag.row && sameGroup(over) ? over : null);
   if (event.clientY < SCROLL_EDGE) window.scrollBy(0, -24);
   else if (event.clientY > window.innerHeight - SCROLL_EDGE) window.scrollBy(0, 24);
+}
+
+/** Favourites are shown first: a row moves among its own group only. */
+function sameGroup(row) {
+  return accounts.find((a) => a.id === row.dataset.id)?.favorite === drag.account.favorite;
 }
 
 /** Marks where the dragged row would land: above the target when moving up, below it when moving down. */
@@ -169,7 +179,8 @@ function endDrag(event, drop) {
   const swallow = (click) => click.stopPropagation();
   window.addEventListener("click", swallow, { capture: true, once: true });
   setTimeout(() => window.removeEventListener("click", swallow, { capture: true }), 0);
-  if (drop && target) moveTo(account.id, accounts.findIndex((a) => a.id === target.dataset.id));
+  const to = target ? accounts.findIndex((a) => a.id === target.dataset.id) : -1;
+  if (drop && to >= 0) moveTo(account.id, to);
 }
 
 function onRowKey(event, account) {
@@ -323,7 +334,7 @@ export async function move(account, step) {
   const shown = shownAccounts();
   const at = shown.findIndex((a) => a.id === account.id);
   const target = shown[at + step];
-  if (!target) return;
+  if (!target || target.favorite !== account.favorite) return; // favourites stay first
   await moveTo(account.id, accounts.findIndex((a) => a.id === target.id));
 }
 
