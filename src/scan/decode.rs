@@ -334,8 +334,9 @@ fn rqrr(w: usize, h: usize, pixels: &[u8]) -> Option<Detection> {
 
 /// rxing's QR reader, trying harder, with its panics contained. It reads one code, whichever it meets first; when
 /// that is not an authenticator code (a link to the service's help page beside the set-up code), the code is
-/// covered over and the picture read again, up to [`RXING_LOOKS`] times. (rxing's own multi-code reader gives up
-/// on the whole picture when a false candidate fails its checksum, as two codes side by side make it do.)
+/// covered over and the picture read once more ([`RXING_LOOKS`]). (rxing's own multi-code reader gives up on the
+/// whole picture when a false candidate fails its checksum, as two codes side by side make it do.) The pure-code
+/// reader gives no finder centres, so nothing can be covered: it reads once.
 fn rxing<B: Binarizer>(
     width: u32,
     height: u32,
@@ -355,8 +356,12 @@ fn rxing<B: Binarizer>(
             if is_authenticator(&found.text) {
                 return Some(found);
             }
+            let coverable = found.corners.len() >= 3;
             cover(&mut pixels, width, &found.corners);
             first.get_or_insert(found);
+            if !coverable {
+                break;
+            }
         }
         first
     }))
@@ -364,18 +369,22 @@ fn rxing<B: Binarizer>(
     .flatten()
 }
 
-/// How many codes rxing reads in one picture, at most, looking for an authenticator code among them.
-const RXING_LOOKS: usize = 3;
+/// How many codes rxing reads in one picture, at most, looking for an authenticator code among them: the set-up
+/// code and one other beside it. Each look that finds nothing costs a full failed search, and live frames have a
+/// budget.
+const RXING_LOOKS: usize = 2;
 
-/// Paints white over a code found at `points` (its finder pattern centres, 3.5 modules in from its corners), with
-/// a margin that reaches past its edges.
+/// Paints white over a code found at `points` (its finder pattern centres, 3.5 modules in from its corners): the
+/// box through them and a margin of about two modules, enough to break all three finder patterns without reaching
+/// past the code's quiet zone into a code beside it. The module size is estimated from the distance between the
+/// centres, which is 14 modules for the smallest code and more for larger ones.
 fn cover(pixels: &mut [u8], width: u32, points: &[Point]) {
     let width = width as usize;
     let height = pixels.len() / width.max(1);
     let (xs, ys) = (points.iter().map(|p| p.x), points.iter().map(|p| p.y));
     let (left, right) = (xs.clone().fold(f32::MAX, f32::min), xs.fold(f32::MIN, f32::max));
     let (top, bottom) = (ys.clone().fold(f32::MAX, f32::min), ys.fold(f32::MIN, f32::max));
-    let margin = (right - left).max(bottom - top) * 0.35 + 4.0;
+    let margin = (right - left).max(bottom - top) / 14.0 * 2.0;
     let span = |from: f32, to: f32, end: usize| {
         ((from - margin).max(0.0) as usize).min(end)..((to + margin).max(0.0) as usize).min(end)
     };
