@@ -337,7 +337,6 @@ function showPending(list, leftOut = []) {
   $("add-tabs-view").hidden = true;
   $("confirm-view").hidden = false;
   $("confirm-error").textContent = "";
-  $("confirm-done").textContent = "";
   const several = list.length > 1;
   $("confirm-intro").textContent = several
     ? `This export holds ${list.length} accounts. Untick any you do not want.`
@@ -438,18 +437,10 @@ async function confirm(onConflict) {
     await refresh();
     announce(results);
   } catch (error) {
-    // On the card if it is still shown, or above the newer card; in a toast once the dialog has closed.
+    // On the card if it is still shown; otherwise (closed, or a newer card shown) in a toast.
     if (asked === generation) $("confirm-error").textContent = message(error);
-    else tell(message(error));
+    else toast(message(error));
   }
-}
-
-/** Says what happened in a toast, or in the open dialog (a toast would sit under it): on the newer card, or under
- *  the Image tab that a dropped file opened. */
-function tell(text, undoAction) {
-  if (!dialog.open) toast(text, undoAction);
-  else if (!$("confirm-view").hidden) $("confirm-done").textContent = text;
-  else status("image-status", text);
 }
 
 function announce(results) {
@@ -463,13 +454,13 @@ function announce(results) {
     await refresh();
   };
   if (changed === 0) {
-    tell("Those accounts are already in Twofold.");
+    toast("Those accounts are already in Twofold.");
   } else if (changed === 1) {
     const [r] = [...added, ...replaced];
-    tell(`${r.outcome === "replaced" ? "Replaced" : "Added"} ${r.label}`, undoAll);
+    toast(`${r.outcome === "replaced" ? "Replaced" : "Added"} ${r.label}`, undoAll);
   } else if (replaced.length) {
-    tell(`Added ${changed} accounts, ${replaced.length} of them replacing older ones`, undoAll);
+    toast(`Added ${changed} accounts, ${replaced.length} of them replacing older ones`, undoAll);
   } else {
-    tell(`Added ${changed} accounts`, undoAll);
+    toast(`Added ${changed} accounts`, undoAll);
   }
 }

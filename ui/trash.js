@@ -3,7 +3,7 @@
 // first time the settings open, so it costs the start-up nothing.
 import * as api from "./api.js";
 import { refresh } from "./list.js";
-import { $, message, paintAvatar } from "./ui.js";
+import { $, message, paintAvatar, toast } from "./ui.js";
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 /** The trash as last fetched, most recently deleted first. */
@@ -16,7 +16,6 @@ let wired = false;
 export async function showTrash() {
   wire();
   hideConfirm();
-  say("");
   $("trash-error").textContent = "";
   await fetchTrash();
 }
@@ -68,11 +67,6 @@ function render() {
   $("trash-empty").hidden = items.length === 0;
 }
 
-/** Says what was just done, for screen readers too (a toast would sit under the dialog). */
-function say(text) {
-  $("trash-done").textContent = text;
-}
-
 /** Focuses the row at `index` (or the last one), or the status line when none is left. */
 function focusRow(index) {
   const rows = $("trash-list").children;
@@ -113,7 +107,7 @@ async function restore(item) {
   items = items.filter((i) => i !== item);
   if (target === item) hideConfirm();
   render();
-  say(`${labelOf(item)} is back in your accounts.`);
+  toast(`${labelOf(item)} is back in your accounts.`);
   focusRow(index);
   await refresh();
 }
@@ -148,6 +142,6 @@ async function purge() {
   items = what === "all" ? [] : items.filter((i) => i !== what);
   hideConfirm();
   render();
-  say(what === "all" ? "Recently deleted is empty." : `${labelOf(what)} is deleted for good.`);
+  toast(what === "all" ? "Recently deleted is empty." : `${labelOf(what)} is deleted for good.`);
   focusRow(index);
 }

@@ -11,8 +11,11 @@ export function message(error) {
 let toastTimer = null;
 let toastAction = null;
 
-/** Shows a toast; `action` adds an Undo button (also reachable with Ctrl+Z while the toast shows). */
+/** Shows a toast; `action` adds an Undo button (also reachable with Ctrl+Z while the toast shows). While a dialog
+ *  is open the toast is shown inside it: a modal dialog dims the page behind it and makes it unclickable. */
 export function toast(text, action) {
+  const host = [...document.querySelectorAll("dialog[open]")].pop() ?? document.body;
+  if ($("toast").parentElement !== host) host.append($("toast"));
   $("toast-text").textContent = text;
   const button = $("toast-action");
   toastAction = action ?? null;
@@ -38,6 +41,10 @@ export function undo() {
 }
 
 $("toast-action").addEventListener("click", undo);
+// A dialog that closes while its toast shows hands the toast back to the page, still showing.
+document.addEventListener("close", (event) => {
+  if (event.target.contains($("toast"))) document.body.append($("toast"));
+}, true);
 
 /** Fills an `.avatar` with the issuer's brand icon, or initials on a colour derived from the issuer. */
 export function paintAvatar(avatar, issuer, name) {

@@ -427,7 +427,8 @@ async fn deleted_and_replaced_accounts_wait_in_recently_deleted_until_restored_o
 
     // Restoring the old GitHub puts it back beside the new one, each with its own codes.
     app.click("#trash-list .trash-item:nth-child(2) .trash-restore").await;
-    app.wait_text("#trash-done", "GitHub (alice) is back in your accounts.").await;
+    app.wait_text("#toast-text", "GitHub (alice) is back in your accounts.").await;
+    assert!(app.shown("#settings-dialog #toast").await, "the toast shows inside the open dialog, not dimmed behind it");
     app.wait_texts("#trash-list .issuer", &["GitLab", "Dropbox"]).await;
     app.wait_texts("#accounts .issuer", &["GitHub", "GitHub"]).await;
     assert_totp_shown(&app, "#accounts .account:nth-child(1) .code", OLD_GITHUB).await;
@@ -440,7 +441,7 @@ async fn deleted_and_replaced_accounts_wait_in_recently_deleted_until_restored_o
     app.wait_texts("#trash-list .issuer", &["GitLab", "Dropbox"]).await;
     app.click("#trash-list .trash-item:nth-child(2) .trash-delete").await;
     app.click("#trash-purge").await;
-    app.wait_text("#trash-done", "Dropbox (dave) is deleted for good.").await;
+    app.wait_text("#toast-text", "Dropbox (dave) is deleted for good.").await;
     app.wait_texts("#trash-list .issuer", &["GitLab"]).await;
 
     // Emptying asks too, then leaves nothing.
