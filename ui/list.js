@@ -22,6 +22,9 @@ function phaseRing(row, account) {
   row.style.setProperty("--elapsed", `${account.secondsLeft - passed - account.period}s`);
 }
 
+/** Where the account with this id is in the saved order (-1 if it is gone). */
+const indexOf = (id) => accounts.findIndex((a) => a.id === id);
+
 /** Seconds from the last fetch until the first time-based code expires (Infinity with none). */
 const firstExpiry = () => Math.min(...accounts.filter((a) => a.secondsLeft).map((a) => a.secondsLeft));
 
@@ -155,7 +158,7 @@ function onPointerMove(event) {
 
 /** Favourites are shown first: a row moves among its own group only. */
 function sameGroup(row) {
-  return accounts.find((a) => a.id === row.dataset.id)?.favorite === drag.account.favorite;
+  return accounts[indexOf(row.dataset.id)]?.favorite === drag.account.favorite;
 }
 
 /** Marks where the dragged row would land: above the target when moving up, below it when moving down. */
@@ -163,8 +166,7 @@ function setDropTarget(row) {
   drag.target?.classList.remove("drop-above", "drop-below");
   drag.target = row;
   if (!row) return;
-  const index = (r) => accounts.findIndex((a) => a.id === r.dataset.id);
-  row.classList.add(index(row) < index(drag.row) ? "drop-above" : "drop-below");
+  row.classList.add(indexOf(row.dataset.id) < indexOf(drag.row.dataset.id) ? "drop-above" : "drop-below");
 }
 
 function endDrag(event, drop) {
@@ -179,7 +181,7 @@ function endDrag(event, drop) {
   const swallow = (click) => click.stopPropagation();
   window.addEventListener("click", swallow, { capture: true, once: true });
   setTimeout(() => window.removeEventListener("click", swallow, { capture: true }), 0);
-  const to = target ? accounts.findIndex((a) => a.id === target.dataset.id) : -1;
+  const to = target ? indexOf(target.dataset.id) : -1;
   if (drop && to >= 0) moveTo(account.id, to);
 }
 
@@ -335,7 +337,7 @@ export async function move(account, step) {
   const at = shown.findIndex((a) => a.id === account.id);
   const target = shown[at + step];
   if (!target || target.favorite !== account.favorite) return; // favourites stay first
-  await moveTo(account.id, accounts.findIndex((a) => a.id === target.id));
+  await moveTo(account.id, indexOf(target.id));
 }
 
 async function moveTo(id, index) {

@@ -643,14 +643,6 @@ impl Vault {
         self.change(|p| ids.iter().try_for_each(|id| p.take_from_trash(id).map(drop)))
     }
 
-    /// Deletes everything in the trash for good.
-    pub fn empty_trash(&mut self) -> Result<(), VaultError> {
-        self.change(|p| {
-            p.trash.clear();
-            Ok(())
-        })
-    }
-
     /// Moves an account to a new position in the list.
     pub fn move_account(&mut self, id: &AccountId, to: usize) -> Result<(), VaultError> {
         self.change(|p| {

@@ -152,7 +152,7 @@ fn a_replacement_keeps_the_favourite_mark_and_the_place_of_the_account_it_replac
 }
 
 #[test]
-fn deleted_accounts_come_back_to_their_place_until_the_trash_is_emptied() {
+fn deleted_accounts_come_back_to_their_place_until_deleted_for_good() {
     let f = fixture();
     let mut vault = f.create();
     for (name, secret) in [("a", "JBSWY3DPEHPK3PXP"), ("b", "GEZDGNBVGY3TQOJQ"), ("c", "MFRGGZDFMZTWQ2LK")] {
@@ -167,7 +167,7 @@ fn deleted_accounts_come_back_to_their_place_until_the_trash_is_emptied() {
     vault.restore(&b).unwrap();
     assert_eq!(names(&vault), ["a", "b", "c"]);
     vault.delete(&b).unwrap();
-    vault.empty_trash().unwrap();
+    vault.purge(std::slice::from_ref(&b)).unwrap();
     assert_eq!(vault.restore(&b).unwrap_err(), VaultError::UnknownAccount);
 }
 
