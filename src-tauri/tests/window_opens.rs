@@ -1,8 +1,9 @@
-//! The built app opens its window on a real (virtual) X display, where it was left, and keeps running; without a
-//! display, it says so in a sentence.
+//! The built app opens its window on a real (virtual) X display, where it was left, and keeps running; under a real
+//! window manager it also reopens maximised; without a display, it says so in a sentence.
 //!
-//! Needs `Xvfb` and `xwininfo` (Debian: xvfb, x11-utils); the README's test command installs them. Saves a
-//! screenshot to `target/test-artifacts/window.png` when ImageMagick's `import` is present.
+//! Needs `Xvfb` and `xwininfo` (Debian: xvfb, x11-utils), `xdotool`, and Openbox and `wmctrl` for the window
+//! manager; the README's test command installs them. Saves a screenshot to `target/test-artifacts/window.png` when
+//! ImageMagick's `import` is present.
 
 #[path = "../../tests/common/mod.rs"]
 mod common;
@@ -81,7 +82,92 @@ fn the_window_reopens_where_it_was_left_with_the_keyboard_and_remembers_where_it
         assert!(status.success(), "xdotool {args:?} failed");
     }
     wait_shown(&display, &mut app, "520x640+200+150, viewable, focused");
-    x11::ask_to_close(&display, u32::from_str_radix(id.trim_start_matches("0x"), 16).expect("a window id"));
+    x11::ask_to_close(&display, window_number(&id));
+    wait_closed(&mut app);
+    assert_eq!(saved(&remembered), "520x640+200+150", "the place saved on closing");
+
+    // The next start opens it there.
+    let mut app = start();
+    wait_shown(&display, &mut app, "520x640+200+150, viewable, focused");
+}
+
+#[test]
+fn under_a_window_manager_a_maximised_window_reopens_maximised_and_comes_back_to_its_place_when_restored() {
+    for tool in ["openbox", "wmctrl"] {
+        if !common::have(tool) {
+            // Fails here in strict mode; otherwise says why the test is skipped.
+            let _ = common::missing(tool, "The README's test command installs it.");
+            return;
+        }
+    }
+    let Some(xvfb) = common::Xvfb::start_with("xwininfo") else { return };
+    let display = xvfb.display.clone();
+    let _window_manager = common::Reaper(
+        Command::new("openbox")
+            .env("DISPLAY", &display)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("openbox starts"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !wmctrl(&display, &["-m"]) {
+        assert!(Instant::now() < deadline, "openbox did not take the display within 30 s");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let scratch = tempfile::tempdir().expect("scratch folder");
+    let data = scratch.path().join("data");
+    std::fs::create_dir_all(&data).expect("data folder");
+    // 500 x 600 at (120, 80): with Openbox's title bar the frame still fits the 1280 x 800 screen, which Openbox
+    // would otherwise move the window into.
+    let remembered = data.join("window.json");
+    std::fs::write(&remembered, r#"{"width":500,"height":600,"x":120,"y":80,"maximized":false,"fullscreen":false}"#)
+        .expect("window place written");
+    let bus = common::EmptyBus::start();
+    let start = || {
+        common::Reaper(
+            app_on(&display, &data)
+                .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("the app starts"),
+        )
+    };
+
+    // The frame's corner is where it was left.
+    let mut app = start();
+    let id = wait_framed(&display, &mut app, "500x600+120+80");
+    // The user maximises the window, and closes it at once, within the second in which the window manager's
+    // moves and resizes still arrive.
+    assert!(wmctrl(&display, &["-i", "-r", &id, "-b", "add,maximized_vert,maximized_horz"]), "wmctrl maximises");
+    wait_framed(&display, &mut app, "maximised");
+    assert!(wmctrl(&display, &["-i", "-c", &id]), "wmctrl closes the window");
+    wait_closed(&mut app);
+    assert_eq!(saved(&remembered), "500x600+120+80, maximised", "the place saved on closing");
+
+    // It reopens maximised; restored, it goes back to where it was before.
+    let mut app = start();
+    let id = wait_framed(&display, &mut app, "maximised");
+    assert!(wmctrl(&display, &["-i", "-r", &id, "-b", "remove,maximized_vert,maximized_horz"]), "wmctrl restores");
+    wait_framed(&display, &mut app, "500x600+120+80");
+    assert!(wmctrl(&display, &["-i", "-c", &id]), "wmctrl closes the window");
+    wait_closed(&mut app);
+    assert_eq!(saved(&remembered), "500x600+120+80", "the place saved on closing");
+}
+
+/// Runs `wmctrl` on `display`; whether it succeeded.
+fn wmctrl(display: &str, args: &[&str]) -> bool {
+    let status = Command::new("wmctrl").args(args).env("DISPLAY", display).stdout(Stdio::null()).status();
+    status.expect("wmctrl runs").success()
+}
+
+/// The number of a window id as `xwininfo` prints it (`0x400002`).
+fn window_number(id: &str) -> u32 {
+    u32::from_str_radix(id.trim_start_matches("0x"), 16).expect("a window id")
+}
+
+/// Waits until the app has exited after its window was asked to close, and checks that it ended well.
+fn wait_closed(app: &mut common::Reaper) {
     let deadline = Instant::now() + Duration::from_secs(30);
     let status = loop {
         if let Some(status) = app.0.try_wait().expect("wait") {
@@ -91,24 +177,32 @@ fn the_window_reopens_where_it_was_left_with_the_keyboard_and_remembers_where_it
         std::thread::sleep(Duration::from_millis(100));
     };
     assert!(status.success(), "closing the window ended the app with {status}");
-    let saved: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&remembered).expect("the place is saved")).expect("saved as JSON");
-    assert_eq!(
-        (&saved["width"], &saved["height"], &saved["x"], &saved["y"], &saved["maximized"]),
-        (&520.into(), &640.into(), &200.into(), &150.into(), &false.into()),
-        "saved: {saved}"
-    );
+}
 
-    // The next start opens it there.
-    let mut app = start();
-    wait_shown(&display, &mut app, "520x640+200+150, viewable, focused");
+/// The window place saved at `path`, as `WIDTHxHEIGHT+X+Y`, followed by `, maximised` when it is.
+fn saved(path: &std::path::Path) -> String {
+    let saved: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(path).expect("the place is saved")).expect("saved as JSON");
+    let maximised = if saved["maximized"] == true { ", maximised" } else { "" };
+    format!("{}x{}+{}+{}{maximised}", saved["width"], saved["height"], saved["x"], saved["y"])
 }
 
 /// Waits until the window titled Twofold is shown as `wanted` (see [`shown_window`]); returns its id.
 fn wait_shown(display: &str, app: &mut common::Reaper, wanted: &str) -> String {
+    wait_for(app, wanted, || shown_window(display))
+}
+
+/// Under a window manager, waits until the window titled Twofold is shown as `wanted` (see [`framed_window`]);
+/// returns its id.
+fn wait_framed(display: &str, app: &mut common::Reaper, wanted: &str) -> String {
+    wait_for(app, wanted, || framed_window(display))
+}
+
+/// Waits until `look` finds the window shown as `wanted`; returns its id.
+fn wait_for(app: &mut common::Reaper, wanted: &str, look: impl Fn() -> Option<(String, String)>) -> String {
     let deadline = Instant::now() + Duration::from_secs(90);
     loop {
-        let shown = shown_window(display);
+        let shown = look();
         if let Some((id, shown)) = &shown
             && shown == wanted
         {
@@ -131,6 +225,25 @@ fn app_on(display: &str, data: &std::path::Path) -> Command {
         .env("NO_AT_BRIDGE", "1")
         .stdout(Stdio::null());
     app
+}
+
+/// Under a window manager, the window titled Twofold: its id, and how it is shown, as `maximised` or as
+/// `WIDTHxHEIGHT+X+Y` of its inside and of its frame's top-left corner (the place the app saves and restores);
+/// `None` before it exists.
+fn framed_window(display: &str) -> Option<(String, String)> {
+    let tree = common::window_titles(display);
+    let id = tree.lines().find(|line| line.contains("\"Twofold\":"))?.split_whitespace().next()?.to_owned();
+    if x11::is_maximized(display, window_number(&id)) {
+        return Some((id, "maximised".to_owned()));
+    }
+    let [left, _, top, _] = x11::frame_extents(display, window_number(&id));
+    let out = Command::new("xwininfo").args(["-display", display, "-id", &id]).output().expect("xwininfo runs");
+    let info = String::from_utf8_lossy(&out.stdout);
+    let value = |key: &str| -> i64 {
+        info.lines().find_map(|line| line.trim().strip_prefix(key)).and_then(|v| v.trim().parse().ok()).unwrap_or(-1)
+    };
+    let (x, y) = (value("Absolute upper-left X:") - i64::from(left), value("Absolute upper-left Y:") - i64::from(top));
+    Some((id, format!("{}x{}+{x}+{y}", value("Width:"), value("Height:"))))
 }
 
 /// The window titled Twofold: its id, and how it is shown as `WIDTHxHEIGHT+X+Y, viewable, focused`, from `xwininfo`

@@ -1,4 +1,6 @@
-//! Talking to an X display as a window manager would; the tests' displays have none.
+//! Talking to an X display: as a window manager would, on the tests' displays that have none, and reading what a
+//! real one (Openbox) says of a window.
+#![allow(dead_code)]
 
 /// Sends a window the `WM_DELETE_WINDOW` message, which is how window managers ask a program to close it.
 pub fn ask_to_close(display: &str, window: u32) {
@@ -12,4 +14,39 @@ pub fn ask_to_close(display: &str, window: u32) {
     // A round trip: once it is answered, the server has handled the message (closing the connection straight after
     // a flush could leave it unread).
     connection.get_input_focus().expect("a request").reply().expect("the display answers");
+}
+
+/// The space a window manager's frame adds around `window`: left, right, top, bottom (`_NET_FRAME_EXTENTS`).
+/// Zeros when it adds none.
+pub fn frame_extents(display: &str, window: u32) -> [u32; 4] {
+    match property(display, window, b"_NET_FRAME_EXTENTS")[..] {
+        [left, right, top, bottom] => [left, right, top, bottom],
+        _ => [0; 4],
+    }
+}
+
+/// Whether the window manager shows `window` maximised both ways (`_NET_WM_STATE`).
+pub fn is_maximized(display: &str, window: u32) -> bool {
+    use x11rb::protocol::xproto::ConnectionExt;
+
+    let (connection, _) = x11rb::connect(Some(display)).expect("the display is reachable");
+    let states = property(display, window, b"_NET_WM_STATE");
+    [&b"_NET_WM_STATE_MAXIMIZED_VERT"[..], b"_NET_WM_STATE_MAXIMIZED_HORZ"].iter().all(|name| {
+        let atom = connection.intern_atom(false, name).expect("a request").reply().expect("an atom").atom;
+        states.contains(&atom)
+    })
+}
+
+/// A window's property of 32-bit values (cardinals or atoms); empty when it is not set.
+fn property(display: &str, window: u32, name: &[u8]) -> Vec<u32> {
+    use x11rb::protocol::xproto::{AtomEnum, ConnectionExt};
+
+    let (connection, _) = x11rb::connect(Some(display)).expect("the display is reachable");
+    let atom = connection.intern_atom(false, name).expect("a request").reply().expect("an atom").atom;
+    let reply = connection
+        .get_property(false, window, atom, AtomEnum::ANY, 0, 64)
+        .expect("a request")
+        .reply()
+        .expect("the display answers");
+    reply.value32().map(Iterator::collect).unwrap_or_default()
 }
