@@ -303,20 +303,16 @@ impl AppState {
         })
     }
 
-    /// Adds accounts and reports each outcome.
+    /// Adds accounts in one save and reports each outcome.
     pub(crate) fn add_accounts(
         &self,
         accounts: Vec<twofold::Account>,
         on_conflict: OnNameConflict,
     ) -> Result<Vec<AddView>, AppError> {
+        let labels: Vec<String> = accounts.iter().map(|a| twofold::account::display_name(&a.issuer, &a.name)).collect();
         self.with_vault(|vault| {
-            accounts
-                .into_iter()
-                .map(|account| {
-                    let label = twofold::account::display_name(&account.issuer, &account.name);
-                    Ok(AddView::new(vault.add(account, on_conflict)?, label))
-                })
-                .collect()
+            let outcomes = vault.add_all(accounts, on_conflict)?;
+            Ok(outcomes.into_iter().zip(labels).map(|(outcome, label)| AddView::new(outcome, label)).collect())
         })
     }
 

@@ -541,34 +541,35 @@ impl Vault {
 
     /// Adds an account; see [`AddOutcome`] for duplicates and same-name accounts.
     pub fn add(&mut self, account: Account, on_conflict: OnNameConflict) -> Result<AddOutcome, VaultError> {
-        if let Some(existing) = self.payload.accounts.iter().find(|e| e.account.secret == account.secret) {
-            return Ok(AddOutcome::Duplicate(existing.id.clone()));
+        let mut outcomes = self.add_all(vec![account], on_conflict)?;
+        Ok(outcomes.remove(0))
+    }
+
+    /// Adds accounts as [`Vault::add`] adds each, in one save: all of them or, if the save fails, none. An account
+    /// named like one added earlier in the same call is kept beside it (an export may hold an old and a new key for
+    /// one login; neither replaces the other unasked), and one whose secret came earlier in the call is a duplicate.
+    pub fn add_all(
+        &mut self,
+        accounts: Vec<Account>,
+        on_conflict: OnNameConflict,
+    ) -> Result<Vec<AddOutcome>, VaultError> {
+        let mut next = self.payload.clone();
+        let mut fresh = Vec::new();
+        let outcomes: Vec<AddOutcome> = accounts
+            .into_iter()
+            .map(|account| {
+                let outcome = next.add(account, on_conflict, &fresh);
+                if let AddOutcome::Added(id) | AddOutcome::Replaced { new: id, .. } = &outcome {
+                    fresh.push(id.clone());
+                }
+                outcome
+            })
+            .collect();
+        if !fresh.is_empty() {
+            self.save(&next)?;
+            self.payload = next;
         }
-        let same_name = self.payload.accounts.iter().position(|e| same_identity(&e.account, &account));
-        let entry =
-            Entry { id: AccountId::random(), account, favorite: false, added_at: unix_now(), extra: Map::new() };
-        let new = entry.id.clone();
-        match (same_name, on_conflict) {
-            (Some(index), OnNameConflict::Ask) => Ok(AddOutcome::NameConflict(self.payload.accounts[index].id.clone())),
-            (Some(index), OnNameConflict::Replace) => self.change(|p| {
-                // The new secret takes the old one's place in every way the user set: position and favourite.
-                let favorite = p.accounts[index].favorite;
-                let old = std::mem::replace(&mut p.accounts[index], Entry { favorite, ..entry });
-                let old_id = old.id.clone();
-                p.trash.push(TrashEntry {
-                    entry: old,
-                    deleted_at: unix_now(),
-                    position: index,
-                    replaced_by: Some(new.clone()),
-                    extra: Map::new(),
-                });
-                Ok(AddOutcome::Replaced { new, old: old_id })
-            }),
-            _ => self.change(|p| {
-                p.accounts.push(entry);
-                Ok(AddOutcome::Added(new))
-            }),
-        }
+        Ok(outcomes)
     }
 
     /// Changes an account's issuer and name.
@@ -962,6 +963,40 @@ impl Entry {
 }
 
 impl Payload {
+    /// Adds `account` as [`Vault::add`] describes; the accounts `fresh`, added by the same call, do not count as
+    /// having its name.
+    fn add(&mut self, account: Account, on_conflict: OnNameConflict, fresh: &[AccountId]) -> AddOutcome {
+        if let Some(existing) = self.accounts.iter().find(|e| e.account.secret == account.secret) {
+            return AddOutcome::Duplicate(existing.id.clone());
+        }
+        let same_name =
+            self.accounts.iter().position(|e| !fresh.contains(&e.id) && same_identity(&e.account, &account));
+        let entry =
+            Entry { id: AccountId::random(), account, favorite: false, added_at: unix_now(), extra: Map::new() };
+        let new = entry.id.clone();
+        match (same_name, on_conflict) {
+            (Some(index), OnNameConflict::Ask) => AddOutcome::NameConflict(self.accounts[index].id.clone()),
+            (Some(index), OnNameConflict::Replace) => {
+                // The new secret takes the old one's place in every way the user set: position and favourite.
+                let favorite = self.accounts[index].favorite;
+                let old = std::mem::replace(&mut self.accounts[index], Entry { favorite, ..entry });
+                let old_id = old.id.clone();
+                self.trash.push(TrashEntry {
+                    entry: old,
+                    deleted_at: unix_now(),
+                    position: index,
+                    replaced_by: Some(new.clone()),
+                    extra: Map::new(),
+                });
+                AddOutcome::Replaced { new, old: old_id }
+            }
+            _ => {
+                self.accounts.push(entry);
+                AddOutcome::Added(new)
+            }
+        }
+    }
+
     fn entry_mut(&mut self, id: &AccountId) -> Result<&mut Entry, VaultError> {
         self.accounts.iter_mut().find(|e| &e.id == id).ok_or(VaultError::UnknownAccount)
     }

@@ -133,6 +133,37 @@ fn the_same_secret_is_a_duplicate_and_the_same_name_asks_replace_or_keep_both() 
 }
 
 #[test]
+fn an_import_with_an_old_and_a_new_key_for_one_login_adds_both_in_one_save() {
+    let f = fixture();
+    let mut vault = f.create();
+    vault.add(account("Acme", "bob", "JBSWY3DPEHPK3PXP"), OnNameConflict::Ask).unwrap();
+    let before = vault.header.generation;
+    let export = vec![
+        account("Acme", "bob", "GEZDGNBVGY3TQOJQ"),
+        account("Acme", "bob", "MFRGGZDFMZTWQ2LK"),
+        account("Other", "x", "GEZDGNBVGY3TQOJQ"),
+    ];
+    let outcomes = vault.add_all(export.clone(), OnNameConflict::Replace).unwrap();
+    let AddOutcome::Replaced { new, .. } = &outcomes[0] else { panic!("{outcomes:?}") };
+    assert!(matches!(outcomes[1], AddOutcome::Added(_)), "kept beside the first, not replacing it: {outcomes:?}");
+    assert_eq!(outcomes[2], AddOutcome::Duplicate(new.clone()), "its secret came earlier in the same import");
+    assert_eq!(vault.accounts().len(), 2);
+    assert_eq!(vault.trash().len(), 1, "only the account that was there before is replaced");
+    assert_eq!(vault.header.generation, before + 1, "one save for the whole import");
+
+    // Asking leaves out only what the vault held before the call.
+    let g = fixture();
+    let mut vault = g.create();
+    let outcomes = vault.add_all(export[..2].to_vec(), OnNameConflict::Ask).unwrap();
+    assert!(outcomes.iter().all(|o| matches!(o, AddOutcome::Added(_))), "{outcomes:?}");
+    let again = vault.add_all(vec![account("acme", "BOB", "KRUGS4ZAON2HE2LOM4======")], OnNameConflict::Ask);
+    assert!(matches!(again.unwrap()[0], AddOutcome::NameConflict(_)));
+    let unchanged = vault.header.generation;
+    assert_eq!(vault.add_all(Vec::new(), OnNameConflict::Ask).unwrap(), []);
+    assert_eq!(vault.header.generation, unchanged, "nothing added, nothing saved");
+}
+
+#[test]
 fn a_replacement_keeps_the_favourite_mark_and_the_place_of_the_account_it_replaces() {
     let f = fixture();
     let mut vault = f.create();
@@ -421,4 +452,7 @@ fn a_failed_save_leaves_memory_and_disk_as_they_were() {
     let err = vault.add(account("B", "b", "GEZDGNBVGY3TQOJQ"), OnNameConflict::Ask).unwrap_err();
     assert!(matches!(err, VaultError::Io { .. }), "{err}");
     assert_eq!(names(&vault), ["a"]);
+    let import = vec![account("B", "b", "GEZDGNBVGY3TQOJQ"), account("C", "c", "MFRGGZDFMZTWQ2LK")];
+    assert!(matches!(vault.add_all(import, OnNameConflict::Ask).unwrap_err(), VaultError::Io { .. }));
+    assert_eq!(names(&vault), ["a"], "an import is added whole or not at all");
 }
