@@ -20,10 +20,18 @@ export function initAccount() {
     dialog.close();
     remove(current);
   });
-  $("sensitive-cancel").addEventListener("click", hideSensitive);
+  $("sensitive-cancel").addEventListener("click", () => {
+    const asker = sensitive === "qr" ? "action-qr" : "action-reveal";
+    hideSensitive();
+    $(asker).focus(); // the Cancel button is gone with its question
+  });
   $("sensitive-show").addEventListener("click", showSensitive);
-  // Whatever was revealed is dropped from the page as soon as the dialog closes.
+  // Whatever was revealed is dropped from the page as soon as the dialog closes, or the window is hidden
+  // (minimised, or closed into the tray), so that it is not on screen when the window comes back.
   dialog.addEventListener("close", hideSensitive);
+  document.addEventListener("visibilitychange", () => {
+    if (document.hidden) hideSensitive();
+  });
 }
 
 /** Opens the dialog for an account. */
@@ -78,6 +86,9 @@ function ask(what) {
 }
 
 async function showSensitive() {
+  // The keyboard stays in the dialog, on the button that asked, while the Show button goes with its question.
+  const asker = sensitive === "qr" ? "action-qr" : "action-reveal";
+  $(asker).focus();
   $("sensitive-confirm").hidden = true;
   const asked = hides;
   try {

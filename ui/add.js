@@ -24,6 +24,16 @@ export function initAdd(report) {
   }
   dialog.querySelector(".tabs").addEventListener("keydown", onTabKey);
   dialog.addEventListener("close", onClose);
+  // A hidden window (minimised, or closed into the tray) does not keep the camera on; it comes back with the window.
+  document.addEventListener("visibilitychange", () => {
+    if (!dialog.open || tab !== "camera" || !$("confirm-view").hidden) return;
+    if (!document.hidden) {
+      startCamera();
+    } else if (cameraOn) {
+      stopCamera();
+      status("camera-status", "The camera is off while Twofold is hidden.");
+    }
+  });
   $("camera-select").addEventListener("change", () => startCamera());
   $("camera-retry").addEventListener("click", () => {
     $("camera-select").replaceChildren(); // list the cameras again: one may have been plugged in
@@ -131,14 +141,23 @@ function cameraFailed(text) {
   $("camera-retry").hidden = false;
 }
 
+/** Counts the camera's starts: what an earlier start reports (a camera left while it opened) is dropped. */
+let cameraStarts = 0;
+
 async function startCamera() {
-  stopCamera();
+  // No separate stop: Rust's start stops the camera that is on first, in order, where a stop sent just before
+  // could reach Rust after the start and stop the new camera.
+  clearInterval(fpsTimer);
+  cameraOn = false;
+  const started = ++cameraStarts;
+  const current = () => started === cameraStarts;
   $("camera-retry").hidden = true;
   status("camera-status", "Starting the camera…");
   const select = $("camera-select");
   try {
     if (!select.options.length) {
       const cameras = await api.listCameras();
+      if (!current()) return;
       for (const camera of cameras) {
         const option = document.createElement("option");
         option.value = String(camera.index);
@@ -153,12 +172,16 @@ async function startCamera() {
     if (tab !== "camera" || !dialog.open) return;
     cameraOn = true;
     outline = null;
-    await api.startCamera(Number(select.value || 0), onScanEvent, onFrame);
-    if (!cameraOn) return; // stopped while the camera was opening: Rust closed it again
+    await api.startCamera(
+      Number(select.value || 0),
+      (event) => current() && onScanEvent(event),
+      (frame) => current() && onFrame(frame),
+    );
+    if (!cameraOn || !current()) return; // stopped or left while the camera was opening: Rust closed it again
     status("camera-status", "Point the camera at the QR code.");
     startFpsCount();
   } catch (error) {
-    cameraFailed(message(error));
+    if (current()) cameraFailed(message(error));
   }
 }
 
@@ -427,6 +450,9 @@ async function confirm(onConflict) {
     ? [...document.querySelectorAll(".pending-check:checked")].map((c) => c.value)
     : pending.map((p) => p.id);
   const asked = generation;
+  // One confirmation at a time: a second click would find the card taken and undo-less toasts over the first.
+  const buttons = [$("confirm-add"), $("confirm-keep")];
+  for (const button of buttons) button.disabled = true;
   try {
     const results = await api.confirmPending(ids, onConflict);
     // A file dropped on the window meanwhile shows its own card: it stays open for the user to confirm.
@@ -440,6 +466,8 @@ async function confirm(onConflict) {
     // On the card if it is still shown; otherwise (closed, or a newer card shown) in a toast.
     if (asked === generation) $("confirm-error").textContent = message(error);
     else toast(message(error));
+  } finally {
+    for (const button of buttons) button.disabled = false;
   }
 }
 
@@ -453,14 +481,23 @@ function announce(results) {
     for (const r of added) await api.deleteAccount(r.id);
     await refresh();
   };
+  // An account named like one that reached the list after the card was shown is left out, and says so.
+  const conflicts = results.filter((r) => r.outcome === "conflict");
+  const [left, them] = conflicts.length === 1
+    ? [`${conflicts[0].label} was`, "it"]
+    : [`${conflicts.length} accounts were`, "them"];
+  const leftOut = conflicts.length
+    ? `${left} not added: an account with the same name is already in Twofold. Add ${them} again to choose Replace or Keep both.`
+    : "";
+  const also = leftOut && `. ${leftOut}`;
   if (changed === 0) {
-    toast("Those accounts are already in Twofold.");
+    toast(leftOut || "Those accounts are already in Twofold.");
   } else if (changed === 1) {
     const [r] = [...added, ...replaced];
-    toast(`${r.outcome === "replaced" ? "Replaced" : "Added"} ${r.label}`, undoAll);
+    toast(`${r.outcome === "replaced" ? "Replaced" : "Added"} ${r.label}${also}`, undoAll);
   } else if (replaced.length) {
-    toast(`Added ${changed} accounts, ${replaced.length} of them replacing older ones`, undoAll);
+    toast(`Added ${changed} accounts, ${replaced.length} of them replacing older ones${also}`, undoAll);
   } else {
-    toast(`Added ${changed} accounts`, undoAll);
+    toast(`Added ${changed} accounts${also}`, undoAll);
   }
 }

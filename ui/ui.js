@@ -85,6 +85,26 @@ export function openDialog(dialog) {
     for (const button of dialog.querySelectorAll("[data-close]")) {
       button.addEventListener("click", () => dialog.close());
     }
+    dialog.addEventListener("close", () => refocus(dialog));
   }
-  if (!dialog.open) dialog.showModal();
+  if (!dialog.open) {
+    openers.set(dialog, document.activeElement);
+    dialog.showModal();
+  }
+}
+
+/** What had the keyboard when each dialog opened. */
+const openers = new WeakMap();
+
+/** A closed dialog gives the keyboard back to what opened it. When that is gone (the list drew the account's row
+ *  again, say, after a move) or hidden (the first account's Add button), the keyboard goes to the same account's
+ *  row, or to the first row: never to nothing. */
+function refocus(dialog) {
+  const active = document.activeElement;
+  // Given back already, or given on purpose; but not left on the closed dialog's own buttons.
+  if (active && active !== document.body && !dialog.contains(active)) return;
+  const opener = openers.get(dialog);
+  const id = opener?.closest?.(".account")?.dataset.id;
+  const row = id && document.querySelector(`.account[data-id="${CSS.escape(id)}"]`);
+  (row || document.querySelector(".account") || $("search"))?.focus();
 }

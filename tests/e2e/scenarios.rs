@@ -298,6 +298,15 @@ async fn search_filters_delete_is_undone_and_an_order_set_by_keyboard_and_mouse_
     app.wait_texts("#accounts .issuer", &order).await;
     app.wait_texts("#accounts .name", &["bob", "alice", "dave", "carol@example.com"]).await;
     assert_totp_shown(&app, "#accounts .account:nth-child(4) .code", KALTURA_SECRET).await;
+
+    // Moved from its dialog, which draws the list again, the account has the keyboard when the dialog closes.
+    app.focus("#accounts .account:nth-child(1) .more").await;
+    app.press(ENTER).await;
+    app.wait_shown("#account-dialog").await;
+    app.click("#action-down").await;
+    app.wait_texts("#accounts .issuer", &["GitHub", "GitLab", "Dropbox", "Kaltura Events"]).await;
+    app.press(ESCAPE).await;
+    app.wait_focus_in(".account", ".issuer", "GitLab").await;
     app.quit().await;
 }
 
@@ -763,19 +772,34 @@ async fn with_the_tray_chosen_closing_the_window_keeps_twofold_in_the_tray_whose
     assert_eq!(labels, ["Show Twofold", "Quit Twofold"]);
     let item = |label: &str| items.iter().find(|(_, l)| l == label).map(|(id, _)| *id).expect("the item exists");
 
-    // Closed like a window manager's close button: hidden, still running; back on the next start.
+    // Closed like a window manager's close button: hidden, still running, with the camera off; back on the next
+    // start, with the camera on again.
+    scenario.camera_shows(&[image::GrayImage::from_pixel(640, 480, image::Luma([255]))]);
+    app.click("#open-add").await;
+    app.wait_text("#camera-status", "Point the camera").await;
     app.close_window().await;
     app.wait_hidden().await;
+    app.wait_text("#camera-status", "The camera is off while Twofold is hidden.").await;
     assert!(scenario.start_again().await.success(), "the second start hands over and ends");
     app.wait_shown_again().await;
     app.wait_keyboard().await;
+    app.wait_text("#camera-status", "Point the camera").await;
+    app.press(ESCAPE).await;
     app.wait_texts("#accounts .issuer", &["GitHub"]).await;
-    // And back from the tray's menu.
+    // And back from the tray's menu, without the secret key that was shown when the window was closed.
+    app.focus("#accounts .more").await;
+    app.press(ENTER).await;
+    app.click("#action-reveal").await;
+    app.click("#sensitive-show").await;
+    app.wait_shown("#secret-text").await;
     app.close_window().await;
     app.wait_hidden().await;
     click_tray_item(&bus_name, item("Show Twofold"));
     app.wait_shown_again().await;
     app.wait_keyboard().await;
+    assert!(app.shown("#account-dialog").await, "the account dialog is still open");
+    assert!(!app.shown("#secret-text").await, "the secret key is no longer shown");
+    app.press(ESCAPE).await;
     app.wait_texts("#accounts .issuer", &["GitHub"]).await;
     click_tray_item(&bus_name, item("Quit Twofold"));
     app.wait_exit().await;
