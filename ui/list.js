@@ -15,6 +15,8 @@ let firstPaint = null;
 let handlers = {};
 /** Retry delay after a failed refresh (ms): codes must not freeze after one error. */
 const RETRY_MS = 5000;
+/** The longest the list waits without looking at the clock (ms); see refreshAt. */
+const CLOCK_LOOK_MS = 10000;
 
 /** Sets a row's countdown ring in phase with the clock, from the codes fetched `fetchedAt`. */
 function phaseRing(row, account) {
@@ -286,7 +288,19 @@ export async function refresh(fetched = null) {
     render(); // which reveals next codes too
   }
   const wait = firstExpiry();
-  if (wait < Infinity) refreshTimer = setTimeout(refresh, wait * 1000);
+  if (wait < Infinity) refreshAt(fetchedAt + wait * 1000);
+}
+
+/** Refreshes once the clock reaches `due` (ms since 1970). Timers count no time while the computer sleeps, so the
+ *  wait is cut into pieces of at most CLOCK_LOOK_MS that each look at the clock: after a sleep with the window in
+ *  front (no focus or visibility event then), the codes are new within that time of waking. */
+function refreshAt(due) {
+  const left = due - Date.now();
+  if (left <= 0) {
+    refresh();
+  } else {
+    refreshTimer = setTimeout(() => refreshAt(due), Math.min(left, CLOCK_LOOK_MS));
+  }
 }
 
 /** Focuses the first row (Down arrow from the search field). */

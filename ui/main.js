@@ -102,7 +102,8 @@ const typing = () => ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeEle
 const dialogOpen = () => document.querySelector("dialog[open]") !== null;
 
 document.addEventListener("keydown", (event) => {
-  if ($("screen-list").hidden) return;
+  // Keys that an input method is composing with (arrows choose a candidate, Escape cancels) belong to it.
+  if ($("screen-list").hidden || event.isComposing || event.keyCode === 229) return;
   const ctrl = event.ctrlKey || event.metaKey;
   const key = event.key.length === 1 ? event.key.toLowerCase() : event.key; // Caps Lock does not change a shortcut
   if (ctrl && key === "z" && !event.shiftKey && !typing()) {

@@ -24,6 +24,8 @@ export function initSettings(initial) {
   for (const radio of document.querySelectorAll('input[name="theme"]')) radio.addEventListener("change", save);
   $("setting-tray").addEventListener("change", save);
   $("password-form").addEventListener("submit", onPassword);
+  // A password stays in the page only while it is being typed: one left half-typed is gone when the dialog closes.
+  dialog.addEventListener("close", () => $("password-form").reset());
 }
 
 export async function openSettings() {

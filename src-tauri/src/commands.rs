@@ -245,9 +245,14 @@ pub async fn save_settings(
     state: Shared<'_>,
     settings: Settings,
 ) -> Result<SettingsView, AppError> {
-    // The tray first: a choice the desktop cannot honour is not saved.
-    crate::tray::apply(&app, settings.keep_in_tray)?;
-    blocking(state, move |s| s.save_settings(settings)).await
+    // The tray first: a choice the desktop cannot honour is not saved; one that is not saved is taken back.
+    let (before, keep) = (crate::tray::is_shown(&app), settings.keep_in_tray);
+    crate::tray::apply(&app, keep)?;
+    let saved = blocking(state, move |s| s.save_settings(settings)).await;
+    if saved.is_err() {
+        let _ = crate::tray::apply(&app, before);
+    }
+    saved
 }
 
 /// Sets or changes the recovery password.
