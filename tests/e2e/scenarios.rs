@@ -501,18 +501,23 @@ async fn google_exports_add_every_account_they_hold_and_name_any_that_cannot_be_
         assert_no_secret_reached_the_page(&app, base32, "Dropbox").await;
     }
 
-    // A second export in the same session: its accounts come up ticked too, and Undo takes them all back.
+    // A second export in the same session: its accounts come up ticked too, and Undo takes them all back. It holds
+    // an old and a new key for one GitLab login, as an export made after setting up two-factor again can: both are
+    // added, neither replacing the other.
     let more = [
         totp("GitLab", "bob", "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U"),
         totp("Slack", "erin", "KRUGS4ZANFZSAYJANZSXOIDTMVRXEZLU"),
+        totp("GitLab", "bob", "GEZDGNBVGY3TQOJQMFRGGZDFMZTWQ2LK"),
     ];
     let links = encode(&more, EncodeOptions { accounts_per_code: 10, batch_id: 43 }).expect("the export encodes");
     scenario.camera_shows(&[camera_frame(&links[0])]);
     app.click("#open-add").await;
-    app.wait_texts("#pending-list .issuer", &["GitLab", "Slack"]).await;
+    app.wait_texts("#pending-list .issuer", &["GitLab", "Slack", "GitLab"]).await;
     app.click("#confirm-add").await;
-    app.wait_texts("#accounts .issuer", &["Kaltura Events", "GitHub", "Dropbox", "GitLab", "Slack"]).await;
-    app.wait_text("#toast-text", "Added 2 accounts").await;
+    let all = ["Kaltura Events", "GitHub", "Dropbox", "GitLab", "Slack", "GitLab"];
+    app.wait_texts("#accounts .issuer", &all).await;
+    app.wait_text("#toast-text", "Added 3 accounts").await;
+    assert_totp_shown(&app, "#accounts .account:nth-child(6) .code", "GEZDGNBVGY3TQOJQMFRGGZDFMZTWQ2LK").await;
     app.click("#toast-action").await;
     app.wait_texts("#accounts .issuer", &["Kaltura Events", "GitHub", "Dropbox"]).await;
 
