@@ -70,12 +70,9 @@ impl Placement {
             return;
         }
         let position = knows_its_place(window).then(|| window.outer_position().ok()).flatten();
-        let report = Report {
-            size: (size.width, size.height),
-            position: position.map(|p| (p.x, p.y)),
-            maximized: window.is_maximized().unwrap_or(false),
-            fullscreen: window.is_fullscreen().unwrap_or(false),
-        };
+        let (maximized, fullscreen) = states(window);
+        let report =
+            Report { size: (size.width, size.height), position: position.map(|p| (p.x, p.y)), maximized, fullscreen };
         self.places().tracker.note(report, Instant::now());
     }
 
@@ -141,6 +138,26 @@ fn put<R: Runtime>(
         window.set_fullscreen(true)?;
     }
     Ok(())
+}
+
+/// Whether the window is maximised, and whether it is full screen. On Linux these come from GDK: Tauri reports full
+/// screen only when the app itself asked for it, not when the window manager did (F11 there, say).
+#[cfg(target_os = "linux")]
+fn states<R: Runtime>(window: &Window<R>) -> (bool, bool) {
+    use gtk::gdk::WindowState;
+    use gtk::prelude::WidgetExt;
+    match window.gtk_window().ok().and_then(|w| w.window()) {
+        Some(shown) => {
+            let state = shown.state();
+            (state.contains(WindowState::MAXIMIZED), state.contains(WindowState::FULLSCREEN))
+        }
+        None => (window.is_maximized().unwrap_or(false), false),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn states<R: Runtime>(window: &Window<R>) -> (bool, bool) {
+    (window.is_maximized().unwrap_or(false), window.is_fullscreen().unwrap_or(false))
 }
 
 /// Whether the window system tells a window its place. Wayland does not (Tauri then reports 0, 0), so there the

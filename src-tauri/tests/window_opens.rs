@@ -1,5 +1,5 @@
 //! The built app opens its window on a real (virtual) X display, where it was left, and keeps running; under a real
-//! window manager it also reopens maximised; without a display, it says so in a sentence.
+//! window manager it also reopens maximised or full screen; without a display, it says so in a sentence.
 //!
 //! Needs `Xvfb` and `xwininfo` (Debian: xvfb, x11-utils), `xdotool`, and Openbox and `wmctrl` for the window
 //! manager; the README's test command installs them. Saves a screenshot to `target/test-artifacts/window.png` when
@@ -92,7 +92,7 @@ fn the_window_reopens_where_it_was_left_with_the_keyboard_and_remembers_where_it
 }
 
 #[test]
-fn under_a_window_manager_a_maximised_window_reopens_maximised_and_comes_back_to_its_place_when_restored() {
+fn under_a_window_manager_a_maximised_or_full_screen_window_reopens_so_and_comes_back_to_its_place_after() {
     for tool in ["openbox", "wmctrl"] {
         if !common::have(tool) {
             // Fails here in strict mode; otherwise says why the test is skipped.
@@ -153,6 +153,19 @@ fn under_a_window_manager_a_maximised_window_reopens_maximised_and_comes_back_to
     assert!(wmctrl(&display, &["-i", "-c", &id]), "wmctrl closes the window");
     wait_closed(&mut app);
     assert_eq!(saved(&remembered), "500x600+120+80", "the place saved on closing");
+
+    // The same for full screen.
+    let mut app = start();
+    let id = wait_framed(&display, &mut app, "500x600+120+80");
+    assert!(wmctrl(&display, &["-i", "-r", &id, "-b", "add,fullscreen"]), "wmctrl makes it full screen");
+    wait_framed(&display, &mut app, "full screen");
+    assert!(wmctrl(&display, &["-i", "-c", &id]), "wmctrl closes the window");
+    wait_closed(&mut app);
+    assert_eq!(saved(&remembered), "500x600+120+80, full screen", "the place saved on closing");
+    let mut app = start();
+    let id = wait_framed(&display, &mut app, "full screen");
+    assert!(wmctrl(&display, &["-i", "-r", &id, "-b", "remove,fullscreen"]), "wmctrl leaves full screen");
+    wait_framed(&display, &mut app, "500x600+120+80");
 }
 
 /// Runs `wmctrl` on `display`; whether it succeeded.
@@ -179,12 +192,13 @@ fn wait_closed(app: &mut common::Reaper) {
     assert!(status.success(), "closing the window ended the app with {status}");
 }
 
-/// The window place saved at `path`, as `WIDTHxHEIGHT+X+Y`, followed by `, maximised` when it is.
+/// The window place saved at `path`, as `WIDTHxHEIGHT+X+Y`, followed by `, maximised` or `, full screen` when it is.
 fn saved(path: &std::path::Path) -> String {
     let saved: serde_json::Value =
         serde_json::from_slice(&std::fs::read(path).expect("the place is saved")).expect("saved as JSON");
     let maximised = if saved["maximized"] == true { ", maximised" } else { "" };
-    format!("{}x{}+{}+{}{maximised}", saved["width"], saved["height"], saved["x"], saved["y"])
+    let full = if saved["fullscreen"] == true { ", full screen" } else { "" };
+    format!("{}x{}+{}+{}{maximised}{full}", saved["width"], saved["height"], saved["x"], saved["y"])
 }
 
 /// Waits until the window titled Twofold is shown as `wanted` (see [`shown_window`]); returns its id.
@@ -227,13 +241,17 @@ fn app_on(display: &str, data: &std::path::Path) -> Command {
     app
 }
 
-/// Under a window manager, the window titled Twofold: its id, and how it is shown, as `maximised` or as
+/// Under a window manager, the window titled Twofold: its id, and how it is shown, as `full screen`, `maximised` or as
 /// `WIDTHxHEIGHT+X+Y` of its inside and of its frame's top-left corner (the place the app saves and restores);
 /// `None` before it exists.
 fn framed_window(display: &str) -> Option<(String, String)> {
     let tree = common::window_titles(display);
     let id = tree.lines().find(|line| line.contains("\"Twofold\":"))?.split_whitespace().next()?.to_owned();
-    if x11::is_maximized(display, window_number(&id)) {
+    let window = window_number(&id);
+    if x11::has_states(display, window, &["_NET_WM_STATE_FULLSCREEN"]) {
+        return Some((id, "full screen".to_owned()));
+    }
+    if x11::has_states(display, window, &["_NET_WM_STATE_MAXIMIZED_VERT", "_NET_WM_STATE_MAXIMIZED_HORZ"]) {
         return Some((id, "maximised".to_owned()));
     }
     let [left, _, top, _] = x11::frame_extents(display, window_number(&id));

@@ -25,14 +25,14 @@ pub fn frame_extents(display: &str, window: u32) -> [u32; 4] {
     }
 }
 
-/// Whether the window manager shows `window` maximised both ways (`_NET_WM_STATE`).
-pub fn is_maximized(display: &str, window: u32) -> bool {
+/// Whether the window manager shows `window` in all these states (`_NET_WM_STATE_MAXIMIZED_VERT`, say).
+pub fn has_states(display: &str, window: u32, names: &[&str]) -> bool {
     use x11rb::protocol::xproto::ConnectionExt;
 
     let (connection, _) = x11rb::connect(Some(display)).expect("the display is reachable");
     let states = property(display, window, b"_NET_WM_STATE");
-    [&b"_NET_WM_STATE_MAXIMIZED_VERT"[..], b"_NET_WM_STATE_MAXIMIZED_HORZ"].iter().all(|name| {
-        let atom = connection.intern_atom(false, name).expect("a request").reply().expect("an atom").atom;
+    names.iter().all(|name| {
+        let atom = connection.intern_atom(false, name.as_bytes()).expect("a request").reply().expect("an atom").atom;
         states.contains(&atom)
     })
 }
