@@ -21,7 +21,7 @@ export function initAccount() {
     remove(current);
   });
   $("sensitive-cancel").addEventListener("click", () => {
-    const asker = sensitive === "qr" ? "action-qr" : "action-reveal";
+    const asker = askerOf(sensitive);
     hideSensitive();
     $(asker).focus(); // the Cancel button is gone with its question
   });
@@ -30,7 +30,11 @@ export function initAccount() {
   // (minimised, or closed into the tray), so that it is not on screen when the window comes back.
   dialog.addEventListener("close", hideSensitive);
   document.addEventListener("visibilitychange", () => {
-    if (document.hidden) hideSensitive();
+    if (!document.hidden || !sensitive) return;
+    const asking = $("sensitive-confirm").contains(document.activeElement);
+    const asker = askerOf(sensitive);
+    hideSensitive();
+    if (asking) $(asker).focus(); // not left on the hidden question's button
   });
 }
 
@@ -87,8 +91,7 @@ function ask(what) {
 
 async function showSensitive() {
   // The keyboard stays in the dialog, on the button that asked, while the Show button goes with its question.
-  const asker = sensitive === "qr" ? "action-qr" : "action-reveal";
-  $(asker).focus();
+  $(askerOf(sensitive)).focus();
   $("sensitive-confirm").hidden = true;
   const asked = hides;
   try {
@@ -109,6 +112,9 @@ async function showSensitive() {
     toast(message(error));
   }
 }
+
+/** The button that asks to show this (`qr` or `secret`). */
+const askerOf = (what) => (what === "qr" ? "action-qr" : "action-reveal");
 
 function hideSensitive() {
   hides += 1;

@@ -15,6 +15,10 @@ let framesShown = 0;
 let fpsTimer = null;
 /** Counts the dialog's closings and returns to the tabs: a scan that answers after either is dropped. */
 let generation = 0;
+/** Whether the camera was turned off because the window was hidden, to be turned on when it is shown. */
+let pausedWhileHidden = false;
+/** Whether a confirmation is on its way: a second click would find the card taken. */
+let confirming = false;
 
 /** Wires the dialog. `report(event, value)` receives preview timings when tracing. */
 export function initAdd(report) {
@@ -26,12 +30,13 @@ export function initAdd(report) {
   dialog.addEventListener("close", onClose);
   // A hidden window (minimised, or closed into the tray) does not keep the camera on; it comes back with the window.
   document.addEventListener("visibilitychange", () => {
-    if (!dialog.open || tab !== "camera" || !$("confirm-view").hidden) return;
-    if (!document.hidden) {
-      startCamera();
-    } else if (cameraOn) {
+    if (document.hidden && cameraOn) {
       stopCamera();
+      pausedWhileHidden = true;
       status("camera-status", "The camera is off while Twofold is hidden.");
+    } else if (!document.hidden && pausedWhileHidden) {
+      pausedWhileHidden = false;
+      if (dialog.open && tab === "camera" && $("confirm-view").hidden) startCamera();
     }
   });
   $("camera-select").addEventListener("change", () => startCamera());
@@ -169,7 +174,13 @@ async function startCamera() {
         return;
       }
     }
-    if (tab !== "camera" || !dialog.open) return;
+    if (tab !== "camera" || !dialog.open || !current()) return;
+    if (document.hidden) {
+      // Hidden while the cameras were listed: the camera comes on when the window is shown.
+      pausedWhileHidden = true;
+      status("camera-status", "The camera is off while Twofold is hidden.");
+      return;
+    }
     cameraOn = true;
     outline = null;
     await api.startCamera(
@@ -449,10 +460,11 @@ async function confirm(onConflict) {
   const ids = pending.length > 1
     ? [...document.querySelectorAll(".pending-check:checked")].map((c) => c.value)
     : pending.map((p) => p.id);
+  // One confirmation at a time: a second click would find the card taken, and its toast would cover the first's
+  // Undo. (Disabling the buttons instead would take the keyboard from the one pressed.)
+  if (confirming) return;
+  confirming = true;
   const asked = generation;
-  // One confirmation at a time: a second click would find the card taken and undo-less toasts over the first.
-  const buttons = [$("confirm-add"), $("confirm-keep")];
-  for (const button of buttons) button.disabled = true;
   try {
     const results = await api.confirmPending(ids, onConflict);
     // A file dropped on the window meanwhile shows its own card: it stays open for the user to confirm.
@@ -467,7 +479,7 @@ async function confirm(onConflict) {
     if (asked === generation) $("confirm-error").textContent = message(error);
     else toast(message(error));
   } finally {
-    for (const button of buttons) button.disabled = false;
+    confirming = false;
   }
 }
 

@@ -223,7 +223,10 @@ export function render() {
       revealNextCodes();
     }, 0));
   }
+  // The first account's row takes the keyboard from the empty list's Add button, which goes.
+  const fromEmpty = $("empty-state").contains(document.activeElement);
   $("empty-state").hidden = accounts.length > 0;
+  if (fromEmpty && accounts.length) focusFirst();
   $("no-results").hidden = accounts.length === 0 || shown.length > 0;
   if (fetchedAt) revealNextCodes();
   if (focused) document.querySelector(`.account[data-id="${CSS.escape(focused)}"]`)?.focus();
@@ -288,18 +291,20 @@ export async function refresh(fetched = null) {
     render(); // which reveals next codes too
   }
   const wait = firstExpiry();
-  if (wait < Infinity) refreshAt(fetchedAt + wait * 1000);
+  if (wait < Infinity) refreshAt(fetchedAt + wait * 1000, performance.now() + wait * 1000);
 }
 
-/** Refreshes once the clock reaches `due` (ms since 1970). Timers count no time while the computer sleeps, so the
- *  wait is cut into pieces of at most CLOCK_LOOK_MS that each look at the clock: after a sleep with the window in
- *  front (no focus or visibility event then), the codes are new within that time of waking. */
-function refreshAt(due) {
-  const left = due - Date.now();
+/** Refreshes once the clock reaches `due` (ms since 1970), or once `wait` ms have passed awake (`by`, on the
+ *  page's monotonic clock): whichever comes first. Timers count no time while the computer sleeps, so the wait is
+ *  cut into pieces of at most CLOCK_LOOK_MS that each look at the clock: after a sleep with the window in front (no
+ *  focus or visibility event then), the codes are new within that time of waking. A clock set back (a time sync)
+ *  does not hold the refresh up: the awake time still counts. */
+function refreshAt(due, by) {
+  const left = Math.min(due - Date.now(), by - performance.now());
   if (left <= 0) {
     refresh();
   } else {
-    refreshTimer = setTimeout(() => refreshAt(due), Math.min(left, CLOCK_LOOK_MS));
+    refreshTimer = setTimeout(() => refreshAt(due, by), Math.min(left, CLOCK_LOOK_MS));
   }
 }
 

@@ -666,7 +666,7 @@ async fn a_screenshot_dragged_from_a_file_manager_onto_the_image_tab_is_read() {
 }
 
 #[tokio::test]
-async fn a_qr_holding_a_web_link_gets_a_clear_message_and_adds_nothing() {
+async fn a_qr_holding_a_web_link_adds_nothing_and_the_first_account_added_from_the_empty_list_gets_the_keyboard() {
     if !can_run() {
         return;
     }
@@ -680,6 +680,18 @@ async fn a_qr_holding_a_web_link_gets_a_clear_message_and_adds_nothing() {
     app.click("#add-dialog .close").await;
     app.wait_text("#empty-state", "No accounts yet.").await;
     assert!(app.texts("#accounts .issuer").await.is_empty(), "nothing was added");
+
+    // Added from the empty list's own button, which goes with the empty list, the first account takes the keyboard.
+    app.focus("#empty-add").await;
+    app.press(ENTER).await;
+    app.click("[data-tab=link]").await;
+    app.fill("#link-text", &kaltura_uri(KALTURA_SECRET)).await;
+    app.click("#link-form button[type=submit]").await;
+    app.wait_texts("#pending-list .issuer", &["Kaltura Events"]).await;
+    app.focus("#confirm-add").await;
+    app.press(ENTER).await;
+    app.wait_texts("#accounts .issuer", &["Kaltura Events"]).await;
+    app.wait_focus_in(".account", ".issuer", "Kaltura Events").await;
     app.quit().await;
 }
 
