@@ -36,9 +36,10 @@ function wire() {
   $("trash-list").addEventListener("click", onRowClick);
   $("trash-empty").addEventListener("click", () => ask("all"));
   $("trash-cancel").addEventListener("click", () => {
-    const index = target === "all" ? 0 : items.indexOf(target);
+    const asked = target;
     hideConfirm();
-    focusRow(index);
+    if (asked === "all") $("trash-empty").focus();
+    else focusRow(items.indexOf(asked));
   });
   $("trash-purge").addEventListener("click", purge);
 }
@@ -82,9 +83,10 @@ function onRowClick(event) {
   else ask(item);
 }
 
-/** Runs one change to the trash with the section's buttons off, so a double click sends it once. On failure the
- *  sentence shows and the list is fetched again: the trash may have changed behind it (an undo, say). */
-async function change(request) {
+/** Runs one change to the trash, about `item` (or all), with the section's buttons off, so a double click sends it
+ *  once. On failure the sentence shows and the list is fetched again, the trash may have changed behind it (an
+ *  undo, say), and the keyboard goes back to the item's row, or to the first. */
+async function change(request, item) {
   const buttons = document.querySelectorAll("#trash-list button, #trash-empty, #trash-purge");
   for (const button of buttons) button.disabled = true;
   $("trash-error").textContent = "";
@@ -95,6 +97,7 @@ async function change(request) {
     hideConfirm();
     await fetchTrash();
     $("trash-error").textContent = message(error);
+    focusRow(Math.max(0, items.findIndex((i) => i.id === item?.id)));
     return false;
   } finally {
     for (const button of buttons) button.disabled = false;
@@ -102,7 +105,7 @@ async function change(request) {
 }
 
 async function restore(item) {
-  if (!(await change(() => api.restoreFromTrash(item.id)))) return;
+  if (!(await change(() => api.restoreFromTrash(item.id), item))) return;
   const index = items.indexOf(item);
   items = items.filter((i) => i !== item);
   if (target === item) hideConfirm();
@@ -137,7 +140,7 @@ async function purge() {
   if (!what) return;
   // Exactly what the question named: an account that reached the trash since is not deleted unseen.
   const ids = what === "all" ? items.map((i) => i.id) : [what.id];
-  if (!(await change(() => api.deleteForGood(ids)))) return;
+  if (!(await change(() => api.deleteForGood(ids), what === "all" ? null : what))) return;
   const index = what === "all" ? 0 : items.indexOf(what);
   items = what === "all" ? [] : items.filter((i) => i !== what);
   hideConfirm();

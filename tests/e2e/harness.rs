@@ -354,6 +354,21 @@ impl App {
         }
     }
 
+    /// Waits until the element with the keyboard focus matches `css`.
+    pub async fn wait_focused(&self, css: &str) {
+        let script = "return document.activeElement?.matches(arguments[0]) \
+            ? true : (document.activeElement?.id || document.activeElement?.tagName || null);";
+        let started = Instant::now();
+        loop {
+            let focused = self.client().execute(script, vec![css.into()]).await.expect("the page answers");
+            if focused == true {
+                return;
+            }
+            assert!(started.elapsed() < PATIENCE, "the focus should be on {css}, but is on {focused}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Seconds into the current period that the countdown ring of the first row matching `css` was set to show,
     /// and the clock's own seconds into it (the ring repeats every `period` seconds, from 1970 on).
     pub async fn ring_phase(&self, css: &str, period: u32) -> (f64, f64) {

@@ -453,9 +453,12 @@ async fn deleted_and_replaced_accounts_wait_in_recently_deleted_until_restored_o
     app.wait_text("#toast-text", "Dropbox (dave) is deleted for good.").await;
     app.wait_texts("#trash-list .issuer", &["GitLab"]).await;
 
-    // Emptying asks too, then leaves nothing.
+    // Emptying asks too (Cancel gives the keyboard back to the Empty button), then leaves nothing.
     app.click("#trash-empty").await;
     app.wait_text("#trash-question", "Delete the one account here for good? Its codes cannot be brought back").await;
+    app.click("#trash-cancel").await;
+    app.wait_focused("#trash-empty").await;
+    app.click("#trash-empty").await;
     app.click("#trash-purge").await;
     app.wait_text("#trash-status", "No deleted accounts.").await;
     assert!(!app.shown("#trash-empty").await, "nothing left to empty");
