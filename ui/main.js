@@ -25,6 +25,11 @@ async function enter(state) {
     initAdd(state.trace ? report : null);
   }
   applyTheme(state.settings?.theme);
+  if (state.stage !== "locked") {
+    // Open by the keychain after a password was half typed: it leaves the page with the locked screen.
+    $("unlock-password").value = "";
+    $("unlock-error").textContent = "";
+  }
   if (state.stage === "welcome") {
     show("welcome");
     $("create-password").focus();
@@ -66,30 +71,59 @@ $("create-form").addEventListener("submit", async (event) => {
     $("create-error").textContent = message(error);
     // Without a keychain, a recovery password alone can protect the vault: the sentence says so.
     if (error?.kind === "keychain") $("create-password").focus();
+    // A vault that appeared meanwhile (a backup copied into the folder, say) is opened instead of being
+    // overwritten: the welcome screen has no way to it.
+    if (error?.kind === "vault") {
+      const state = await api.startup().catch(() => null);
+      if (state && state.stage !== "welcome") await enter(state);
+    }
   } finally {
     $("create-submit").disabled = false;
   }
 });
 
-$("unlock-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  $("unlock-error").textContent = "";
+/** Whether an unlock or a new try of the keychain is on its way: one at a time, or a second answer would replace
+ *  the first one's notice (a new key stored in the keychain, say) before it could be read. */
+let unlocking = false;
+
+async function unlock(work) {
+  if (unlocking) return;
+  unlocking = true;
   try {
-    const state = await api.unlockWithPassword($("unlock-password").value);
-    $("unlock-password").value = "";
-    await enter(state);
-  } catch (error) {
-    $("unlock-error").textContent = message(error);
-    $("unlock-password").select();
+    await work();
+  } finally {
+    unlocking = false;
   }
+}
+
+$("unlock-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  unlock(async () => {
+    $("unlock-error").textContent = "";
+    $("unlock-submit").textContent = "Unlocking…"; // checking a password takes a moment on purpose
+    try {
+      const state = await api.unlockWithPassword($("unlock-password").value);
+      $("unlock-password").value = "";
+      await enter(state);
+    } catch (error) {
+      $("unlock-error").textContent = message(error);
+      $("unlock-password").select();
+    } finally {
+      $("unlock-submit").textContent = "Unlock";
+    }
+  });
 });
 
-$("retry-keychain").addEventListener("click", async () => {
-  try {
-    await enter(await api.startup());
-  } catch (error) {
-    $("locked-message").textContent = message(error);
-  }
+$("retry-keychain").addEventListener("click", () => {
+  unlock(async () => {
+    $("unlock-error").textContent = "";
+    $("locked-message").textContent = "Asking the keychain again…";
+    try {
+      await enter(await api.startup());
+    } catch (error) {
+      $("locked-message").textContent = message(error);
+    }
+  });
 });
 $("open-add").addEventListener("click", () => openAdd());
 $("empty-add").addEventListener("click", () => openAdd());

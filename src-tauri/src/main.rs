@@ -47,12 +47,13 @@ fn main() {
             let early = Arc::clone(&state);
             std::thread::spawn(move || early.open_early());
             let keep_in_tray = state.keeps_in_tray();
-            app.manage(state);
+            app.manage(Arc::clone(&state));
             show_window(app)?;
             if keep_in_tray {
                 // Without the icon, closing the window quits as usual; the settings page can try again.
                 if let Err(problem) = tray::apply(app.handle(), true) {
                     eprintln!("{problem}");
+                    state.tray_unavailable();
                 }
             }
             Ok(())

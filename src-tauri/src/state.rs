@@ -328,6 +328,13 @@ impl AppState {
         lock(&self.settings).keep_in_tray
     }
 
+    /// The tray icon chosen could not be shown at start-up: for this run the setting reads as off, as it is in
+    /// effect (closing the window quits), so that saving another setting does not ask for the icon again and fail.
+    /// The file keeps the choice until the user saves the settings.
+    pub fn tray_unavailable(&self) {
+        lock(&self.settings).keep_in_tray = false;
+    }
+
     /// Saves new preferences.
     pub fn save_settings(&self, settings: Settings) -> Result<SettingsView, AppError> {
         {
