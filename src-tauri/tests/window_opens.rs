@@ -134,38 +134,30 @@ fn under_a_window_manager_a_maximised_or_full_screen_window_reopens_so_and_comes
         )
     };
 
-    // The frame's corner is where it was left.
-    let mut app = start();
-    let id = wait_framed(&display, &mut app, "500x600+120+80");
-    // The user maximises the window, and closes it at once, within the second in which the window manager's
-    // moves and resizes still arrive.
-    assert!(wmctrl(&display, &["-i", "-r", &id, "-b", "add,maximized_vert,maximized_horz"]), "wmctrl maximises");
-    wait_framed(&display, &mut app, "maximised");
-    assert!(wmctrl(&display, &["-i", "-c", &id]), "wmctrl closes the window");
-    wait_closed(&mut app);
-    assert_eq!(saved(&remembered), "500x600+120+80, maximised", "the place saved on closing");
+    for (state, shown) in [("maximized_vert,maximized_horz", "maximised"), ("fullscreen", "full screen")] {
+        // The frame's corner is where it was left. The user maximises the window (or makes it full screen), and
+        // closes it at once, within the second in which the window manager's moves and resizes still arrive.
+        let mut app = start();
+        let id = wait_framed(&display, &mut app, "500x600+120+80");
+        assert!(wmctrl(&display, &["-i", "-r", &id, "-b", &format!("add,{state}")]), "wmctrl: {shown}");
+        wait_framed(&display, &mut app, shown);
+        close(&display, &id, &mut app);
+        assert_eq!(saved(&remembered), format!("500x600+120+80, {shown}"), "the place saved on closing");
 
-    // It reopens maximised; restored, it goes back to where it was before.
-    let mut app = start();
-    let id = wait_framed(&display, &mut app, "maximised");
-    assert!(wmctrl(&display, &["-i", "-r", &id, "-b", "remove,maximized_vert,maximized_horz"]), "wmctrl restores");
-    wait_framed(&display, &mut app, "500x600+120+80");
-    assert!(wmctrl(&display, &["-i", "-c", &id]), "wmctrl closes the window");
-    wait_closed(&mut app);
-    assert_eq!(saved(&remembered), "500x600+120+80", "the place saved on closing");
+        // It reopens so; back to normal, it goes back to where it was before.
+        let mut app = start();
+        let id = wait_framed(&display, &mut app, shown);
+        assert!(wmctrl(&display, &["-i", "-r", &id, "-b", &format!("remove,{state}")]), "wmctrl: not {shown}");
+        wait_framed(&display, &mut app, "500x600+120+80");
+        close(&display, &id, &mut app);
+        assert_eq!(saved(&remembered), "500x600+120+80", "the place saved on closing");
+    }
+}
 
-    // The same for full screen.
-    let mut app = start();
-    let id = wait_framed(&display, &mut app, "500x600+120+80");
-    assert!(wmctrl(&display, &["-i", "-r", &id, "-b", "add,fullscreen"]), "wmctrl makes it full screen");
-    wait_framed(&display, &mut app, "full screen");
-    assert!(wmctrl(&display, &["-i", "-c", &id]), "wmctrl closes the window");
-    wait_closed(&mut app);
-    assert_eq!(saved(&remembered), "500x600+120+80, full screen", "the place saved on closing");
-    let mut app = start();
-    let id = wait_framed(&display, &mut app, "full screen");
-    assert!(wmctrl(&display, &["-i", "-r", &id, "-b", "remove,fullscreen"]), "wmctrl leaves full screen");
-    wait_framed(&display, &mut app, "500x600+120+80");
+/// Closes the window through the window manager, as its close button does, and waits until the app has ended.
+fn close(display: &str, id: &str, app: &mut common::Reaper) {
+    assert!(wmctrl(display, &["-i", "-c", id]), "wmctrl closes the window");
+    wait_closed(app);
 }
 
 /// Runs `wmctrl` on `display`; whether it succeeded.
