@@ -52,25 +52,9 @@ fn the_window_reopens_where_it_was_left_with_the_keyboard_and_remembers_where_it
     }
     let Some(xvfb) = common::Xvfb::start_with("xwininfo") else { return };
     let display = xvfb.display.clone();
-    let scratch = tempfile::tempdir().expect("scratch folder");
-    let data = scratch.path().join("data");
-    std::fs::create_dir_all(&data).expect("data folder");
     // Where the last run left the window: 500 x 700 at (120, 80).
-    let remembered = data.join("window.json");
-    std::fs::write(&remembered, r#"{"width":500,"height":700,"x":120,"y":80,"maximized":false,"fullscreen":false}"#)
-        .expect("window place written");
-    // A bus of its own: on the session bus, the other window test's app would count as a running instance, and
-    // this one would hand over to it and exit.
-    let bus = common::EmptyBus::start();
-    let start = || {
-        common::Reaper(
-            app_on(&display, &data)
-                .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("the app starts"),
-        )
-    };
+    let left = LeftAt::new("500x700+120+80");
+    let (start, remembered) = (|| left.start(&display), left.remembered());
 
     // With no window manager on the display, only the app itself can give its window the keyboard.
     let mut app = start();
@@ -115,24 +99,10 @@ fn under_a_window_manager_a_maximised_or_full_screen_window_reopens_so_and_comes
         assert!(Instant::now() < deadline, "openbox did not take the display within 30 s");
         std::thread::sleep(Duration::from_millis(100));
     }
-    let scratch = tempfile::tempdir().expect("scratch folder");
-    let data = scratch.path().join("data");
-    std::fs::create_dir_all(&data).expect("data folder");
     // 500 x 600 at (120, 80): with Openbox's title bar the frame still fits the 1280 x 800 screen, which Openbox
     // would otherwise move the window into.
-    let remembered = data.join("window.json");
-    std::fs::write(&remembered, r#"{"width":500,"height":600,"x":120,"y":80,"maximized":false,"fullscreen":false}"#)
-        .expect("window place written");
-    let bus = common::EmptyBus::start();
-    let start = || {
-        common::Reaper(
-            app_on(&display, &data)
-                .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("the app starts"),
-        )
-    };
+    let left = LeftAt::new("500x600+120+80");
+    let (start, remembered) = (|| left.start(&display), left.remembered());
 
     for (state, shown) in [("maximized_vert,maximized_horz", "maximised"), ("fullscreen", "full screen")] {
         // The frame's corner is where it was left. The user maximises the window (or makes it full screen), and
@@ -158,6 +128,48 @@ fn under_a_window_manager_a_maximised_or_full_screen_window_reopens_so_and_comes
 fn close(display: &str, id: &str, app: &mut common::Reaper) {
     assert!(wmctrl(display, &["-i", "-c", id]), "wmctrl closes the window");
     wait_closed(app);
+}
+
+/// A data folder where the last run left the window, and a D-Bus session of its own: on the session bus, another
+/// window test's app would count as a running instance, and this one would hand over to it and exit.
+struct LeftAt {
+    scratch: tempfile::TempDir,
+    bus: common::EmptyBus,
+}
+
+impl LeftAt {
+    /// The window left at `place`, written `WIDTHxHEIGHT+X+Y`, neither maximised nor full screen.
+    fn new(place: &str) -> LeftAt {
+        let numbers: Vec<i64> = place.split(['x', '+']).map(|n| n.parse().expect("a number")).collect();
+        let [width, height, x, y] = numbers[..] else { panic!("not a place: {place}") };
+        let scratch = tempfile::tempdir().expect("scratch folder");
+        let left = LeftAt { scratch, bus: common::EmptyBus::start() };
+        std::fs::create_dir_all(left.data()).expect("data folder");
+        let json = serde_json::json!({
+            "width": width, "height": height, "x": x, "y": y, "maximized": false, "fullscreen": false
+        });
+        std::fs::write(left.remembered(), json.to_string()).expect("window place written");
+        left
+    }
+
+    fn data(&self) -> PathBuf {
+        self.scratch.path().join("data")
+    }
+
+    /// Where the app keeps the window's place.
+    fn remembered(&self) -> PathBuf {
+        self.data().join("window.json")
+    }
+
+    /// Starts the app on `display`.
+    fn start(&self, display: &str) -> common::Reaper {
+        let app = app_on(display, &self.data())
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus.address)
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the app starts");
+        common::Reaper(app)
+    }
 }
 
 /// Runs `wmctrl` on `display`; whether it succeeded.
