@@ -699,6 +699,23 @@ async fn a_qr_holding_a_web_link_adds_nothing_and_the_first_account_added_from_t
 }
 
 #[tokio::test]
+async fn a_vault_copied_in_while_the_welcome_screen_shows_is_opened_instead_of_overwritten() {
+    if !can_run() {
+        return;
+    }
+    const GITHUB: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    let mut scenario = Scenario::start("vault_appears_at_welcome").await;
+    let app = scenario.launch().await;
+    app.wait_text("#screen-welcome h1", "Welcome to Twofold").await;
+    // Meanwhile the user copies their vault into the folder, then asks for a new one.
+    drop(vault_with(&scenario, &[totp("GitHub", "alice", GITHUB)]));
+    app.click("#create-submit").await;
+    app.wait_texts("#accounts .issuer", &["GitHub"]).await;
+    assert_totp_shown(&app, "#accounts .code", GITHUB).await;
+    app.quit().await;
+}
+
+#[tokio::test]
 async fn a_typed_hotp_account_says_what_is_wrong_with_its_counter_and_next_code_advances_it_across_a_restart() {
     if !can_run() {
         return;
