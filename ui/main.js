@@ -26,7 +26,7 @@ async function enter(state) {
   }
   applyTheme(state.settings?.theme);
   if (state.stage !== "locked") {
-    // Open by the keychain after a password was half typed: it leaves the page with the locked screen.
+    // Opened by the keychain after a password was half typed: the password leaves the page with the locked screen.
     $("unlock-password").value = "";
     $("unlock-error").textContent = "";
   }

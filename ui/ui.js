@@ -97,8 +97,7 @@ export function openDialog(dialog) {
 const openers = new WeakMap();
 
 /** A closed dialog gives the keyboard back to what opened it. When that is gone (the list drew the account's row
- *  again, say, after a move) or hidden (the first account's Add button), the keyboard goes to the same account's
- *  row, or to the first row: never to nothing. */
+ *  again, say, after a move), the keyboard goes to the same account's row, or to the first row: never to nothing. */
 function refocus(dialog) {
   const active = document.activeElement;
   // Given back already, or given on purpose; but not left on the closed dialog's own buttons.
