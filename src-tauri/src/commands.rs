@@ -245,14 +245,8 @@ pub async fn save_settings(
     state: Shared<'_>,
     settings: Settings,
 ) -> Result<SettingsView, AppError> {
-    // The tray first: a choice the desktop cannot honour is not saved; one that is not saved is taken back.
-    let (before, keep) = (crate::tray::is_shown(&app), settings.keep_in_tray);
-    crate::tray::apply(&app, keep)?;
-    let saved = blocking(state, move |s| s.save_settings(settings)).await;
-    if saved.is_err() {
-        let _ = crate::tray::apply(&app, before);
-    }
-    saved
+    let keep = settings.keep_in_tray;
+    crate::tray::apply_and_save(&app, keep, blocking(state, move |s| s.save_settings(settings))).await
 }
 
 /// Sets or changes the recovery password.

@@ -43,8 +43,7 @@ impl Placement {
             .iter()
             .map(|m| Area { x: m.position().x, y: m.position().y, width: m.size().width, height: m.size().height })
             .collect();
-        let position = place.is_on(&monitors).then_some(PhysicalPosition::new(place.x, place.y));
-        put(window, position, PhysicalSize::new(place.width, place.height), place.maximized, place.fullscreen)
+        put(window, &place, place.is_on(&monitors))
     }
 
     /// Follows the window: its moves and resizes, and its place when it is asked to close, which is saved then
@@ -90,51 +89,40 @@ impl Placement {
     }
 }
 
-/// Gives a hidden window its size, place and state, so that it is first shown with them. On Linux this goes to GTK
-/// at once: Tauri's setters reach GTK on the event loop's next turn, after the window is shown, and a window manager
-/// then placed it at its default size about every other start (seen with Openbox).
+/// Gives a hidden window its size, place (if `on_screen`) and state, so that it is first shown with them. On Linux
+/// this goes to GTK at once: Tauri's setters reach GTK on the event loop's next turn, after the window is shown, and
+/// a window manager then placed it at its default size about every other start (seen with Openbox).
 #[cfg(target_os = "linux")]
-fn put<R: Runtime>(
-    window: &Window<R>,
-    position: Option<PhysicalPosition<i32>>,
-    size: PhysicalSize<u32>,
-    maximized: bool,
-    fullscreen: bool,
-) -> tauri::Result<()> {
+fn put<R: Runtime>(window: &Window<R>, place: &WindowPlace, on_screen: bool) -> tauri::Result<()> {
     use gtk::prelude::GtkWindowExt;
     let gtk_window = window.gtk_window()?;
     let scale = window.scale_factor()?;
-    if let Some(position) = position {
-        let at = position.to_logical::<i32>(scale);
+    if on_screen {
+        let at = PhysicalPosition::new(place.x, place.y).to_logical::<i32>(scale);
         gtk_window.move_(at.x, at.y);
     }
-    let size = size.to_logical::<i32>(scale);
+    let size = PhysicalSize::new(place.width, place.height).to_logical::<i32>(scale);
     gtk_window.resize(size.width, size.height);
-    if maximized {
+    if place.maximized {
         gtk_window.maximize();
     }
-    if fullscreen {
+    if place.fullscreen {
         gtk_window.fullscreen();
     }
     Ok(())
 }
 
+/// Gives a hidden window its size, place (if `on_screen`) and state, so that it is first shown with them.
 #[cfg(not(target_os = "linux"))]
-fn put<R: Runtime>(
-    window: &Window<R>,
-    position: Option<PhysicalPosition<i32>>,
-    size: PhysicalSize<u32>,
-    maximized: bool,
-    fullscreen: bool,
-) -> tauri::Result<()> {
-    if let Some(position) = position {
-        window.set_position(position)?;
+fn put<R: Runtime>(window: &Window<R>, place: &WindowPlace, on_screen: bool) -> tauri::Result<()> {
+    if on_screen {
+        window.set_position(PhysicalPosition::new(place.x, place.y))?;
     }
-    window.set_size(size)?;
-    if maximized {
+    window.set_size(PhysicalSize::new(place.width, place.height))?;
+    if place.maximized {
         window.maximize()?;
     }
-    if fullscreen {
+    if place.fullscreen {
         window.set_fullscreen(true)?;
     }
     Ok(())

@@ -6,6 +6,8 @@ use tauri::menu::{Menu, MenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Runtime};
 
+use crate::error::AppError;
+
 /// The tray icon's id; there is at most one.
 const TRAY: &str = "main";
 const SHOW: &str = "show";
@@ -39,6 +41,22 @@ pub fn apply<R: Runtime>(app: &AppHandle<R>, keep: bool) -> Result<(), TrayError
         }
         _ => Ok(()),
     }
+}
+
+/// Shows or removes the icon as `keep` says, then runs `save`, the saving of that choice; if the save fails, the icon
+/// goes back as it was. A choice the desktop cannot honour is not saved, and one that is not saved is not in effect.
+pub async fn apply_and_save<R: Runtime, T>(
+    app: &AppHandle<R>,
+    keep: bool,
+    save: impl std::future::Future<Output = Result<T, AppError>>,
+) -> Result<T, AppError> {
+    let before = is_shown(app);
+    apply(app, keep)?;
+    let saved = save.await;
+    if saved.is_err() {
+        let _ = apply(app, before);
+    }
+    saved
 }
 
 /// Whether closing the window should hide it into the tray: only while the icon is there to bring it back.
