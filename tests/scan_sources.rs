@@ -5,12 +5,12 @@ mod common;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
 use image::{GrayImage, Luma};
 use twofold::migration::{self, EncodeOptions};
-use twofold::scan::{ReplaySource, ScanEvent, ScanSession, SourceError, StillSource};
+use twofold::scan::{Pairing, PairingStep, ReplaySource, ScanEvent, ScanSession, SourceError, StillSource};
 use twofold::{Account, Otp, Secret};
 
 const KALTURA: &str =
@@ -93,6 +93,60 @@ fn a_replayed_folder_stands_in_for_a_webcam_and_collects_a_three_part_export() {
         .collect();
     assert_eq!(progress, ["1 of 3 codes scanned.", "2 of 3 codes scanned."]);
     assert_eq!(done_accounts(&events), accounts);
+}
+
+#[test]
+fn an_export_half_read_from_a_link_and_a_camera_is_completed_by_the_next_camera() {
+    let accounts: Vec<Account> = (0..3)
+        .map(|i| Account::new("Google", &format!("u{i}"), Secret::from_bytes(vec![i + 7; 10]).unwrap(), Otp::default()))
+        .collect();
+    let links = migration::encode(&accounts, EncodeOptions { accounts_per_code: 1, batch_id: 11 }).unwrap();
+    let (first, second) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    render(&links[1]).save(first.path().join("part-2.png")).unwrap();
+    render(&links[2]).save(second.path().join("part-3.png")).unwrap();
+    // The first code comes as a pasted link.
+    let pairing = Arc::new(Mutex::new(Pairing::new()));
+    let step = pairing.lock().unwrap().add(&links[0]);
+    assert_eq!(step, PairingStep::NeedMore(migration::Progress { scanned: 1, total: 3 }));
+
+    // A camera sees the second, and is stopped (the window was hidden, another camera picked).
+    let (tx, rx) = mpsc::channel();
+    let session = ScanSession::start_with_preview(
+        Box::new(ReplaySource::open(first.path(), 30).unwrap()),
+        false,
+        Arc::clone(&pairing),
+        move |e| drop(tx.send(e)),
+        |_| {},
+    );
+    while let Ok(event) = rx.recv_timeout(Duration::from_secs(60)) {
+        if event == ScanEvent::Progress(migration::Progress { scanned: 2, total: 3 }) {
+            break;
+        }
+    }
+    session.cancel();
+    assert_eq!(pairing.lock().unwrap().progress(), Some(migration::Progress { scanned: 2, total: 3 }));
+
+    // The next camera only ever sees the third code: the export is complete, with no progress told twice.
+    let (tx, rx) = mpsc::channel();
+    let session = ScanSession::start_with_preview(
+        Box::new(ReplaySource::open(second.path(), 30).unwrap()),
+        false,
+        Arc::clone(&pairing),
+        move |e| drop(tx.send(e)),
+        |_| {},
+    );
+    let mut events = Vec::new();
+    while let Ok(event) = rx.recv_timeout(Duration::from_secs(60)) {
+        let done = matches!(event, ScanEvent::Done(_));
+        events.push(event);
+        if done {
+            break;
+        }
+    }
+    session.cancel();
+    assert!(!events.iter().any(|e| matches!(e, ScanEvent::Progress(_))), "{events:?}");
+    assert_eq!(done_accounts(&events), accounts);
+    assert_eq!(pairing.lock().unwrap().progress(), None, "a finished export starts the next one afresh");
 }
 
 #[test]

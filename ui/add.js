@@ -183,13 +183,21 @@ async function startCamera() {
     }
     cameraOn = true;
     outline = null;
-    await api.startCamera(
+    let told = false; // whether the scan has said something newer than what its start resolves to
+    const sofar = await api.startCamera(
       Number(select.value || 0),
-      (event) => current() && onScanEvent(event),
+      (event) => {
+        if (!current()) return;
+        told ||= event.type !== "seen";
+        onScanEvent(event);
+      },
       (frame) => current() && onFrame(frame),
     );
     if (!cameraOn || !current()) return; // stopped or left while the camera was opening: Rust closed it again
-    status("camera-status", "Point the camera at the QR code.");
+    // Codes of an export read before (the window was hidden, another camera picked) are kept: it goes on there.
+    if (!told) {
+      status("camera-status", sofar ? `${sofar.message} Show the next code.` : "Point the camera at the QR code.");
+    }
     startFpsCount();
   } catch (error) {
     if (current()) cameraFailed(message(error));

@@ -65,7 +65,8 @@ export const accountQr = (id) => invoke("account_qr", { id });
 export const listCameras = () => invoke("list_cameras");
 
 /** Starts the camera. onEvent gets scan messages ({type: "seen"|"progress"|"rejected"|"found"|"failed", …});
- *  onFrame gets each preview frame as an ArrayBuffer holding a JPEG. */
+ *  onFrame gets each preview frame as an ArrayBuffer holding a JPEG. Resolves to the progress message of an
+ *  export half read before ({type: "progress", message, …}), which this scan goes on from, or null. */
 export function startCamera(index, onEvent, onFrame) {
   const events = new Channel();
   events.onmessage = onEvent;

@@ -138,14 +138,15 @@ pub async fn list_cameras(state: Shared<'_>) -> Result<Vec<CameraView>, AppError
     blocking(state, |s| s.cameras()).await
 }
 
-/// Starts scanning with a camera: scan messages on `events`, JPEG preview frames on `preview`.
+/// Starts scanning with a camera: scan messages on `events`, JPEG preview frames on `preview`. Resolves to the
+/// progress of an export half read before, if any, which this scan goes on from.
 #[tauri::command]
 pub async fn start_camera(
     state: Shared<'_>,
     index: u32,
     events: Channel<ScanView>,
     preview: Channel<InvokeResponseBody>,
-) -> Result<(), AppError> {
+) -> Result<Option<ScanView>, AppError> {
     blocking(state, move |s| {
         s.start_camera(
             index,

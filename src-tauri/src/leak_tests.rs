@@ -145,7 +145,7 @@ fn no_flow_sends_a_secret_or_an_otpauth_link_to_the_webview() {
     let previews = Arc::new(Mutex::new(0usize));
     {
         let (messages, previews) = (messages.clone(), previews.clone());
-        state
+        let started = state
             .start_camera(
                 0,
                 move |view| messages.lock().unwrap().push(view),
@@ -155,6 +155,7 @@ fn no_flow_sends_a_secret_or_an_otpauth_link_to_the_webview() {
                 },
             )
             .unwrap();
+        watch.clean("camera start", &started);
     }
     let deadline = Instant::now() + Duration::from_secs(60);
     let camera_found = loop {

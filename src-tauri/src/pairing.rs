@@ -67,8 +67,10 @@ impl From<ManualForm> for ManualEntry {
 pub struct Pairings {
     /// Accounts found and not yet confirmed or discarded.
     pending: Mutex<Card>,
-    /// Export parts gathered from still pictures and pasted links, until the export is complete.
-    still: Mutex<Pairing>,
+    /// Codes of an export read so far, from the camera, pictures and pasted links alike, until the export is
+    /// complete or the add dialog closes. A camera stopped and started again (the window hidden and shown, another
+    /// camera picked) goes on from there.
+    gathered: Arc<Mutex<Pairing>>,
     /// The running camera scan.
     camera: Mutex<Option<ScanSession>>,
     /// Counts the stops, changed only with `camera` locked: a camera that finishes opening after a stop sees the
@@ -142,22 +144,25 @@ impl AppState {
         Ok(twofold::scan::list_cameras()?.into_iter().map(|c| CameraView { index: c.index, name: c.name }).collect())
     }
 
-    /// Starts the camera scan; `events` get what it sees, `preview` a JPEG of every frame.
+    /// Starts the camera scan; `events` get what it sees, `preview` a JPEG of every frame. Returns how much of an
+    /// export was read before (by an earlier camera, or from a picture), which this scan goes on from.
     pub fn start_camera(
         self: &Arc<Self>,
         index: u32,
         mut events: impl FnMut(ScanView) + Send + 'static,
         mut preview: impl FnMut(Vec<u8>) + Send + 'static,
-    ) -> Result<(), AppError> {
+    ) -> Result<Option<ScanView>, AppError> {
         let ticket = self.pairings.stop_scan();
         let source: Box<dyn FrameSource> = match &self.replay_camera {
             Some((folder, fps)) => Box::new(ReplaySource::open(folder, *fps)?),
             None => Box::new(twofold::scan::CameraSource::open(index)?),
         };
+        let gathered = lock(&self.pairings.gathered).progress().map(ScanView::progress);
         let state = Arc::clone(self);
         let session = ScanSession::start_with_preview(
             source,
             false,
+            Arc::clone(&self.pairings.gathered),
             move |event| {
                 let view = match event {
                     ScanEvent::Seen { corners, width, height } => ScanView::seen(&corners, width, height),
@@ -180,7 +185,7 @@ impl AppState {
             drop(camera);
             session.cancel();
         }
-        Ok(())
+        Ok(gathered)
     }
 
     /// Stops the camera scan.
@@ -239,7 +244,7 @@ impl AppState {
 
     /// Reads the text of a QR code or a pasted link: an account, part of an export, or something else.
     pub fn scan_text(&self, text: &str) -> ScanView {
-        let step = lock(&self.pairings.still).add(text.trim());
+        let step = lock(&self.pairings.gathered).add(text.trim());
         match step {
             PairingStep::Ready(imported) => self.found(imported),
             PairingStep::NeedMore(progress) => ScanView::progress(progress),
@@ -260,7 +265,7 @@ impl AppState {
 
     /// Replaces the pending accounts with `accounts` and describes them for the confirmation card.
     fn hold(&self, accounts: Vec<Account>) -> Vec<PendingView> {
-        *lock(&self.pairings.still) = Pairing::new();
+        *lock(&self.pairings.gathered) = Pairing::new();
         lock(&self.pairings.pending).replace(accounts);
         self.pending()
     }
@@ -294,7 +299,7 @@ impl AppState {
     pub fn discard(&self) {
         self.pairings.stop_scan();
         lock(&self.pairings.pending).accounts.clear();
-        *lock(&self.pairings.still) = Pairing::new();
+        *lock(&self.pairings.gathered) = Pairing::new();
     }
 }
 

@@ -110,6 +110,12 @@ impl Pairing {
         Self::default()
     }
 
+    /// How many codes of an export are in, while some are and some are still missing.
+    pub fn progress(&self) -> Option<Progress> {
+        let progress = self.export.progress();
+        (progress.scanned > 0 && !progress.is_complete()).then_some(progress)
+    }
+
     /// Takes the text of one scanned code.
     pub fn add(&mut self, text: &str) -> PairingStep {
         match classify(text) {

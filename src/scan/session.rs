@@ -84,14 +84,19 @@ impl ScanSession {
     /// Starts scanning `source`; `events` is called on the decoding thread. A `still` source (one picture) gets
     /// every decoding attempt at once; a live one gets a few per frame.
     pub fn start(source: Box<dyn FrameSource>, still: bool, events: impl FnMut(ScanEvent) + Send + 'static) -> Self {
-        Self::start_with_preview(source, still, events, |_| {})
+        Self::start_with_preview(source, still, Arc::default(), events, |_| {})
     }
 
-    /// Like [`ScanSession::start`], and `preview` sees every captured frame on the capture thread, before the
-    /// decoder does (for a live view; keep it quick, it paces the capture).
+    /// Like [`ScanSession::start`], with two more parts:
+    /// - what it reads goes into `pairing`, which may already hold codes of an export (read by an earlier session,
+    ///   or from a picture): the session goes on from there, and the codes it reads stay there when it stops, for
+    ///   the next one;
+    /// - `preview` sees every captured frame on the capture thread, before the decoder does (for a live view; keep
+    ///   it quick, it paces the capture).
     pub fn start_with_preview(
         source: Box<dyn FrameSource>,
         still: bool,
+        pairing: Arc<Mutex<Pairing>>,
         events: impl FnMut(ScanEvent) + Send + 'static,
         preview: impl FnMut(&GrayFrame) + Send + 'static,
     ) -> Self {
@@ -102,7 +107,9 @@ impl ScanSession {
         };
         let decode = {
             let shared = shared.clone();
-            std::thread::Builder::new().name("twofold-decode".into()).spawn(move || decode(&shared, still, events))
+            std::thread::Builder::new()
+                .name("twofold-decode".into())
+                .spawn(move || decode(&shared, still, &pairing, events))
         };
         let threads = [capture, decode].into_iter().filter_map(Result::ok).collect();
         ScanSession { shared, threads }
@@ -152,11 +159,12 @@ fn capture(mut source: Box<dyn FrameSource>, shared: &Shared, mut preview: impl 
     shared.changed.notify_all();
 }
 
-fn decode(shared: &Shared, still: bool, mut events: impl FnMut(ScanEvent)) {
+fn decode(shared: &Shared, still: bool, pairing: &Mutex<Pairing>, mut events: impl FnMut(ScanEvent)) {
+    let pairing = || pairing.lock().unwrap_or_else(|p| p.into_inner());
     let mut decoder = Decoder::new();
-    let mut pairing = Pairing::new();
     let mut rejected = HashSet::new();
-    let mut last_progress = None;
+    // Codes gathered before this session are not announced again.
+    let mut last_progress = pairing().progress();
     loop {
         let frame = {
             let mut slot = shared.slot();
@@ -179,7 +187,8 @@ fn decode(shared: &Shared, still: bool, mut events: impl FnMut(ScanEvent)) {
         let found = if still { decoder.decode(&frame) } else { decoder.decode_frame(&frame) };
         let Some(found) = found else { continue };
         events(ScanEvent::Seen { corners: found.corners.clone(), width: frame.width(), height: frame.height() });
-        match pairing.add(&found.text) {
+        let step = pairing().add(&found.text);
+        match step {
             PairingStep::Ready(imported) => {
                 shared.stop();
                 events(ScanEvent::Done(imported));

@@ -810,17 +810,22 @@ async fn with_the_tray_chosen_closing_the_window_keeps_twofold_in_the_tray_whose
     let item = |label: &str| items.iter().find(|(_, l)| l == label).map(|(id, _)| *id).expect("the item exists");
 
     // Closed like a window manager's close button: hidden, still running, with the camera off; back on the next
-    // start, with the camera on again.
-    scenario.camera_shows(&[image::GrayImage::from_pixel(640, 480, image::Luma([255]))]);
+    // start, with the camera on again. The camera had read the first code of a two-code export: it goes on from
+    // there, so the second code alone completes it.
+    let export =
+        [totp("Slack", "erin", "KRUGS4ZANFZSAYJANZSXOIDTMVRXEZLU"), totp("Notion", "grace", "MFRGGZDFMZTWQ2LK")];
+    let links = encode(&export, EncodeOptions { accounts_per_code: 1, batch_id: 44 }).expect("the export encodes");
+    scenario.camera_shows(&[camera_frame(&links[0])]);
     app.click("#open-add").await;
-    app.wait_text("#camera-status", "Point the camera").await;
+    app.wait_text("#camera-status", "1 of 2 codes scanned. Show the next code.").await;
     app.close_window().await;
     app.wait_hidden().await;
     app.wait_text("#camera-status", "The camera is off while Twofold is hidden.").await;
+    scenario.camera_shows(&[camera_frame(&links[1])]);
     assert!(scenario.start_again().await.success(), "the second start hands over and ends");
     app.wait_shown_again().await;
     app.wait_keyboard().await;
-    app.wait_text("#camera-status", "Point the camera").await;
+    app.wait_texts("#pending-list .issuer", &["Slack", "Notion"]).await;
     app.press(ESCAPE).await;
     app.wait_texts("#accounts .issuer", &["GitHub"]).await;
     // And back from the tray's menu, without the secret key that was shown when the window was closed.
