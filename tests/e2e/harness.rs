@@ -407,6 +407,25 @@ impl App {
         element.click().await.unwrap_or_else(|e| panic!("{css} can be clicked: {e}"));
     }
 
+    /// Presses the button matching `css` twice (or submits the form matching it twice) in one go: the page's
+    /// handlers run back to back, before the first request's answer can arrive, as for a quick double click or a
+    /// second Enter. WebDriver's own clicks each wait for the page, so they cannot promise that.
+    pub async fn press_twice_at_once(&self, css: &str) {
+        self.wait_shown(css).await;
+        let script = "const e = document.querySelector(arguments[0]); \
+                      const press = e instanceof HTMLFormElement ? () => e.requestSubmit() : () => e.click(); \
+                      press(); press();";
+        self.client().execute(script, vec![css.into()]).await.expect("the element can be pressed");
+    }
+
+    /// Checks that the element matching `css` still reads `needle` after `settle`, when any later answer to the
+    /// page would have changed it.
+    pub async fn assert_text_stays(&self, css: &str, needle: &str, settle: Duration) {
+        tokio::time::sleep(settle).await;
+        let text = self.text(css).await;
+        assert!(text.contains(needle), "{css} should still read {needle:?}, but reads {text:?}");
+    }
+
     /// Replaces the text in the field matching `css` with `text`, typed key by key.
     pub async fn fill(&self, css: &str, text: &str) {
         self.wait_shown(css).await;

@@ -516,10 +516,17 @@ async fn google_exports_add_every_account_they_hold_and_name_any_that_cannot_be_
     scenario.camera_shows(&[camera_frame(&links[0])]);
     app.click("#open-add").await;
     app.wait_texts("#pending-list .issuer", &["GitLab", "Slack", "GitLab"]).await;
-    app.click("#confirm-add").await;
+    // A double click confirms once: the second click asks nothing that could answer over the first one's toast.
+    app.watch_ipc().await;
+    app.press_twice_at_once("#confirm-add").await;
     let all = ["Kaltura Events", "GitHub", "Dropbox", "GitLab", "Slack", "GitLab"];
     app.wait_texts("#accounts .issuer", &all).await;
     app.wait_text("#toast-text", "Added 3 accounts").await;
+    app.assert_text_stays("#toast-text", "Added 3 accounts", Duration::from_secs(1)).await;
+    let answers = app.ipc_seen().await;
+    let confirmations = answers.lines().filter(|line| line.contains("\"outcome\"")).count();
+    assert_eq!(confirmations, 1, "one confirmation was answered");
+    assert!(!answers.contains("nothingToAdd"), "no second confirmation found the card taken");
     assert_totp_shown(&app, "#accounts .account:nth-child(6) .code", "GEZDGNBVGY3TQOJQMFRGGZDFMZTWQ2LK").await;
     app.click("#toast-action").await;
     app.wait_texts("#accounts .issuer", &["Kaltura Events", "GitHub", "Dropbox"]).await;
@@ -634,9 +641,11 @@ async fn after_the_keychain_lost_its_key_the_recovery_password_unlocks_and_the_n
     app.wait_text("#locked-message", "Twofold's key is missing from the keychain").await;
     app.wait_text("#retry-keychain", "Try the keychain again").await;
     app.fill("#unlock-password", RECOVERY_PASSWORD).await;
-    app.press(ENTER).await;
+    // Enter pressed twice: the second waits for the first instead of answering "already open" over its notice.
+    app.press_twice_at_once("#unlock-form").await;
     app.wait_texts("#accounts .issuer", &["Kaltura Events"]).await;
     app.wait_text("#recovery-notice", "Twofold stored a new key in the keychain").await;
+    app.assert_text_stays("#recovery-notice", "Twofold stored a new key", Duration::from_secs(2)).await;
     app.quit().await;
 
     let app = scenario.launch().await;
