@@ -418,6 +418,14 @@ impl App {
         self.client().execute(script, vec![css.into()]).await.expect("the element can be pressed");
     }
 
+    /// Sends the element matching `css` a key press that an input method is composing with, as WebKit delivers it
+    /// while a candidate window is open (`isComposing`): WebKitWebDriver cannot compose text itself.
+    pub async fn press_composing(&self, css: &str, key: &str) {
+        let script = "document.querySelector(arguments[0]).dispatchEvent(new KeyboardEvent('keydown', \
+                      { key: arguments[1], isComposing: true, bubbles: true, cancelable: true }));";
+        self.client().execute(script, vec![css.into(), key.into()]).await.expect("the key press is sent");
+    }
+
     /// Checks that the element matching `css` still reads `needle` after `settle`, when any later answer to the
     /// page would have changed it.
     pub async fn assert_text_stays(&self, css: &str, needle: &str, settle: Duration) {
