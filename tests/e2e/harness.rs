@@ -418,6 +418,23 @@ impl App {
         self.client().execute(script, vec![css.into()]).await.expect("the element can be pressed");
     }
 
+    /// Moves the page's wall clock (`Date.now`) `by` ahead and leaves its timers alone, as the page finds things
+    /// after the computer slept: timers count only the time awake.
+    pub async fn shift_clock(&self, by: Duration) {
+        let script = "const real = Date.now.bind(Date); const by = arguments[0]; Date.now = () => real() + by;";
+        let by = u64::try_from(by.as_millis()).expect("a shift of less than 500 million years");
+        self.client().execute(script, vec![by.into()]).await.expect("the clock is moved");
+    }
+
+    /// Waits until something the Rust side delivered since [`App::watch_ipc`] contains `needle`.
+    pub async fn wait_ipc(&self, needle: &str) {
+        let started = Instant::now();
+        while !self.ipc_seen().await.contains(needle) {
+            assert!(started.elapsed() < PATIENCE, "the page should have received {needle:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Sends the element matching `css` a key press that an input method is composing with, as WebKit delivers it
     /// while a candidate window is open (`isComposing`): WebKitWebDriver cannot compose text itself.
     pub async fn press_composing(&self, css: &str, key: &str) {
