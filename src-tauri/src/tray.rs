@@ -2,9 +2,11 @@
 //! closing the window hides it instead of quitting; the tray's menu (or starting Twofold again) brings it back,
 //! and "Quit Twofold" ends the program. Off by default: the tray's libraries are loaded only once it is chosen.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
-use tauri::{AppHandle, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 
 use crate::error::AppError;
 
@@ -28,19 +30,27 @@ pub enum TrayError {
     Failed(String),
 }
 
-/// Shows the tray icon (`keep` true) or removes it.
+/// Whether the icon is shown, kept beside it: Tauri can hide an icon but not tell whether it is hidden.
+#[derive(Default)]
+struct Shown(AtomicBool);
+
+/// Shows the tray icon (`keep` true) or hides it. An icon once built is hidden and shown again, never removed: on
+/// Linux, AppIndicator keeps a removed icon on D-Bus, hidden, and a new icon with its id would stay hidden too.
 pub fn apply<R: Runtime>(app: &AppHandle<R>, keep: bool) -> Result<(), TrayError> {
-    match (keep, app.tray_by_id(TRAY)) {
-        (true, None) => {
-            check_available()?;
-            build(app).map_err(|e| TrayError::Failed(e.to_string()))
-        }
-        (false, Some(_)) => {
-            app.remove_tray_by_id(TRAY);
-            Ok(())
-        }
-        _ => Ok(()),
+    if keep == is_shown(app) {
+        return Ok(());
     }
+    match app.tray_by_id(TRAY) {
+        Some(tray) => tray.set_visible(keep).map_err(|e| TrayError::Failed(e.to_string()))?,
+        None if keep => {
+            check_available()?;
+            build(app).map_err(|e| TrayError::Failed(e.to_string()))?;
+        }
+        None => {}
+    }
+    app.manage(Shown::default()); // once; later calls keep the first
+    app.state::<Shown>().0.store(keep, Ordering::SeqCst);
+    Ok(())
 }
 
 /// Shows or removes the icon as `keep` says, then runs `save`, the saving of that choice; if the save fails, the icon
@@ -61,7 +71,7 @@ pub async fn apply_and_save<R: Runtime, T>(
 
 /// Whether closing the window should hide it into the tray: only while the icon is there to bring it back.
 pub fn is_shown<R: Runtime>(app: &AppHandle<R>) -> bool {
-    app.tray_by_id(TRAY).is_some()
+    app.try_state::<Shown>().is_some_and(|shown| shown.0.load(Ordering::SeqCst))
 }
 
 /// Checks, before the icon is built, that it can be: on Linux the tray library panics when it finds no

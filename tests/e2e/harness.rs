@@ -418,6 +418,13 @@ impl App {
         self.client().execute(script, vec![css.into()]).await.expect("the element can be pressed");
     }
 
+    /// Whether the checkbox matching `css` is ticked.
+    pub async fn is_checked(&self, css: &str) -> bool {
+        let script = "return document.querySelector(arguments[0]).checked;";
+        let value = self.client().execute(script, vec![css.into()]).await.expect("the page answers");
+        value == true
+    }
+
     /// Moves the page's wall clock (`Date.now`) `by` ahead and leaves its timers alone, as the page finds things
     /// after the computer slept: timers count only the time awake.
     pub async fn shift_clock(&self, by: Duration) {
@@ -566,8 +573,10 @@ fn xdotool_search(display: &str, name: &str) -> Vec<String> {
 
 /// The app's tray icon as a desktop's tray sees it over D-Bus: the bus name that exports it and its menu's items
 /// (id, label). `None` while no connection of the app exports one. Ayatana AppIndicator exports the icon and its
-/// menu whether or not a tray is there to show them.
+/// menu whether or not a tray is there to show them, and an icon taken away stays exported, hidden (`Passive`): an
+/// icon shown is preferred to it.
 pub fn tray_menu() -> Option<(String, Vec<(i32, String)>)> {
+    let mut found = Vec::new();
     let pids = app_processes();
     let names = gdbus(&["--dest", "org.freedesktop.DBus", "--object-path", "/org/freedesktop/DBus"], "ListNames", &[])?;
     for name in names.split('\'').filter(|n| n.starts_with(':')) {
@@ -586,10 +595,11 @@ pub fn tray_menu() -> Option<(String, Vec<(i32, String)>)> {
         if let Some(layout) =
             gdbus(&["--dest", name, "--object-path", &menu], "com.canonical.dbusmenu.GetLayout", &["0", "-1", "[]"])
         {
-            return Some((name.to_owned(), menu_items(&layout)));
+            found.push((name.to_owned(), menu_items(&layout)));
         }
     }
-    None
+    let shown = found.iter().position(|(name, _)| tray_status(name) == "Active").unwrap_or(0);
+    (!found.is_empty()).then(|| found.swap_remove(shown))
 }
 
 /// The tray icon's status: `Active` while a tray shows it, `Passive` once the app has hidden it.

@@ -839,11 +839,24 @@ async fn with_the_tray_chosen_closing_the_window_keeps_twofold_in_the_tray_whose
     app.wait_texts("#accounts .issuer", &["GitHub"]).await;
     assert!(tray_menu().is_none(), "no tray icon unless chosen");
 
+    // A choice that cannot be saved is not in effect: the icon goes again, and the page says why. (A folder takes
+    // the settings file's place, and a save cannot replace a folder.)
+    let settings = scenario.data_dir().join("settings.json");
+    let _ = std::fs::remove_file(&settings);
+    std::fs::create_dir(&settings).expect("a folder takes the settings file's place");
     app.click("#open-settings").await;
     app.wait_shown("#setting-tray").await;
     app.click("#setting-tray").await;
-    let settings = scenario.data_dir().join("settings.json");
+    app.wait_text("#settings-error", "Your preferences could not be saved").await;
+    assert!(!app.is_checked("#setting-tray").await, "the page shows the setting as it is in effect");
+    if let Some((bus_name, _)) = tray_menu() {
+        assert_eq!(tray_status(&bus_name), "Passive", "no icon for a choice that was not saved");
+    }
+
+    std::fs::remove_dir(&settings).expect("the folder goes");
+    app.click("#setting-tray").await;
     wait_for_file_text(&settings, "\"keepInTray\": true").await;
+    assert_eq!(app.text("#settings-error").await, "", "the sentence goes with the problem");
     app.press(ESCAPE).await;
     let (bus_name, items) = wait_for_tray().await;
     assert_eq!(tray_status(&bus_name), "Active");
@@ -896,7 +909,7 @@ async fn with_the_tray_chosen_closing_the_window_keeps_twofold_in_the_tray_whose
     app.wait_shown("#setting-tray").await;
     app.click("#setting-tray").await;
     wait_for_file_text(&settings, "\"keepInTray\": false").await;
-    // Tauri's tray hides its icon when it is removed (AppIndicator's "Passive"), which takes it off the tray.
+    // The icon turned off is hidden (AppIndicator's "Passive"), which takes it off the tray.
     assert_eq!(tray_status(&bus_name), "Passive", "the icon is gone");
     app.close_window().await;
     app.wait_exit().await;
