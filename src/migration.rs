@@ -333,13 +333,17 @@ impl BatchCollector {
         Self::default()
     }
 
+    /// Whether `part` belongs to the export gathered so far (any part does while none is).
+    pub fn belongs(&self, part: &MigrationPart) -> bool {
+        self.batch.is_none_or(|batch| batch == (part.batch.id, part.batch.size))
+    }
+
     /// Adds a scanned part and returns the progress so far.
     pub fn add(&mut self, part: MigrationPart) -> Result<Progress, MigrationError> {
-        let key = (part.batch.id, part.batch.size);
-        match self.batch {
-            Some(existing) if existing != key => return Err(MigrationError::DifferentBatch),
-            _ => self.batch = Some(key),
+        if !self.belongs(&part) {
+            return Err(MigrationError::DifferentBatch);
         }
+        self.batch = Some((part.batch.id, part.batch.size));
         self.parts.entry(part.batch.index).or_insert(part);
         Ok(self.progress())
     }

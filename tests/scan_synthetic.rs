@@ -115,6 +115,25 @@ fn a_migration_batch_in_three_codes_is_collected_with_progress() {
 }
 
 #[test]
+fn a_code_of_a_new_export_starts_the_pairing_over_and_a_single_account_leaves_the_export_as_it_was() {
+    let account =
+        |i: u8| Account::new("Google", &format!("u{i}"), Secret::from_bytes(vec![i; 10]).unwrap(), Otp::default());
+    let given_up =
+        migration::encode(&[account(1), account(2), account(3)], EncodeOptions { accounts_per_code: 1, batch_id: 7 })
+            .unwrap();
+    let fresh = [account(4), account(5)];
+    let new = migration::encode(&fresh, EncodeOptions { accounts_per_code: 1, batch_id: 8 }).unwrap();
+    let mut pairing = Pairing::new();
+    assert_eq!(pairing.add(&given_up[0]), PairingStep::NeedMore(migration::Progress { scanned: 1, total: 3 }));
+    // The phone locked and the user exported again: the new export's first code is its first of two.
+    assert_eq!(pairing.add(&new[1]), PairingStep::NeedMore(migration::Progress { scanned: 1, total: 2 }));
+    // A single account read meanwhile is ready at once, and the export waits for its last code.
+    assert!(matches!(pairing.add(KALTURA), PairingStep::Ready(_)));
+    assert_eq!(pairing.progress(), Some(migration::Progress { scanned: 1, total: 2 }));
+    assert_eq!(pairing.add(&new[0]), PairingStep::Ready(Imported { accounts: fresh.to_vec(), left_out: vec![] }));
+}
+
+#[test]
 fn an_export_code_whose_only_account_uses_md5_is_refused_with_that_accounts_name() {
     // One account, "Legacy Bank:frank", SHA1 replaced by MD5 (algorithm 4).
     let link = "otpauth-migration://offline?data=CjIKCjEyMzQ1Njc4OTASEUxlZ2FjeSBCYW5rOmZyYW5rGgtMZWdhY3kgQmFuayAEKAEwAhABGAEgACgt";

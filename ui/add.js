@@ -91,11 +91,21 @@ function selectTab(name) {
     panel.hidden = panel.id !== `tab-${name}`;
   }
   if (name === "camera") {
+    keepKeyboard();
     startCamera();
   } else {
     stopCamera();
     const first = { screen: "scan-screen", image: "paste-image", link: "link-text", manual: "manual-issuer" }[name];
     $(first)?.focus();
+  }
+}
+
+/** The camera tab has no field to start in: when the control that had the keyboard was just hidden ("Scan again",
+ *  the camera's "Try again"), the camera's tab takes it. */
+function keepKeyboard() {
+  const active = document.activeElement;
+  if (!active || active === document.body || active.closest("[hidden]")) {
+    dialog.querySelector('[data-tab="camera"]').focus();
   }
 }
 
@@ -157,6 +167,7 @@ async function startCamera() {
   const started = ++cameraStarts;
   const current = () => started === cameraStarts;
   $("camera-retry").hidden = true;
+  keepKeyboard();
   status("camera-status", "Starting the camera…");
   const select = $("camera-select");
   try {
@@ -215,6 +226,11 @@ function stopCamera() {
 async function onFrame(buffer) {
   if (!cameraOn) return;
   const bitmap = await createImageBitmap(new Blob([buffer], { type: "image/jpeg" }));
+  if (!cameraOn) {
+    // Stopped while the frame was decoded: the dialog may have closed and cleared the view (a frame can show a code).
+    bitmap.close();
+    return;
+  }
   const canvas = $("camera-view");
   if (canvas.width !== bitmap.width || canvas.height !== bitmap.height) {
     canvas.width = bitmap.width;
@@ -279,8 +295,9 @@ async function still(statusId, promise, working) {
   try {
     const result = await promise;
     if (asked !== generation) {
-      // The dialog closed (or went back to the tabs) meanwhile: what was found is not wanted.
-      if (result.type === "found" && !dialog.open) api.discardPending().catch(() => {});
+      // The dialog closed (or went back to the tabs) meanwhile: what was found, or a code of an export added to the
+      // codes read so far, is not wanted.
+      if ((result.type === "found" || result.type === "progress") && !dialog.open) api.discardPending().catch(() => {});
       return;
     }
     showScan(statusId, result);
@@ -305,13 +322,23 @@ function showScan(statusId, result) {
 
 /** A file dropped on the window, once the accounts are open: the Image tab shows what it holds. */
 function onDropped({ scan }) {
-  if ($("screen-list").hidden) return;
+  if ($("screen-list").hidden) {
+    // Dropped on the welcome or lock screen: nothing is shown, so nothing read may wait for the next Add.
+    if (scan.type === "found" || scan.type === "progress") api.discardPending().catch(() => {});
+    return;
+  }
   if (!dialog.open) {
     openAdd("image");
-  } else if (tab !== "image" || !$("confirm-view").hidden) {
-    showTabs("image");
+  } else {
+    toTab("image");
   }
   showScan("image-status", scan);
+}
+
+/** Shows the tab `name`, leaving the confirmation card if it is up (a picture or link pasted or dropped on it). */
+function toTab(name) {
+  if (!$("confirm-view").hidden) showTabs(name);
+  else if (tab !== name) selectTab(name);
 }
 
 async function readFile(file) {
@@ -324,13 +351,13 @@ async function onPaste(event) {
   const item = [...(event.clipboardData?.items ?? [])].find((i) => i.type.startsWith("image/"));
   if (item) {
     event.preventDefault();
-    if (tab !== "image") selectTab("image");
+    toTab("image");
     still("image-status", api.scanImage(await item.getAsFile().arrayBuffer()), "Reading the pasted picture…");
   } else if (tab === "camera" || tab === "image") {
     const text = event.clipboardData?.getData("text/plain")?.trim();
     if (text?.startsWith("otpauth")) {
       event.preventDefault();
-      selectTab("link");
+      toTab("link");
       $("link-text").value = text;
       still("link-status", api.scanLink(text), "Reading the link…");
     }
@@ -399,7 +426,8 @@ function showPending(list, leftOut = []) {
     ? "Replace — you reset your password or got a new QR"
     : several ? `Add ${fresh} accounts` : "Add account";
   $("confirm-add").disabled = fresh === 0;
-  $("confirm-add").focus();
+  // Nothing new to add: the keyboard goes to "Scan again" (a disabled button cannot take it).
+  $(fresh === 0 ? "confirm-back" : "confirm-add").focus();
   scheduleCodes();
 }
 

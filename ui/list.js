@@ -200,7 +200,8 @@ function onRowKey(event, account) {
     move(account, event.key === "ArrowUp" ? -1 : 1);
   } else if (event.key === "Delete") {
     event.preventDefault();
-    remove(account);
+    // Held down, the key repeats: that would delete the rows below one by one, with Undo for the last only.
+    if (!event.repeat) remove(account);
   } else if (event.key === "F2" || event.key === "ContextMenu") {
     event.preventDefault();
     handlers.openAccount(account);
@@ -331,8 +332,21 @@ async function advance(account) {
   }
 }
 
+/** Accounts whose deletion is on its way: a second press on the same row waits for the first's answer. */
+const removing = new Set();
+
 /** Deletes an account with an Undo toast; the row that takes its place gets the focus. */
 export async function remove(account) {
+  if (removing.has(account.id)) return;
+  removing.add(account.id);
+  try {
+    await deleteAndOfferUndo(account);
+  } finally {
+    removing.delete(account.id);
+  }
+}
+
+async function deleteAndOfferUndo(account) {
   const shown = shownAccounts();
   const at = shown.findIndex((a) => a.id === account.id);
   const neighbour = shown[at + 1] ?? shown[at - 1];

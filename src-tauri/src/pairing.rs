@@ -73,6 +73,9 @@ pub struct Pairings {
     gathered: Arc<Mutex<Pairing>>,
     /// The running camera scan.
     camera: Mutex<Option<ScanSession>>,
+    /// Held while a camera opens: a second start waits, then stops the first, instead of opening the same device at
+    /// the same time (which the driver would refuse as "in use").
+    camera_opening: Mutex<()>,
     /// Counts the stops, changed only with `camera` locked: a camera that finishes opening after a stop sees the
     /// count moved on and is closed instead of kept.
     camera_stops: AtomicU64,
@@ -152,6 +155,7 @@ impl AppState {
         mut events: impl FnMut(ScanView) + Send + 'static,
         mut preview: impl FnMut(Vec<u8>) + Send + 'static,
     ) -> Result<Option<ScanView>, AppError> {
+        let _opening = lock(&self.pairings.camera_opening);
         let ticket = self.pairings.stop_scan();
         let source: Box<dyn FrameSource> = match &self.replay_camera {
             Some((folder, fps)) => Box::new(ReplaySource::open(folder, *fps)?),
@@ -265,7 +269,7 @@ impl AppState {
 
     /// Replaces the pending accounts with `accounts` and describes them for the confirmation card.
     fn hold(&self, accounts: Vec<Account>) -> Vec<PendingView> {
-        *lock(&self.pairings.gathered) = Pairing::new();
+        // A half-read export stays (a single account was read meanwhile); a complete one has emptied itself.
         lock(&self.pairings.pending).replace(accounts);
         self.pending()
     }

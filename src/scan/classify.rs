@@ -121,22 +121,33 @@ impl Pairing {
         match classify(text) {
             Scanned::Account(account) => PairingStep::Ready(Imported::from(account)),
             Scanned::Other(why) => PairingStep::Rejected(why),
-            Scanned::Export(part) => match self.export.add(part) {
+            Scanned::Export(part) => {
+                // A code of another export than the codes read so far: the user made a new export (the phone locked,
+                // the first was given up), so the pairing starts over with it rather than refuse it.
+                if !self.export.belongs(&part) {
+                    self.export = BatchCollector::new();
+                }
+                self.add_part(part)
+            }
+        }
+    }
+
+    fn add_part(&mut self, part: MigrationPart) -> PairingStep {
+        match self.export.add(part) {
+            Err(e) => PairingStep::Rejected(NotAuthenticator::BadExport(e)),
+            Ok(progress) if !progress.is_complete() => PairingStep::NeedMore(progress),
+            Ok(_) => match std::mem::take(&mut self.export).finish() {
+                // Nothing to add: the code is refused with the reason for each account.
+                Ok(Imported { accounts, mut left_out }) if accounts.is_empty() && !left_out.is_empty() => {
+                    let why = if left_out.len() == 1 {
+                        left_out.swap_remove(0)
+                    } else {
+                        MigrationError::NothingReadable(left_out)
+                    };
+                    PairingStep::Rejected(NotAuthenticator::BadExport(why))
+                }
+                Ok(imported) => PairingStep::Ready(imported),
                 Err(e) => PairingStep::Rejected(NotAuthenticator::BadExport(e)),
-                Ok(progress) if !progress.is_complete() => PairingStep::NeedMore(progress),
-                Ok(_) => match std::mem::take(&mut self.export).finish() {
-                    // Nothing to add: the code is refused with the reason for each account.
-                    Ok(Imported { accounts, mut left_out }) if accounts.is_empty() && !left_out.is_empty() => {
-                        let why = if left_out.len() == 1 {
-                            left_out.swap_remove(0)
-                        } else {
-                            MigrationError::NothingReadable(left_out)
-                        };
-                        PairingStep::Rejected(NotAuthenticator::BadExport(why))
-                    }
-                    Ok(imported) => PairingStep::Ready(imported),
-                    Err(e) => PairingStep::Rejected(NotAuthenticator::BadExport(e)),
-                },
             },
         }
     }

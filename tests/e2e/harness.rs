@@ -442,12 +442,13 @@ impl App {
         }
     }
 
-    /// Sends the element matching `css` a key press that an input method is composing with, as WebKit delivers it
-    /// while a candidate window is open (`isComposing`): WebKitWebDriver cannot compose text itself.
-    pub async fn press_composing(&self, css: &str, key: &str) {
+    /// Sends the element matching `css` a key press marked `flag` (a `KeyboardEvent` property set true), as WebKit
+    /// delivers it: `isComposing` while an input method's candidate window is open (WebKitWebDriver cannot compose
+    /// text), `repeat` while a key is held down (WebDriver presses keys once).
+    pub async fn press_marked(&self, css: &str, key: &str, flag: &str) {
         let script = "document.querySelector(arguments[0]).dispatchEvent(new KeyboardEvent('keydown', \
-                      { key: arguments[1], isComposing: true, bubbles: true, cancelable: true }));";
-        self.client().execute(script, vec![css.into(), key.into()]).await.expect("the key press is sent");
+                      { key: arguments[1], [arguments[2]]: true, bubbles: true, cancelable: true }));";
+        self.client().execute(script, vec![css.into(), key.into(), flag.into()]).await.expect("the key press is sent");
     }
 
     /// Checks that the element matching `css` still reads `needle` after `settle`, when any later answer to the

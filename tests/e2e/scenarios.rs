@@ -184,6 +184,16 @@ async fn first_run_scanning_a_kaltura_qr_with_the_camera_shows_the_account_and_o
 
     first_run_opens_the_camera(&app).await;
     app.wait_text("#pending-list .issuer", "Kaltura Events").await;
+    // "Scan again" from the keyboard (the camera shows nothing now): the camera's tab takes the keyboard.
+    scenario.camera_shows(&[image::GrayImage::from_pixel(640, 480, image::Luma([255]))]);
+    app.focus("#confirm-back").await;
+    app.press(ENTER).await;
+    app.wait_text("#camera-status", "Point the camera").await;
+    app.wait_focused("[data-tab=camera]").await;
+    app.press(ESCAPE).await;
+    scenario.camera_shows(&[camera_frame(&kaltura_uri(KALTURA_SECRET))]);
+    app.click("#empty-add").await;
+    app.wait_text("#pending-list .issuer", "Kaltura Events").await;
     app.wait_text("#pending-list .name", "user@example.com").await;
     assert_totp_shown(&app, "#pending-list .code", KALTURA_SECRET).await;
     app.click("#confirm-add").await;
@@ -192,6 +202,14 @@ async fn first_run_scanning_a_kaltura_qr_with_the_camera_shows_the_account_and_o
     app.wait_texts("#accounts .name", &["user@example.com"]).await;
     assert_totp_shown(&app, "#accounts .code", KALTURA_SECRET).await;
     app.wait_text("#toast-text", "Added Kaltura Events").await;
+    // Held down, Delete deletes one account, not the rows below it one after another.
+    app.press_marked("#accounts .account", "Delete", "repeat").await;
+    app.assert_text_stays("#accounts .issuer", "Kaltura Events", Duration::from_millis(500)).await;
+    // Scanned again, the account is already there: nothing to add, and the keyboard goes to "Scan again".
+    app.click("#open-add").await;
+    app.wait_text("#pending-list .issuer", "Kaltura Events").await;
+    app.wait_focused("#confirm-back").await;
+    app.press(ESCAPE).await;
     assert_no_secret_reached_the_page(&app, KALTURA_SECRET, "Kaltura Events").await;
     reveal_shows_the_secret_and_the_watch_sees_it(&app, KALTURA_SECRET).await;
     app.quit().await;
@@ -266,8 +284,8 @@ async fn search_filters_delete_is_undone_and_an_order_set_by_keyboard_and_mouse_
     app.wait_texts("#accounts .issuer", &["GitHub", "GitLab"]).await;
     // An arrow or Escape that picks or cancels an input method's candidate is left to it: the search keeps the
     // keyboard and its text (the page handles a key press as it is sent, so a move would show at once).
-    app.press_composing("#search", "ArrowDown").await;
-    app.press_composing("#search", "Escape").await;
+    app.press_marked("#search", "ArrowDown", "isComposing").await;
+    app.press_marked("#search", "Escape", "isComposing").await;
     app.wait_focused("#search").await;
     app.wait_texts("#accounts .issuer", &["GitHub", "GitLab"]).await;
     app.fill("#search", "carol").await;
