@@ -39,6 +39,33 @@ fn events_of(source: Box<dyn twofold::scan::FrameSource>, still: bool) -> Vec<Sc
     events
 }
 
+/// `count` Google accounts, and their export in codes of `per_code` accounts each.
+fn google_export(count: u8, per_code: usize, batch_id: i32) -> (Vec<Account>, Vec<zeroize::Zeroizing<String>>) {
+    let accounts: Vec<Account> = (1..=count)
+        .map(|i| Account::new("Google", &format!("u{i}"), Secret::from_bytes(vec![i; 10]).unwrap(), Otp::default()))
+        .collect();
+    let links = migration::encode(&accounts, EncodeOptions { accounts_per_code: per_code, batch_id }).unwrap();
+    (accounts, links)
+}
+
+/// Replays `folder` as a camera whose session adds to `pairing`, until an event `last` accepts; returns the events.
+fn replay_until(folder: &Path, pairing: &Arc<Mutex<Pairing>>, last: impl Fn(&ScanEvent) -> bool) -> Vec<ScanEvent> {
+    let (tx, rx) = mpsc::channel();
+    let source = Box::new(ReplaySource::open(folder, 30).unwrap());
+    let session =
+        ScanSession::start_with_preview(source, false, Arc::clone(pairing), move |e| drop(tx.send(e)), |_| {});
+    let mut events = Vec::new();
+    while let Ok(event) = rx.recv_timeout(Duration::from_secs(60)) {
+        let done = last(&event);
+        events.push(event);
+        if done {
+            break;
+        }
+    }
+    session.cancel();
+    events
+}
+
 fn done_accounts(events: &[ScanEvent]) -> Vec<Account> {
     match events.last() {
         Some(ScanEvent::Done(imported)) => imported.accounts.clone(),
@@ -73,10 +100,7 @@ fn a_picture_without_a_code_and_a_file_that_is_no_picture_say_so() {
 
 #[test]
 fn a_replayed_folder_stands_in_for_a_webcam_and_collects_a_three_part_export() {
-    let accounts: Vec<Account> = (0..5)
-        .map(|i| Account::new("Google", &format!("u{i}"), Secret::from_bytes(vec![i + 1; 10]).unwrap(), Otp::default()))
-        .collect();
-    let links = migration::encode(&accounts, EncodeOptions { accounts_per_code: 2, batch_id: 9 }).unwrap();
+    let (accounts, links) = google_export(5, 2, 9);
     let dir = tempfile::tempdir().unwrap();
     GrayImage::from_pixel(400, 300, Luma([128])).save(dir.path().join("0-empty.png")).unwrap();
     for (i, link) in links.iter().enumerate() {
@@ -97,10 +121,7 @@ fn a_replayed_folder_stands_in_for_a_webcam_and_collects_a_three_part_export() {
 
 #[test]
 fn an_export_half_read_from_a_link_and_a_camera_is_completed_by_the_next_camera() {
-    let accounts: Vec<Account> = (0..3)
-        .map(|i| Account::new("Google", &format!("u{i}"), Secret::from_bytes(vec![i + 7; 10]).unwrap(), Otp::default()))
-        .collect();
-    let links = migration::encode(&accounts, EncodeOptions { accounts_per_code: 1, batch_id: 11 }).unwrap();
+    let (accounts, links) = google_export(3, 1, 11);
     let (first, second) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     render(&links[1]).save(first.path().join("part-2.png")).unwrap();
     render(&links[2]).save(second.path().join("part-3.png")).unwrap();
@@ -110,40 +131,12 @@ fn an_export_half_read_from_a_link_and_a_camera_is_completed_by_the_next_camera(
     assert_eq!(step, PairingStep::NeedMore(migration::Progress { scanned: 1, total: 3 }));
 
     // A camera sees the second, and is stopped (the window was hidden, another camera picked).
-    let (tx, rx) = mpsc::channel();
-    let session = ScanSession::start_with_preview(
-        Box::new(ReplaySource::open(first.path(), 30).unwrap()),
-        false,
-        Arc::clone(&pairing),
-        move |e| drop(tx.send(e)),
-        |_| {},
-    );
-    while let Ok(event) = rx.recv_timeout(Duration::from_secs(60)) {
-        if event == ScanEvent::Progress(migration::Progress { scanned: 2, total: 3 }) {
-            break;
-        }
-    }
-    session.cancel();
+    let two_of_three = ScanEvent::Progress(migration::Progress { scanned: 2, total: 3 });
+    replay_until(first.path(), &pairing, |event| *event == two_of_three);
     assert_eq!(pairing.lock().unwrap().progress(), Some(migration::Progress { scanned: 2, total: 3 }));
 
     // The next camera only ever sees the third code: the export is complete, with no progress told twice.
-    let (tx, rx) = mpsc::channel();
-    let session = ScanSession::start_with_preview(
-        Box::new(ReplaySource::open(second.path(), 30).unwrap()),
-        false,
-        Arc::clone(&pairing),
-        move |e| drop(tx.send(e)),
-        |_| {},
-    );
-    let mut events = Vec::new();
-    while let Ok(event) = rx.recv_timeout(Duration::from_secs(60)) {
-        let done = matches!(event, ScanEvent::Done(_));
-        events.push(event);
-        if done {
-            break;
-        }
-    }
-    session.cancel();
+    let events = replay_until(second.path(), &pairing, |event| matches!(event, ScanEvent::Done(_)));
     assert!(!events.iter().any(|e| matches!(e, ScanEvent::Progress(_))), "{events:?}");
     assert_eq!(done_accounts(&events), accounts);
     assert_eq!(pairing.lock().unwrap().progress(), None, "a finished export starts the next one afresh");
