@@ -47,7 +47,7 @@ impl CodeClipboard {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+        crate::sync::lock(&self.inner)
     }
 
     /// Copies a code, marked sensitive, and clears it after `clear_after` if it is still there.

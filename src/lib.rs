@@ -19,16 +19,17 @@
 pub mod account;
 #[cfg(feature = "clipboard")]
 pub mod clipboard;
+pub mod fs;
 pub mod manual;
 pub mod migration;
 pub mod otp;
 pub mod scan;
 pub mod secret;
 pub mod settings;
+pub mod sync;
 pub mod transfer;
 pub mod uri;
 pub mod vault;
-pub mod window_place;
 
 pub use account::Account;
 pub use otp::{Algorithm, Code, Codes, Digits, Otp, OtpError, Period};

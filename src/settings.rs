@@ -4,10 +4,11 @@
 //! Stored as a small JSON file beside the vault and replaced atomically. Preferences hold nothing secret; a file
 //! that cannot be read gives the defaults and is kept aside rather than overwritten.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+
+use crate::fs::{self, DiskError, Keep};
 
 /// How long a copied code stays on the clipboard unless the user picks otherwise.
 pub const DEFAULT_CLEAR_SECONDS: u32 = 30;
@@ -45,11 +46,12 @@ impl Default for Settings {
 
 /// Why preferences could not be saved.
 #[derive(Debug, thiserror::Error)]
-#[error("Your preferences could not be saved to {path} ({source}). Check that the folder is writable, then try again.")]
-pub struct SettingsError {
-    path: PathBuf,
-    source: std::io::Error,
-}
+#[error(
+    "Your preferences could not be saved to {} ({}). Check that the folder is writable, then try again.",
+    .0.path.display(),
+    .0.reason
+)]
+pub struct SettingsError(#[from] DiskError);
 
 impl Settings {
     /// Reads the preferences; the defaults if the file is missing. A file that cannot be read or parsed is
@@ -69,31 +71,14 @@ impl Settings {
 
     /// Writes the preferences atomically (a temporary file, synced, then renamed over the old one).
     pub fn save(&self, path: &Path) -> Result<(), SettingsError> {
-        replace_json(path, ".settings-", self)
+        Ok(fs::replace_json(path, self, Keep::Nothing)?)
     }
-}
-
-/// Replaces the file at `path` with `value` as JSON, atomically: a temporary file named after `prefix` in the same
-/// folder, synced, renamed over the old one, and the folder synced. A crash leaves the old file or the new one.
-pub(crate) fn replace_json(path: &Path, prefix: &str, value: &impl Serialize) -> Result<(), SettingsError> {
-    let error = |source| SettingsError { path: path.to_path_buf(), source };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).map_err(&error)?;
-    let mut tmp = tempfile::Builder::new().prefix(prefix).tempfile_in(dir).map_err(&error)?;
-    let json = serde_json::to_vec_pretty(value).map_err(|e| error(e.into()))?;
-    tmp.write_all(&json).map_err(&error)?;
-    tmp.as_file().sync_all().map_err(&error)?;
-    tmp.persist(path).map_err(|e| error(e.error))?;
-    crate::vault::sync_folder(dir).map_err(&error)
 }
 
 /// Moves an unreadable preferences file out of the way of the next save. Preferences are not worth failing the
 /// start for: a file that can be neither read nor moved is replaced by the next save.
 fn set_aside(path: &Path) {
-    let _ = std::fs::rename(path, crate::vault::free_name(path, ".unreadable"));
+    let _ = fs::set_aside(path, ".unreadable");
 }
 
 #[cfg(test)]

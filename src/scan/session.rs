@@ -55,7 +55,7 @@ struct Shared {
 
 impl Shared {
     fn slot(&self) -> MutexGuard<'_, Slot> {
-        self.slot.lock().unwrap_or_else(|p| p.into_inner())
+        crate::sync::lock(&self.slot)
     }
 
     fn stop(&self) {
@@ -160,7 +160,7 @@ fn capture(mut source: Box<dyn FrameSource>, shared: &Shared, mut preview: impl 
 }
 
 fn decode(shared: &Shared, still: bool, pairing: &Mutex<Pairing>, mut events: impl FnMut(ScanEvent)) {
-    let pairing = || pairing.lock().unwrap_or_else(|p| p.into_inner());
+    let pairing = || crate::sync::lock(pairing);
     let mut decoder = Decoder::new();
     let mut rejected = HashSet::new();
     // Codes gathered before this session are not announced again.
@@ -169,7 +169,7 @@ fn decode(shared: &Shared, still: bool, pairing: &Mutex<Pairing>, mut events: im
         let frame = {
             let mut slot = shared.slot();
             while slot.frame.is_none() && slot.ended.is_none() && !shared.stopped() {
-                slot = shared.changed.wait(slot).unwrap_or_else(|p| p.into_inner());
+                slot = crate::sync::wait(&shared.changed, slot);
             }
             if shared.stopped() {
                 return;

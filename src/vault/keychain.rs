@@ -252,7 +252,7 @@ pub struct MemoryKeyStore {
 /// Names the items, never their keys.
 impl std::fmt::Debug for MemoryKeyStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let items = self.items.lock().unwrap_or_else(|p| p.into_inner());
+        let items = self.items();
         f.debug_struct("MemoryKeyStore").field("items", &items.keys().collect::<Vec<_>>()).finish_non_exhaustive()
     }
 }
@@ -265,18 +265,18 @@ impl MemoryKeyStore {
 
     /// Makes every later call fail with `fault` (or succeed again with `None`).
     pub fn set_fault(&self, fault: Option<KeychainError>) {
-        *self.fault.lock().unwrap_or_else(|p| p.into_inner()) = fault;
+        *crate::sync::lock(&self.fault) = fault;
     }
 
     fn check(&self) -> Result<(), KeychainError> {
-        match self.fault.lock().unwrap_or_else(|p| p.into_inner()).clone() {
+        match crate::sync::lock(&self.fault).clone() {
             Some(fault) => Err(fault),
             None => Ok(()),
         }
     }
 
     fn items(&self) -> std::sync::MutexGuard<'_, HashMap<KeychainItem, Zeroizing<Vec<u8>>>> {
-        self.items.lock().unwrap_or_else(|p| p.into_inner())
+        crate::sync::lock(&self.items)
     }
 }
 
