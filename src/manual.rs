@@ -2,20 +2,9 @@
 
 use zeroize::Zeroizing;
 
-use crate::otp::{Algorithm, Digits, OtpError, Period};
-use crate::{Account, Otp, Secret, SecretError};
-
-/// The kind of code a manual entry makes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Kind {
-    /// Time-based (most services).
-    #[default]
-    Totp,
-    /// Counter-based.
-    Hotp,
-    /// Steam Guard.
-    Steam,
-}
+use crate::account::Account;
+use crate::otp::{Algorithm, Digits, Kind, Otp, OtpError, Period};
+use crate::secret::{Secret, SecretError};
 
 /// The fields of the manual form. Unset advanced fields take the common defaults (TOTP, SHA1, 6 digits, 30 s).
 #[derive(Clone, Default)]

@@ -7,7 +7,7 @@
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::Secret;
+use crate::secret::Secret;
 
 /// The longest period accepted: one day.
 pub const MAX_PERIOD: u32 = 86_400;
@@ -158,6 +158,19 @@ pub fn parse_counter(text: &str) -> Result<u64, OtpError> {
     text.trim().parse::<u64>().map_err(|_| OtpError::InvalidCounter(quote(text)))
 }
 
+/// The kind of code an account makes, without its parameters: what the UI shows and the manual form asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Time-based (most services).
+    #[default]
+    Totp,
+    /// Counter-based.
+    Hotp,
+    /// Steam Guard.
+    Steam,
+}
+
 /// How an account's codes are computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Otp {
@@ -196,6 +209,15 @@ impl Default for Otp {
 pub const STEAM_DIGITS: u8 = 5;
 
 impl Otp {
+    /// Whether codes are time-based, counter-based or Steam's.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Otp::Totp { .. } => Kind::Totp,
+            Otp::Hotp { .. } => Kind::Hotp,
+            Otp::Steam { .. } => Kind::Steam,
+        }
+    }
+
     /// The HMAC hash (Steam always uses SHA1).
     pub fn algorithm(&self) -> Algorithm {
         match *self {

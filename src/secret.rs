@@ -90,6 +90,20 @@ impl Secret {
         Zeroizing::new(BASE32_LENIENT.encode(&self.0))
     }
 
+    /// The base32 text in groups of four characters (`JBSW Y3DP EHPK 3PXP`), easier to read out and type by hand
+    /// when the user asks to see the key. Wiped from memory when dropped.
+    pub fn to_base32_grouped(&self) -> Zeroizing<String> {
+        let plain = self.to_base32();
+        let mut grouped = Zeroizing::new(String::with_capacity(plain.len() * 5 / 4 + 1));
+        for (i, c) in plain.chars().enumerate() {
+            if i > 0 && i % 4 == 0 {
+                grouped.push(' ');
+            }
+            grouped.push(c);
+        }
+        grouped
+    }
+
     /// The raw key bytes, for computing codes and for encrypted storage.
     pub fn expose(&self) -> &[u8] {
         &self.0
@@ -133,6 +147,14 @@ mod tests {
             assert_eq!(Secret::from_base32(variant).unwrap(), canonical, "{variant}");
         }
         assert_eq!(canonical.expose(), b"Hello!\xde\xad\xbe\xef");
+    }
+
+    #[test]
+    fn a_secret_shown_to_the_user_is_grouped_by_four_and_reads_back_the_same() {
+        let secret = Secret::from_base32("GEZDGNBVGY3TQOJQGEZDGNBVGY").unwrap();
+        let grouped = secret.to_base32_grouped();
+        assert_eq!(grouped.as_str(), "GEZD GNBV GY3T QOJQ GEZD GNBV GY");
+        assert_eq!(Secret::from_base32(&grouped).unwrap(), secret);
     }
 
     #[test]

@@ -1,13 +1,38 @@
-//! The vault file's JSON, its checksum, and the upgrade path between format versions.
+//! The vault file: its JSON header with the key slots, its checksum, and the upgrade path between versions.
 //!
-//! The schema is documented in the [module docs of `vault`](super). Every struct keeps the fields it does not
-//! know in `extra`, so a file written by a newer minor release keeps them when this release rewrites it.
+//! # Version 1
+//! ```json
+//! {
+//!   "format": "twofold-vault",
+//!   "version": 1,
+//!   "vault_id": "32 hex digits, random",
+//!   "generation": 7,                          // +1 on every save
+//!   "saved_at": 1795400000,                   // Unix seconds
+//!   "slots": [
+//!     { "type": "keychain", "id": "16 hex digits",
+//!       "item": { "service": "Twofold", "account": "vault-<vault_id>-<slot id>" },
+//!       "nonce": "base64, 24 bytes", "wrapped_key": "base64: the master key sealed with the keychain key" },
+//!     { "type": "password", "id": "16 hex digits",
+//!       "kdf": { "algorithm": "argon2id", "memory_kib": 65536, "iterations": 3, "parallelism": 1,
+//!                "salt": "base64, 16 bytes" },
+//!       "nonce": "base64", "wrapped_key": "base64: the master key sealed with the password's key" }
+//!   ],
+//!   "cipher": "xchacha20-poly1305",
+//!   "nonce": "base64, 24 bytes",
+//!   "data": "base64: the payload, sealed with the master key",
+//!   "checksum": "hex SHA-256 of this file with these 64 digits set to 0"
+//! }
+//! ```
+//! Sealing binds context as associated data: `twofold-vault/1/<vault_id>` for the payload and
+//! `twofold-slot/<vault_id>/<slot id>` for each slot. The payload's records are described in [`super::record`].
+//! Every struct keeps the fields it does not know in `extra`, so a file written by a newer minor release keeps them
+//! when this release rewrites it. A newer `version` is refused with a message to update Twofold; an older one is
+//! upgraded in [`upgrade`].
 
 use data_encoding::{BASE64, HEXLOWER};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
-use zeroize::Zeroizing;
 
 use super::crypto::{KdfParams, NONCE_LEN, Sealed};
 use super::keychain::KeychainItem;
@@ -146,75 +171,6 @@ fn upgrade(value: Value) -> Result<Value, FormatProblem> {
     }
 }
 
-/// The decrypted payload: accounts and trash. Secrets are base32 text inside the encrypted data only.
-#[derive(Debug, Default, Clone, Serialize, Deserialize)]
-pub(crate) struct PayloadRecord {
-    #[serde(default)]
-    pub accounts: Vec<AccountRecord>,
-    #[serde(default)]
-    pub trash: Vec<TrashRecord>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// `Debug` leaves the secret out.
-#[derive(Clone, Serialize, Deserialize)]
-pub(crate) struct AccountRecord {
-    pub id: String,
-    pub issuer: String,
-    pub name: String,
-    pub secret: Zeroizing<String>,
-    pub otp: OtpRecord,
-    #[serde(default)]
-    pub favorite: bool,
-    #[serde(default)]
-    pub added_at: u64,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-impl std::fmt::Debug for AccountRecord {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AccountRecord")
-            .field("id", &self.id)
-            .field("issuer", &self.issuer)
-            .field("name", &self.name)
-            .field("secret", &format_args!("<redacted>"))
-            .field("otp", &self.otp)
-            .field("favorite", &self.favorite)
-            .field("added_at", &self.added_at)
-            .field("extra", &self.extra)
-            .finish()
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct OtpRecord {
-    #[serde(rename = "type")]
-    pub kind: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub algorithm: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub digits: Option<u8>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub period: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub counter: Option<u64>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct TrashRecord {
-    pub account: AccountRecord,
-    pub deleted_at: u64,
-    pub position: usize,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replaced_by: Option<String>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,29 +200,6 @@ mod tests {
             assert!(matches!(Header::from_bytes(&flipped), Err(FormatProblem::Damaged(_))), "byte {i}");
         }
         assert!(matches!(Header::from_bytes(&bytes[..bytes.len() / 2]), Err(FormatProblem::Damaged(_))));
-    }
-
-    #[test]
-    fn an_account_record_debug_output_leaves_the_secret_out() {
-        let record = AccountRecord {
-            id: "a1".into(),
-            issuer: "Example".into(),
-            name: "bob".into(),
-            secret: "JBSWY3DPEHPK3PXP".to_owned().into(),
-            otp: OtpRecord {
-                kind: "totp".into(),
-                algorithm: None,
-                digits: None,
-                period: None,
-                counter: None,
-                extra: Map::new(),
-            },
-            favorite: false,
-            added_at: 0,
-            extra: Map::new(),
-        };
-        let shown = format!("{record:?}");
-        assert!(!shown.contains("JBSW") && shown.contains("Example"), "{shown}");
     }
 
     #[test]

@@ -1,0 +1,195 @@
+//! The vault's accounts in memory: their ids, what lists show of them, the trash, and the edits that add, find
+//! and move them. Nothing here touches a file: [`super::unlocked`] saves a changed model.
+
+use data_encoding::HEXLOWER;
+use serde_json::Map;
+
+use super::crypto;
+use super::error::VaultError;
+use crate::account::Account;
+use crate::otp::{Otp, unix_now};
+
+/// A stable identifier of an account in the vault.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct AccountId(pub(super) String);
+
+impl AccountId {
+    pub(super) fn random() -> Self {
+        AccountId(HEXLOWER.encode(&crypto::random::<16>()))
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for AccountId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for AccountId {
+    fn from(id: &str) -> Self {
+        AccountId(id.to_owned())
+    }
+}
+
+/// What lists show of an account: everything but the secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountSummary {
+    /// Its id.
+    pub id: AccountId,
+    /// The service.
+    pub issuer: String,
+    /// The user's name at the service.
+    pub name: String,
+    /// How codes are made (no secret in it).
+    pub otp: Otp,
+    /// Pinned by the user.
+    pub favorite: bool,
+}
+
+/// What the trash shows of an account in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrashedSummary {
+    /// The account, without its secret.
+    pub account: AccountSummary,
+    /// When it went to the trash, in seconds since 1970.
+    pub deleted_at: u64,
+    /// Whether it went there because a new QR code for the same account replaced it, rather than a delete.
+    pub replaced: bool,
+}
+
+/// What [`Vault::add`](super::Vault::add) does when an account with the same issuer and name, but another secret,
+/// exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum OnNameConflict {
+    /// Change nothing and report [`AddOutcome::NameConflict`], so the user can choose.
+    Ask,
+    /// Put the new account in the old one's place and the old one in the trash (undo with
+    /// [`Vault::restore`](super::Vault::restore)).
+    Replace,
+    /// Add the new account beside the old one.
+    KeepBoth,
+}
+
+/// The result of [`Vault::add`](super::Vault::add).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddOutcome {
+    /// Added at the end of the list.
+    Added(AccountId),
+    /// The same secret is already in the vault under this id; nothing changed.
+    Duplicate(AccountId),
+    /// Another account has the same issuer and name but a different secret; nothing changed.
+    NameConflict(AccountId),
+    /// The new account replaced `old`, which is now in the trash.
+    Replaced {
+        /// The new account.
+        new: AccountId,
+        /// The account it replaced.
+        old: AccountId,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Entry {
+    pub(super) id: AccountId,
+    pub(super) account: Account,
+    pub(super) favorite: bool,
+    pub(super) added_at: u64,
+    pub(super) extra: Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct TrashEntry {
+    pub(super) entry: Entry,
+    pub(super) deleted_at: u64,
+    pub(super) position: usize,
+    pub(super) replaced_by: Option<AccountId>,
+    pub(super) extra: Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(super) struct Payload {
+    pub(super) accounts: Vec<Entry>,
+    pub(super) trash: Vec<TrashEntry>,
+    pub(super) extra: Map<String, serde_json::Value>,
+}
+
+impl Entry {
+    pub(super) fn summary(&self) -> AccountSummary {
+        AccountSummary {
+            id: self.id.clone(),
+            issuer: self.account.issuer.clone(),
+            name: self.account.name.clone(),
+            otp: self.account.otp,
+            favorite: self.favorite,
+        }
+    }
+}
+
+impl Payload {
+    /// Adds `account` as [`Vault::add`](super::Vault::add) describes; the accounts `fresh`, added by the same call,
+    /// do not count as having its name.
+    pub(super) fn add(&mut self, account: Account, on_conflict: OnNameConflict, fresh: &[AccountId]) -> AddOutcome {
+        if let Some(existing) = self.accounts.iter().find(|e| e.account.secret == account.secret) {
+            return AddOutcome::Duplicate(existing.id.clone());
+        }
+        let same_name =
+            self.accounts.iter().position(|e| !fresh.contains(&e.id) && same_identity(&e.account, &account));
+        let entry =
+            Entry { id: AccountId::random(), account, favorite: false, added_at: unix_now(), extra: Map::new() };
+        let new = entry.id.clone();
+        match (same_name, on_conflict) {
+            (Some(index), OnNameConflict::Ask) => AddOutcome::NameConflict(self.accounts[index].id.clone()),
+            (Some(index), OnNameConflict::Replace) => {
+                // The new secret takes the old one's place in every way the user set: position and favourite.
+                let favorite = self.accounts[index].favorite;
+                let old = std::mem::replace(&mut self.accounts[index], Entry { favorite, ..entry });
+                let old_id = old.id.clone();
+                self.trash.push(TrashEntry {
+                    entry: old,
+                    deleted_at: unix_now(),
+                    position: index,
+                    replaced_by: Some(new.clone()),
+                    extra: Map::new(),
+                });
+                AddOutcome::Replaced { new, old: old_id }
+            }
+            _ => {
+                self.accounts.push(entry);
+                AddOutcome::Added(new)
+            }
+        }
+    }
+
+    pub(super) fn entry_mut(&mut self, id: &AccountId) -> Result<&mut Entry, VaultError> {
+        self.accounts.iter_mut().find(|e| &e.id == id).ok_or(VaultError::UnknownAccount)
+    }
+
+    pub(super) fn position(&self, id: &AccountId) -> Result<usize, VaultError> {
+        self.accounts.iter().position(|e| &e.id == id).ok_or(VaultError::UnknownAccount)
+    }
+
+    /// Takes an account out of the trash (its latest stay there, should it have been deleted twice).
+    pub(super) fn take_from_trash(&mut self, id: &AccountId) -> Result<TrashEntry, VaultError> {
+        let index = self.trash.iter().rposition(|t| &t.entry.id == id).ok_or(VaultError::UnknownAccount)?;
+        Ok(self.trash.remove(index))
+    }
+
+    /// Puts an account taken from the trash back at its old position, or last if the list is shorter now.
+    pub(super) fn put_back(&mut self, restored: TrashEntry) {
+        let at = restored.position.min(self.accounts.len());
+        self.accounts.insert(at, restored.entry);
+    }
+}
+
+/// Same service and same user, ignoring case and surrounding spaces.
+pub(super) fn same_identity(a: &Account, b: &Account) -> bool {
+    let norm = |s: &str| s.trim().to_lowercase();
+    norm(&a.issuer) == norm(&b.issuer) && norm(&a.name) == norm(&b.name)
+}

@@ -1,0 +1,230 @@
+//! The decrypted payload: the accounts and the trash as JSON records, and their conversion from and to the
+//! in-memory model.
+//!
+//! ```json
+//! {
+//!   "accounts": [
+//!     { "id": "32 hex digits", "issuer": "Example", "name": "alice@example.com", "secret": "BASE32",
+//!       "otp": { "type": "totp", "algorithm": "SHA1", "digits": 6, "period": 30 },
+//!       "favorite": false, "added_at": 1795400000 }
+//!   ],
+//!   "trash": [ { "account": { "...": "as above" }, "deleted_at": 1795400000, "position": 0,
+//!                "replaced_by": "id of the account that replaced it, if any" } ]
+//! }
+//! ```
+//! `otp.type` is `totp` (with `period`), `hotp` (with `counter`: the counter of the code shown now) or `steam`
+//! (with `period`). Every record keeps the fields it does not know in `extra`, so they survive a rewrite. Secrets
+//! are base32 text inside the encrypted data only.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use zeroize::Zeroizing;
+
+use super::model::{AccountId, Entry, Payload, TrashEntry};
+use crate::account::Account;
+use crate::otp::{Algorithm, Digits, Otp, Period};
+use crate::secret::Secret;
+
+/// The decrypted payload: accounts and trash. Secrets are base32 text inside the encrypted data only.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub(super) struct PayloadRecord {
+    #[serde(default)]
+    pub accounts: Vec<AccountRecord>,
+    #[serde(default)]
+    pub trash: Vec<TrashRecord>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `Debug` leaves the secret out.
+#[derive(Clone, Serialize, Deserialize)]
+pub(super) struct AccountRecord {
+    pub id: String,
+    pub issuer: String,
+    pub name: String,
+    pub secret: Zeroizing<String>,
+    pub otp: OtpRecord,
+    #[serde(default)]
+    pub favorite: bool,
+    #[serde(default)]
+    pub added_at: u64,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl std::fmt::Debug for AccountRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccountRecord")
+            .field("id", &self.id)
+            .field("issuer", &self.issuer)
+            .field("name", &self.name)
+            .field("secret", &format_args!("<redacted>"))
+            .field("otp", &self.otp)
+            .field("favorite", &self.favorite)
+            .field("added_at", &self.added_at)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct OtpRecord {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub algorithm: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digits: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counter: Option<u64>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct TrashRecord {
+    pub account: AccountRecord,
+    pub deleted_at: u64,
+    pub position: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Entry {
+    fn to_record(&self) -> AccountRecord {
+        let otp = match self.account.otp {
+            Otp::Totp { algorithm, digits, period } => OtpRecord {
+                kind: "totp".into(),
+                algorithm: Some(algorithm.as_str().into()),
+                digits: Some(digits.get()),
+                period: Some(period.seconds()),
+                counter: None,
+                extra: Map::new(),
+            },
+            Otp::Hotp { algorithm, digits, counter } => OtpRecord {
+                kind: "hotp".into(),
+                algorithm: Some(algorithm.as_str().into()),
+                digits: Some(digits.get()),
+                period: None,
+                counter: Some(counter),
+                extra: Map::new(),
+            },
+            Otp::Steam { period } => OtpRecord {
+                kind: "steam".into(),
+                algorithm: None,
+                digits: None,
+                period: Some(period.seconds()),
+                counter: None,
+                extra: Map::new(),
+            },
+        };
+        AccountRecord {
+            id: self.id.0.clone(),
+            issuer: self.account.issuer.clone(),
+            name: self.account.name.clone(),
+            secret: self.account.secret.to_base32(),
+            otp,
+            favorite: self.favorite,
+            added_at: self.added_at,
+            extra: self.extra.clone(),
+        }
+    }
+
+    fn from_record(record: AccountRecord) -> Option<Entry> {
+        let r = &record.otp;
+        let algorithm = || r.algorithm.as_deref().map_or(Ok(Algorithm::Sha1), Algorithm::parse).ok();
+        let digits = || r.digits.map_or(Ok(Digits::SIX), Digits::new).ok();
+        let period = || r.period.map_or(Ok(Period::THIRTY), Period::new).ok();
+        let otp = match r.kind.as_str() {
+            "totp" => Otp::Totp { algorithm: algorithm()?, digits: digits()?, period: period()? },
+            "hotp" => Otp::Hotp { algorithm: algorithm()?, digits: digits()?, counter: r.counter? },
+            "steam" => Otp::Steam { period: period()? },
+            _ => return None,
+        };
+        let secret = Secret::from_base32(&record.secret).ok()?;
+        Some(Entry {
+            id: AccountId(record.id.clone()),
+            account: Account { issuer: record.issuer.clone(), name: record.name.clone(), secret, otp },
+            favorite: record.favorite,
+            added_at: record.added_at,
+            extra: record.extra.clone(),
+        })
+    }
+}
+
+impl Payload {
+    /// The payload as JSON, in a buffer that is zeroed when dropped.
+    pub(super) fn to_json(&self) -> Zeroizing<Vec<u8>> {
+        let record = PayloadRecord {
+            accounts: self.accounts.iter().map(Entry::to_record).collect(),
+            trash: self
+                .trash
+                .iter()
+                .map(|t| TrashRecord {
+                    account: t.entry.to_record(),
+                    deleted_at: t.deleted_at,
+                    position: t.position,
+                    replaced_by: t.replaced_by.as_ref().map(|id| id.0.clone()),
+                    extra: t.extra.clone(),
+                })
+                .collect(),
+            extra: self.extra.clone(),
+        };
+        // Sized up front so the buffer holding secrets is not reallocated (and copied) while it grows.
+        let mut out = Zeroizing::new(Vec::with_capacity(1024 + 512 * (record.accounts.len() + record.trash.len())));
+        serde_json::to_writer(&mut *out, &record).unwrap_or_else(|e| panic!("the payload always serialises: {e}"));
+        out
+    }
+
+    /// Reads a payload; `None` if any record is not valid.
+    pub(super) fn from_json(bytes: &[u8]) -> Option<Payload> {
+        let record: PayloadRecord = serde_json::from_slice(bytes).ok()?;
+        let accounts = record.accounts.into_iter().map(Entry::from_record).collect::<Option<Vec<_>>>()?;
+        let trash = record
+            .trash
+            .into_iter()
+            .map(|t| {
+                Some(TrashEntry {
+                    entry: Entry::from_record(t.account)?,
+                    deleted_at: t.deleted_at,
+                    position: t.position,
+                    replaced_by: t.replaced_by.map(AccountId),
+                    extra: t.extra,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Payload { accounts, trash, extra: record.extra })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_account_record_debug_output_leaves_the_secret_out() {
+        let record = AccountRecord {
+            id: "a1".into(),
+            issuer: "Example".into(),
+            name: "bob".into(),
+            secret: "JBSWY3DPEHPK3PXP".to_owned().into(),
+            otp: OtpRecord {
+                kind: "totp".into(),
+                algorithm: None,
+                digits: None,
+                period: None,
+                counter: None,
+                extra: Map::new(),
+            },
+            favorite: false,
+            added_at: 0,
+            extra: Map::new(),
+        };
+        let shown = format!("{record:?}");
+        assert!(!shown.contains("JBSW") && shown.contains("Example"), "{shown}");
+    }
+}

@@ -1,0 +1,224 @@
+//! Key slots: the master key, wrapped once per way to unlock the vault, as Aegis does.
+//!
+//! - a **keychain slot**, whose wrapping key is one item in the OS keychain ([`super::keychain`]);
+//! - an optional **password slot**, whose wrapping key comes from the recovery password through Argon2id.
+//!
+//! One keychain item rather than one per account keeps the file atomic and portable, avoids per-item prompts and
+//! size limits, and with a password slot the vault opens even when the keychain is gone.
+
+use data_encoding::{BASE64, HEXLOWER};
+use serde_json::Map;
+use zeroize::Zeroizing;
+
+use super::crypto::{self, KEY_LEN, KdfParams, Key256};
+use super::error::{LoadError, VaultError};
+use super::format::{self, Header, Kdf, Slot};
+use super::keychain::{KeyStore, KeychainError, KeychainItem};
+use super::unlocked::Vault;
+
+/// The keychain service name under which vault keys are stored.
+pub const KEYCHAIN_SERVICE: &str = "Twofold";
+
+/// How the vault was unlocked.
+#[derive(Clone, Copy)]
+pub enum Unlock<'a> {
+    /// With the key in the OS keychain.
+    Keychain(&'a dyn KeyStore),
+    /// With the recovery password.
+    Password(&'a str),
+}
+
+/// Which unlock methods a vault on disk offers, read without unlocking it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VaultStatus {
+    /// No vault yet: the first run.
+    Missing,
+    /// A vault exists.
+    Present {
+        /// It has a keychain slot.
+        keychain: bool,
+        /// It has a recovery password.
+        password: bool,
+    },
+}
+
+fn slot_context(vault_id: &str, slot_id: &str) -> Vec<u8> {
+    format!("twofold-slot/{vault_id}/{slot_id}").into_bytes()
+}
+
+pub(super) fn random_hex<const N: usize>() -> String {
+    HEXLOWER.encode(&crypto::random::<N>())
+}
+
+/// Which unlock methods these slots offer.
+pub(super) fn status_of(slots: &[Slot]) -> VaultStatus {
+    let has = |kind| slots.iter().any(|s| s.kind == kind);
+    VaultStatus::Present { keychain: has(format::SLOT_KEYCHAIN), password: has(format::SLOT_PASSWORD) }
+}
+
+impl Vault {
+    /// Which unlock methods this vault has.
+    pub fn status_now(&self) -> VaultStatus {
+        status_of(&self.header.slots)
+    }
+
+    /// Sets or changes the recovery password.
+    pub fn set_password(&mut self, password: &str, params: KdfParams) -> Result<(), VaultError> {
+        let slot = password_slot(&self.header.vault_id, &self.key, password, params)?;
+        self.change_slots(|slots| {
+            slots.retain(|s| s.kind != format::SLOT_PASSWORD);
+            slots.push(slot);
+            Ok(())
+        })
+    }
+
+    /// Removes the recovery password; refused when the keychain is not linked.
+    pub fn remove_password(&mut self) -> Result<(), VaultError> {
+        self.change_slots(|slots| {
+            if !slots.iter().any(|s| s.kind == format::SLOT_KEYCHAIN) {
+                return Err(VaultError::LastUnlockMethod);
+            }
+            slots.retain(|s| s.kind != format::SLOT_PASSWORD);
+            Ok(())
+        })
+    }
+
+    /// Stores a new key in the keychain and links the vault to it, replacing any keychain slot. Use after a
+    /// password unlock when the keychain item was missing, damaged or replaced.
+    pub fn link_keychain(&mut self, store: &dyn KeyStore) -> Result<(), VaultError> {
+        let (slot, item) = keychain_slot(&self.header.vault_id, &self.key, store)?;
+        let old_items: Vec<KeychainItem> = self
+            .header
+            .slots
+            .iter()
+            .filter(|s| s.kind == format::SLOT_KEYCHAIN)
+            .filter_map(|s| s.item.clone())
+            .collect();
+        if let Err(e) = self.change_slots(|slots| {
+            slots.retain(|s| s.kind != format::SLOT_KEYCHAIN);
+            slots.push(slot);
+            Ok(())
+        }) {
+            let _ = store.delete(&item);
+            return Err(e);
+        }
+        for old in old_items {
+            // The file no longer refers to it; a leftover item is harmless if this fails.
+            let _ = store.delete(&old);
+        }
+        Ok(())
+    }
+
+    /// After a password unlock, mends the keychain link: when the vault is not linked to the keychain, or the
+    /// keychain answered but its key is missing, damaged or does not open this vault, stores a new key there and
+    /// links it ([`Vault::link_keychain`]), so the next start needs no password. Returns whether it did.
+    ///
+    /// A keychain that cannot be reached now (no service, locked, access denied) is left alone and `Ok(false)`
+    /// returned: its key may well be fine, and the next start tries it again.
+    pub fn repair_keychain(&mut self, store: &dyn KeyStore) -> Result<bool, VaultError> {
+        let unreachable = |e: &KeychainError| {
+            matches!(
+                e,
+                KeychainError::NoSession
+                    | KeychainError::NoService
+                    | KeychainError::Locked
+                    | KeychainError::AccessDenied
+                    | KeychainError::Platform(_)
+            )
+        };
+        match unwrap_master_key(&self.header, Unlock::Keychain(store)) {
+            Ok(_) => return Ok(false),
+            Err(LoadError::Final(VaultError::Keychain(e))) if unreachable(&e) => return Ok(false),
+            // Missing or damaged item, a key that does not open the vault, no keychain slot, a damaged slot.
+            Err(_) => {}
+        }
+        match self.link_keychain(store) {
+            Ok(()) => Ok(true),
+            Err(VaultError::Keychain(e)) if unreachable(&e) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+pub(super) fn password_slot(
+    vault_id: &str,
+    key: &Key256,
+    password: &str,
+    params: KdfParams,
+) -> Result<Slot, VaultError> {
+    if password.is_empty() {
+        return Err(VaultError::EmptyPassword);
+    }
+    let salt = crypto::random::<16>();
+    let wrapping = crypto::derive_key(password, &salt, params).ok_or(VaultError::WrongPassword)?;
+    let id = random_hex::<8>();
+    let sealed = crypto::seal(&wrapping, &slot_context(vault_id, &id), key.as_ref());
+    let (nonce, wrapped_key) = format::encode_sealed(&sealed);
+    Ok(Slot {
+        kind: format::SLOT_PASSWORD.into(),
+        id,
+        item: None,
+        kdf: Some(Kdf { algorithm: "argon2id".into(), params, salt: BASE64.encode(&salt) }),
+        nonce,
+        wrapped_key,
+        extra: Map::new(),
+    })
+}
+
+/// Stores a fresh wrapping key in the keychain and returns the slot that uses it, and the item.
+pub(super) fn keychain_slot(
+    vault_id: &str,
+    key: &Key256,
+    store: &dyn KeyStore,
+) -> Result<(Slot, KeychainItem), VaultError> {
+    let id = random_hex::<8>();
+    let item = KeychainItem { service: KEYCHAIN_SERVICE.into(), account: format!("vault-{vault_id}-{id}") };
+    let wrapping = crypto::random_key();
+    store.set(&item, wrapping.as_ref())?;
+    let sealed = crypto::seal(&wrapping, &slot_context(vault_id, &id), key.as_ref());
+    let (nonce, wrapped_key) = format::encode_sealed(&sealed);
+    let slot = Slot {
+        kind: format::SLOT_KEYCHAIN.into(),
+        id,
+        item: Some(item.clone()),
+        kdf: None,
+        nonce,
+        wrapped_key,
+        extra: Map::new(),
+    };
+    Ok((slot, item))
+}
+
+/// Unwraps the master key from the slot that `unlock` opens.
+pub(super) fn unwrap_master_key(header: &Header, unlock: Unlock<'_>) -> Result<Key256, LoadError> {
+    let (kind, missing) = match unlock {
+        Unlock::Keychain(_) => (format::SLOT_KEYCHAIN, VaultError::NoKeychainSlot),
+        Unlock::Password(_) => (format::SLOT_PASSWORD, VaultError::NoPasswordSlot),
+    };
+    let slot = header.slots.iter().find(|s| s.kind == kind).ok_or(missing)?;
+    let sealed =
+        format::decode_sealed(&slot.nonce, &slot.wrapped_key).ok_or(LoadError::Damaged("a key slot is not base64"))?;
+    let context = slot_context(&header.vault_id, &slot.id);
+    let (wrapping, wrong) = match unlock {
+        Unlock::Keychain(store) => {
+            let item = slot.item.as_ref().ok_or(LoadError::Damaged("the keychain slot names no item"))?;
+            let bytes = store.get(item).map_err(VaultError::from)?;
+            let key: [u8; KEY_LEN] = bytes.as_slice().try_into().map_err(|_| VaultError::KeychainMismatch)?;
+            (Zeroizing::new(key), VaultError::KeychainMismatch)
+        }
+        Unlock::Password(password) => {
+            let kdf = slot.kdf.as_ref().ok_or(LoadError::Damaged("the password slot has no parameters"))?;
+            let salt = BASE64.decode(kdf.salt.as_bytes()).map_err(|_| LoadError::Damaged("a salt is not base64"))?;
+            if kdf.algorithm != "argon2id" || !kdf.params.is_reasonable() {
+                return Err(LoadError::Damaged("the password slot's parameters are not valid"));
+            }
+            let key = crypto::derive_key(password, &salt, kdf.params)
+                .ok_or(LoadError::Damaged("the password slot's parameters are not valid"))?;
+            (key, VaultError::WrongPassword)
+        }
+    };
+    let master = crypto::open(&wrapping, &context, &sealed).ok_or(LoadError::Final(wrong))?;
+    let master: [u8; KEY_LEN] =
+        master.as_slice().try_into().map_err(|_| LoadError::Damaged("a key slot holds a key of the wrong size"))?;
+    Ok(Zeroizing::new(master))
+}

@@ -1,0 +1,106 @@
+use super::*;
+use zeroize::Zeroizing;
+
+#[test]
+fn a_keychain_failure_changes_nothing_and_never_creates_a_key() {
+    let f = fixture();
+    f.create();
+    let before = std::fs::read(&f.path).unwrap();
+    for fault in [KeychainError::NoService, KeychainError::Locked, KeychainError::NoSession] {
+        f.store.set_fault(Some(fault.clone()));
+        assert_eq!(Vault::open(&f.path, Unlock::Keychain(&f.store)).unwrap_err(), VaultError::Keychain(fault));
+    }
+    f.store.set_fault(None);
+    drop(Vault::open(&f.path, Unlock::Keychain(&f.store)).expect("trying again after the fault clears works"));
+    let empty = MemoryKeyStore::new();
+    let missing = Vault::open(&f.path, Unlock::Keychain(&empty)).unwrap_err();
+    assert_eq!(missing, VaultError::Keychain(KeychainError::ItemMissing));
+    assert_eq!(std::fs::read(&f.path).unwrap(), before, "the file is unchanged byte for byte");
+    assert!(Vault::open(&f.path, Unlock::Password("correct horse")).is_ok());
+}
+
+#[test]
+fn a_wrong_password_is_reported_as_such_and_does_not_fall_back() {
+    let f = fixture();
+    let mut vault = f.create();
+    vault.add(account("A", "a", "JBSWY3DPEHPK3PXP"), OnNameConflict::Ask).unwrap();
+    drop(vault);
+    assert_eq!(Vault::open(&f.path, Unlock::Password("wrong")).unwrap_err(), VaultError::WrongPassword);
+    assert_eq!(names(&f.open()), ["a"]);
+}
+
+#[test]
+fn the_recovery_password_can_be_set_changed_and_removed_but_not_the_last_unlock_method() {
+    let f = fixture();
+    let mut vault = Vault::create(&f.path, Some(&f.store), None).unwrap();
+    assert_eq!(vault.status_now(), VaultStatus::Present { keychain: true, password: false });
+    vault.set_password("first", FAST).unwrap();
+    vault.set_password("second", FAST).unwrap();
+    drop(vault);
+    assert_eq!(Vault::open(&f.path, Unlock::Password("first")).unwrap_err(), VaultError::WrongPassword);
+    let mut vault = Vault::open(&f.path, Unlock::Password("second")).unwrap();
+    assert_eq!(vault.set_password("", FAST), Err(VaultError::EmptyPassword));
+    vault.remove_password().unwrap();
+    drop(vault);
+    assert_eq!(Vault::open(&f.path, Unlock::Password("second")).unwrap_err(), VaultError::NoPasswordSlot);
+
+    let g = fixture();
+    let mut only_password = Vault::create(&g.path, None, Some(("pw", FAST))).unwrap();
+    assert_eq!(only_password.remove_password(), Err(VaultError::LastUnlockMethod));
+    assert_eq!(Vault::create(&g.path, None, None).unwrap_err(), VaultError::NoUnlockMethod);
+}
+
+#[test]
+fn after_a_password_unlock_the_keychain_can_be_linked_again() {
+    let f = fixture();
+    f.create();
+    let reset_keychain = MemoryKeyStore::new();
+    assert!(Vault::open(&f.path, Unlock::Keychain(&reset_keychain)).is_err());
+    let mut vault = Vault::open(&f.path, Unlock::Password("correct horse")).unwrap();
+    vault.link_keychain(&reset_keychain).unwrap();
+    drop(vault);
+    assert!(Vault::open(&f.path, Unlock::Keychain(&reset_keychain)).is_ok());
+    assert_eq!(
+        Vault::open(&f.path, Unlock::Keychain(&f.store)).unwrap_err(),
+        VaultError::Keychain(KeychainError::ItemMissing)
+    );
+}
+
+#[test]
+fn repairing_the_keychain_replaces_a_lost_key_but_leaves_a_working_or_unreachable_keychain_alone() {
+    let f = fixture();
+    f.create();
+    let mut vault = Vault::open(&f.path, Unlock::Password("correct horse")).unwrap();
+    assert_eq!(vault.repair_keychain(&f.store), Ok(false), "a working key is kept");
+    let unreachable = UnreachableKeyStore;
+    assert_eq!(vault.repair_keychain(&unreachable), Ok(false), "a locked keychain is not touched");
+    drop(vault);
+    assert!(Vault::open(&f.path, Unlock::Keychain(&f.store)).is_ok(), "the keychain still opens the vault");
+
+    let reset_keychain = MemoryKeyStore::new();
+    let mut vault = Vault::open(&f.path, Unlock::Password("correct horse")).unwrap();
+    assert_eq!(vault.repair_keychain(&reset_keychain), Ok(true), "a missing key is replaced");
+    drop(vault);
+    assert!(Vault::open(&f.path, Unlock::Keychain(&reset_keychain)).is_ok(), "the new key opens the vault");
+
+    let g = fixture();
+    let mut only_password = Vault::create(&g.path, None, Some(("pw", FAST))).unwrap();
+    assert_eq!(only_password.repair_keychain(&g.store), Ok(true), "a vault made without a keychain is linked");
+    drop(only_password);
+    assert!(Vault::open(&g.path, Unlock::Keychain(&g.store)).is_ok());
+}
+
+/// A keychain that is there but locked.
+struct UnreachableKeyStore;
+
+impl KeyStore for UnreachableKeyStore {
+    fn get(&self, _: &KeychainItem) -> Result<Zeroizing<Vec<u8>>, KeychainError> {
+        Err(KeychainError::Locked)
+    }
+    fn set(&self, _: &KeychainItem, _: &[u8]) -> Result<(), KeychainError> {
+        Err(KeychainError::Locked)
+    }
+    fn delete(&self, _: &KeychainItem) -> Result<(), KeychainError> {
+        Err(KeychainError::Locked)
+    }
+}
