@@ -3,6 +3,10 @@ use std::process::Command;
 #[path = "src/lookup_order.rs"]
 mod lookup_order;
 
+#[path = "src/contract.rs"]
+#[macro_use]
+mod contract;
+
 fn main() {
     // WebKitGTK first among the program's libraries: the dynamic linker then reaches the libraries it depends on,
     // where most of its lookups end, sooner (the speech synthesiser's voice data, 31,000 of them, comes 62nd rather
@@ -12,41 +16,15 @@ fn main() {
         println!("cargo:rustc-link-lib=dylib=javascriptcoregtk-4.1");
         link_lookup_order();
     }
-    // Declaring the app's commands makes each one a permission that a capability must grant explicitly.
-    let manifest = tauri_build::AppManifest::new().commands(&[
-        "startup",
-        "unlock_with_password",
-        "create_vault",
-        "list_accounts",
-        "copy_code",
-        "delete_account",
-        "restore_account",
-        "list_trash",
-        "restore_from_trash",
-        "delete_for_good",
-        "rename_account",
-        "set_favorite",
-        "move_account",
-        "next_code",
-        "reveal_secret",
-        "account_qr",
-        "list_cameras",
-        "start_camera",
-        "stop_camera",
-        "scan_image",
-        "watch_drops",
-        "scan_screen",
-        "scan_clipboard",
-        "scan_link",
-        "add_manual",
-        "pending_accounts",
-        "confirm_pending",
-        "discard_pending",
-        "get_settings",
-        "save_settings",
-        "set_password",
-        "report_timing",
-    ]);
+    // Declaring the app's commands makes each one a permission that a capability must grant explicitly. The list
+    // is the command contract's (`src/contract.rs`).
+    macro_rules! names {
+        ($($name:ident),* $(,)?) => {
+            &[$(stringify!($name)),*]
+        };
+    }
+    let commands: &[&str] = with_commands!(names);
+    let manifest = tauri_build::AppManifest::new().commands(commands);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build step");
 }
 

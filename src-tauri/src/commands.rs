@@ -1,6 +1,6 @@
-//! The `#[tauri::command]`s the web UI invokes. Each runs one [`AppState`] method on a blocking thread (keychain,
-//! camera, files and clipboard never run on the UI thread) and returns a view without secrets; only
-//! `reveal_secret` and `account_qr` return one, because the user asked for it.
+//! The `#[tauri::command]`s the web UI invokes, all listed in `contract.rs`. Each runs one [`AppState`] method on
+//! a blocking thread (keychain, camera, files and clipboard never run on the UI thread) and returns a view without
+//! secrets; only `reveal_secret` and `account_qr` return one, because the user asked for it.
 
 use std::sync::Arc;
 
@@ -18,8 +18,21 @@ use crate::views::{
     TrashView,
 };
 
+/// The invoke handler of every command in the contract (`contract.rs`), so that no other list of them exists.
+macro_rules! handler_of {
+    ($($name:ident),* $(,)?) => {
+        tauri::generate_handler![$($name),*]
+    };
+}
+
+/// The handler that dispatches the web UI's invokes to these commands.
+pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    crate::with_commands!(handler_of)
+}
+
 type Shared<'a> = State<'a, Arc<AppState>>;
 
+/// Runs `work` on the app's state on a blocking thread.
 async fn blocking<R: Send + 'static>(
     state: Shared<'_>,
     work: impl FnOnce(&Arc<AppState>) -> Result<R, AppError> + Send + 'static,
@@ -28,18 +41,18 @@ async fn blocking<R: Send + 'static>(
     tauri::async_runtime::spawn_blocking(move || work(&state)).await.map_err(|_| AppError::Internal)?
 }
 
-fn policy(on_conflict: &str) -> OnNameConflict {
-    match on_conflict {
-        "replace" => OnNameConflict::Replace,
-        "keepBoth" => OnNameConflict::KeepBoth,
-        _ => OnNameConflict::Ask,
-    }
+/// Runs `work`, which cannot fail, as [`blocking`] does.
+async fn blocking_ok<R: Send + 'static>(
+    state: Shared<'_>,
+    work: impl FnOnce(&Arc<AppState>) -> R + Send + 'static,
+) -> Result<R, AppError> {
+    blocking(state, move |s| Ok(work(s))).await
 }
 
 /// Opens the vault through the keychain, or says why it cannot (first run, keychain unavailable).
 #[tauri::command]
 pub async fn startup(state: Shared<'_>) -> Result<StartupView, AppError> {
-    blocking(state, |s| Ok(s.startup())).await
+    blocking_ok(state, |s| s.startup()).await
 }
 
 /// Unlocks with the recovery password. Passwords and pasted links are wiped from memory once used.
@@ -135,7 +148,7 @@ pub async fn account_qr(state: Shared<'_>, id: String) -> Result<QrView, AppErro
 /// The cameras to choose from.
 #[tauri::command]
 pub async fn list_cameras(state: Shared<'_>) -> Result<Vec<CameraView>, AppError> {
-    blocking(state, |s| s.cameras()).await
+    blocking(state, |s| s.pairings.cameras()).await
 }
 
 /// Starts scanning with a camera: scan messages on `events`, JPEG preview frames on `preview`. Resolves to the
@@ -148,7 +161,7 @@ pub async fn start_camera(
     preview: Channel<InvokeResponseBody>,
 ) -> Result<Option<ScanView>, AppError> {
     blocking(state, move |s| {
-        s.start_camera(
+        s.pairings.start_camera(
             index,
             move |view| drop(events.send(view)),
             move |jpeg| drop(preview.send(InvokeResponseBody::Raw(jpeg))),
@@ -160,17 +173,13 @@ pub async fn start_camera(
 /// Stops the camera.
 #[tauri::command]
 pub async fn stop_camera(state: Shared<'_>) -> Result<(), AppError> {
-    blocking(state, |s| {
-        s.stop_camera();
-        Ok(())
-    })
-    .await
+    blocking_ok(state, |s| s.pairings.stop_camera()).await
 }
 
 /// From now on, sends what each file dropped on the window holds on `dropped`.
 #[tauri::command]
 pub fn watch_drops(state: Shared<'_>, dropped: Channel<DroppedView>) {
-    state.watch_drops(move |view| drop(dropped.send(view)));
+    state.pairings.watch_drops(move |view| drop(dropped.send(view)));
 }
 
 /// Reads a picture sent as the raw request body (a chosen, dropped or pasted file).
@@ -180,37 +189,37 @@ pub async fn scan_image(state: Shared<'_>, request: Request<'_>) -> Result<ScanV
         InvokeBody::Raw(bytes) => bytes.clone(),
         InvokeBody::Json(_) => Vec::new(),
     };
-    blocking(state, move |s| s.scan_image(&bytes)).await
+    blocking(state, move |s| s.pairings.scan_image(&bytes)).await
 }
 
 /// Reads the screen.
 #[tauri::command]
 pub async fn scan_screen(state: Shared<'_>) -> Result<ScanView, AppError> {
-    blocking(state, |s| s.scan_screen()).await
+    blocking(state, |s| s.pairings.scan_screen()).await
 }
 
 /// Reads the picture on the clipboard.
 #[tauri::command]
 pub async fn scan_clipboard(state: Shared<'_>) -> Result<ScanView, AppError> {
-    blocking(state, |s| s.scan_clipboard()).await
+    blocking(state, |s| s.pairings.scan_clipboard()).await
 }
 
 /// Reads a pasted `otpauth://` or `otpauth-migration://` link.
 #[tauri::command]
 pub async fn scan_link(state: Shared<'_>, text: Zeroizing<String>) -> Result<ScanView, AppError> {
-    blocking(state, move |s| Ok(s.scan_text(&text))).await
+    blocking_ok(state, move |s| s.pairings.scan_text(&text)).await
 }
 
 /// Checks a hand-typed account and holds it for confirmation.
 #[tauri::command]
 pub async fn add_manual(state: Shared<'_>, entry: ManualForm) -> Result<ScanView, AppError> {
-    blocking(state, move |s| s.add_manual(entry)).await
+    blocking(state, move |s| s.pairings.add_manual(entry)).await
 }
 
 /// The accounts waiting for confirmation, with their codes now.
 #[tauri::command]
 pub async fn pending_accounts(state: Shared<'_>) -> Result<Vec<PendingView>, AppError> {
-    blocking(state, |s| Ok(s.pending())).await
+    blocking_ok(state, |s| s.pairings.pending()).await
 }
 
 /// Adds the chosen pending accounts; `onConflict` is `ask`, `replace` or `keepBoth`.
@@ -218,25 +227,21 @@ pub async fn pending_accounts(state: Shared<'_>) -> Result<Vec<PendingView>, App
 pub async fn confirm_pending(
     state: Shared<'_>,
     ids: Vec<String>,
-    on_conflict: String,
+    on_conflict: OnNameConflict,
 ) -> Result<Vec<AddView>, AppError> {
-    blocking(state, move |s| s.confirm(&ids, policy(&on_conflict))).await
+    blocking(state, move |s| s.pairings.confirm(&ids, on_conflict)).await
 }
 
 /// Forgets pending accounts and stops the camera (the add dialog closed).
 #[tauri::command]
 pub async fn discard_pending(state: Shared<'_>) -> Result<(), AppError> {
-    blocking(state, |s| {
-        s.discard();
-        Ok(())
-    })
-    .await
+    blocking_ok(state, |s| s.pairings.discard()).await
 }
 
 /// The preferences and what the settings page shows.
 #[tauri::command]
 pub async fn get_settings(state: Shared<'_>) -> Result<SettingsView, AppError> {
-    blocking(state, |s| Ok(s.settings_view())).await
+    blocking_ok(state, |s| s.settings_view()).await
 }
 
 /// Saves the preferences.
@@ -259,9 +264,5 @@ pub async fn set_password(state: Shared<'_>, password: Zeroizing<String>) -> Res
 /// Records a UI timing for the measurement script (printed only when `TWOFOLD_TRACE` is set).
 #[tauri::command]
 pub async fn report_timing(state: Shared<'_>, event: String, value: f64) -> Result<(), AppError> {
-    blocking(state, move |s| {
-        s.trace(&event, value);
-        Ok(())
-    })
-    .await
+    blocking_ok(state, move |s| s.trace(&event, value)).await
 }

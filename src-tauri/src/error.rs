@@ -38,9 +38,6 @@ pub enum AppError {
     /// The tray icon could not be shown.
     #[error(transparent)]
     Tray(#[from] crate::tray::TrayError),
-    /// Renaming to nothing at all.
-    #[error("An account needs a name: fill in the service, the account, or both.")]
-    EmptyName,
     /// Confirming with no account chosen.
     #[error("No account was chosen. Tick the accounts to add, or close this dialog.")]
     NothingToAdd,
@@ -68,6 +65,7 @@ impl AppError {
                 VaultError::TooNew(_) => "tooNew",
                 VaultError::Io { .. } => "io",
                 VaultError::UnknownAccount => "unknownAccount",
+                VaultError::EmptyName => "emptyName",
                 _ => "vault",
             },
             AppError::Clipboard(_) => "clipboard",
@@ -86,7 +84,6 @@ impl AppError {
             AppError::Manual(_) => "invalidEntry",
             AppError::Settings(_) => "settings",
             AppError::Tray(_) => "tray",
-            AppError::EmptyName => "emptyName",
             AppError::NothingToAdd => "nothingToAdd",
             AppError::Locked => "locked",
             AppError::Internal => "internal",

@@ -3,22 +3,23 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use serde::Deserialize;
-use twofold::Account;
-use twofold::manual::{Kind, ManualEntry};
+use twofold::account::{Account, display_name};
+use twofold::manual::ManualEntry;
 use twofold::migration::Imported;
-use twofold::otp::unix_now;
+use twofold::otp::{Kind, unix_now};
 use twofold::scan::{
     Decoder, FrameSource, GrayFrame, Pairing, PairingStep, ReplaySource, ScanEvent, ScanSession, load_image_bytes,
     preview_jpeg,
 };
+use twofold::sync::lock;
 use twofold::vault::{AddOutcome, OnNameConflict};
 use zeroize::Zeroizing;
 
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::open_vault::OpenVault;
 use crate::views::{AddView, CameraView, DroppedView, PendingView, ScanView};
 
 /// Width of the camera preview sent to the UI, in pixels.
@@ -33,8 +34,7 @@ pub struct ManualForm {
     pub(crate) issuer: String,
     pub(crate) name: String,
     pub(crate) secret: Zeroizing<String>,
-    /// `totp`, `hotp` or `steam`.
-    pub(crate) kind: String,
+    pub(crate) kind: Kind,
     pub(crate) algorithm: Option<String>,
     /// The numbers as typed: the core reads them and says what is wrong with one.
     pub(crate) digits: Option<String>,
@@ -44,16 +44,11 @@ pub struct ManualForm {
 
 impl From<ManualForm> for ManualEntry {
     fn from(form: ManualForm) -> Self {
-        let kind = match form.kind.as_str() {
-            "hotp" => Kind::Hotp,
-            "steam" => Kind::Steam,
-            _ => Kind::Totp,
-        };
         ManualEntry {
             issuer: form.issuer,
             name: form.name,
             secret: form.secret,
-            kind,
+            kind: form.kind,
             algorithm: form.algorithm,
             digits: form.digits,
             period: form.period,
@@ -63,8 +58,11 @@ impl From<ManualForm> for ManualEntry {
 }
 
 /// Scans in progress and their results.
-#[derive(Default)]
 pub struct Pairings {
+    /// Where confirmed accounts go, and what a pending one is compared with.
+    vault: Arc<OpenVault>,
+    /// A folder replayed as the camera (`TWOFOLD_REPLAY_CAMERA`), for tests and demonstrations.
+    replay_camera: Option<(PathBuf, u32)>,
     /// Accounts found and not yet confirmed or discarded.
     pending: Mutex<Card>,
     /// Codes of an export read so far, from the camera, pictures and pasted links alike, until the export is
@@ -118,14 +116,24 @@ impl Card {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|p| p.into_inner())
-}
-
 impl Pairings {
+    /// Nothing pending yet; confirmed accounts go to `vault`. With `replay_camera` set, that folder is the camera.
+    pub fn new(vault: Arc<OpenVault>, replay_camera: Option<(PathBuf, u32)>) -> Self {
+        Pairings {
+            vault,
+            replay_camera,
+            pending: Mutex::default(),
+            gathered: Arc::default(),
+            camera: Mutex::default(),
+            camera_opening: Mutex::default(),
+            camera_stops: AtomicU64::new(0),
+            drops: Mutex::default(),
+        }
+    }
+
     /// Stops the camera scan, if any, and waits until the camera is released. Returns the stop's number, which a
-    /// scan starting right after it keeps as its ticket (see [`AppState::start_camera`]).
-    pub fn stop_scan(&self) -> u64 {
+    /// scan starting right after it keeps as its ticket (see [`Pairings::start_camera`]).
+    fn stop_scan(&self) -> u64 {
         let (session, stop) = {
             let mut camera = lock(&self.camera);
             (camera.take(), self.camera_stops.fetch_add(1, Ordering::SeqCst) + 1)
@@ -135,9 +143,7 @@ impl Pairings {
         }
         stop
     }
-}
 
-impl AppState {
     /// The cameras to pick from. With a replay folder set, that folder is the only camera.
     pub fn cameras(&self) -> Result<Vec<CameraView>, AppError> {
         if let Some((folder, fps)) = &self.replay_camera {
@@ -155,24 +161,24 @@ impl AppState {
         mut events: impl FnMut(ScanView) + Send + 'static,
         mut preview: impl FnMut(Vec<u8>) + Send + 'static,
     ) -> Result<Option<ScanView>, AppError> {
-        let _opening = lock(&self.pairings.camera_opening);
-        let ticket = self.pairings.stop_scan();
+        let _opening = lock(&self.camera_opening);
+        let ticket = self.stop_scan();
         let source: Box<dyn FrameSource> = match &self.replay_camera {
             Some((folder, fps)) => Box::new(ReplaySource::open(folder, *fps)?),
             None => Box::new(twofold::scan::CameraSource::open(index)?),
         };
-        let gathered = lock(&self.pairings.gathered).progress().map(ScanView::progress);
-        let state = Arc::clone(self);
+        let gathered = lock(&self.gathered).progress().map(ScanView::progress);
+        let pairings = Arc::clone(self);
         let session = ScanSession::start_with_preview(
             source,
             false,
-            Arc::clone(&self.pairings.gathered),
+            Arc::clone(&self.gathered),
             move |event| {
                 let view = match event {
                     ScanEvent::Seen { corners, width, height } => ScanView::seen(&corners, width, height),
                     ScanEvent::Progress(progress) => ScanView::progress(progress),
                     ScanEvent::Rejected(why) => ScanView::rejected(&why),
-                    ScanEvent::Done(imported) => state.found(imported),
+                    ScanEvent::Done(imported) => pairings.found(imported),
                     ScanEvent::NothingFound => ScanView::nothing_found(),
                     ScanEvent::Failed(error) => ScanView::Failed { error: error.into() },
                 };
@@ -180,8 +186,8 @@ impl AppState {
             },
             move |frame: &GrayFrame| preview(preview_jpeg(frame, PREVIEW_WIDTH, PREVIEW_QUALITY)),
         );
-        let mut camera = lock(&self.pairings.camera);
-        if self.pairings.camera_stops.load(Ordering::SeqCst) == ticket {
+        let mut camera = lock(&self.camera);
+        if self.camera_stops.load(Ordering::SeqCst) == ticket {
             *camera = Some(session);
         } else {
             // Stopped while the camera was opening (the dialog closed, or another camera was picked): a camera
@@ -192,31 +198,31 @@ impl AppState {
         Ok(gathered)
     }
 
-    /// Stops the camera scan.
+    /// Stops the camera scan, if any, and waits until the camera is released.
     pub fn stop_camera(&self) {
-        self.pairings.stop_scan();
+        self.stop_scan();
     }
 
     /// Sends the results of files dropped on the window to `listener` from now on.
     pub fn watch_drops(&self, listener: impl Fn(DroppedView) + Send + 'static) {
-        *lock(&self.pairings.drops) = Some(Box::new(listener));
+        *lock(&self.drops) = Some(Box::new(listener));
     }
 
     /// Reads files dropped on the window (screenshots dragged from a file manager), each as a picture, on a
     /// thread of their own, and sends each result to the UI as it is ready. Before the UI listens, drops are
     /// ignored, unread.
     pub fn files_dropped(self: &Arc<Self>, paths: Vec<PathBuf>) {
-        if lock(&self.pairings.drops).is_none() {
+        if lock(&self.drops).is_none() {
             return;
         }
-        let state = Arc::clone(self);
+        let pairings = Arc::clone(self);
         std::thread::spawn(move || {
             for path in paths {
                 let scan = match twofold::scan::load_image(&path) {
-                    Ok(frame) => state.scan_picture(&frame),
+                    Ok(frame) => pairings.scan_picture(&frame),
                     Err(error) => ScanView::Failed { error: error.into() },
                 };
-                if let Some(listener) = &*lock(&state.pairings.drops) {
+                if let Some(listener) = &*lock(&pairings.drops) {
                     listener(DroppedView { scan });
                 }
             }
@@ -248,7 +254,7 @@ impl AppState {
 
     /// Reads the text of a QR code or a pasted link: an account, part of an export, or something else.
     pub fn scan_text(&self, text: &str) -> ScanView {
-        let step = lock(&self.pairings.gathered).add(text.trim());
+        let step = lock(&self.gathered).add(text.trim());
         match step {
             PairingStep::Ready(imported) => self.found(imported),
             PairingStep::NeedMore(progress) => ScanView::progress(progress),
@@ -270,15 +276,15 @@ impl AppState {
     /// Replaces the pending accounts with `accounts` and describes them for the confirmation card.
     fn hold(&self, accounts: Vec<Account>) -> Vec<PendingView> {
         // A half-read export stays (a single account was read meanwhile); a complete one has emptied itself.
-        lock(&self.pairings.pending).replace(accounts);
+        lock(&self.pending).replace(accounts);
         self.pending()
     }
 
     /// The pending accounts with their codes now.
     pub fn pending(&self) -> Vec<PendingView> {
-        let vault = self.vault();
+        let vault = self.vault.get();
         let now = unix_now();
-        lock(&self.pairings.pending)
+        lock(&self.pending)
             .accounts
             .iter()
             .map(|(id, account)| {
@@ -290,20 +296,29 @@ impl AppState {
 
     /// Adds the chosen pending accounts; the rest of their card is dropped, but not a newer card found meanwhile.
     pub fn confirm(&self, ids: &[String], on_conflict: OnNameConflict) -> Result<Vec<AddView>, AppError> {
-        let (card, chosen) = lock(&self.pairings.pending).choose(ids);
+        let (card, chosen) = lock(&self.pending).choose(ids);
         if chosen.is_empty() {
             return Err(AppError::NothingToAdd);
         }
-        let added = self.add_accounts(chosen, on_conflict)?;
-        lock(&self.pairings.pending).settle(&card);
+        let added = self.add(chosen, on_conflict)?;
+        lock(&self.pending).settle(&card);
         Ok(added)
+    }
+
+    /// Adds accounts in one save and reports each outcome.
+    fn add(&self, accounts: Vec<Account>, on_conflict: OnNameConflict) -> Result<Vec<AddView>, AppError> {
+        let labels: Vec<String> = accounts.iter().map(|a| display_name(&a.issuer, &a.name)).collect();
+        self.vault.with(|vault| {
+            let outcomes = vault.add_all(accounts, on_conflict)?;
+            Ok(outcomes.into_iter().zip(labels).map(|(outcome, label)| AddView::new(outcome, label)).collect())
+        })
     }
 
     /// Forgets pending accounts and half-scanned exports, and stops the camera (the add dialog closed).
     pub fn discard(&self) {
-        self.pairings.stop_scan();
-        lock(&self.pairings.pending).accounts.clear();
-        *lock(&self.pairings.gathered) = Pairing::new();
+        self.stop_scan();
+        lock(&self.pending).accounts.clear();
+        *lock(&self.gathered) = Pairing::new();
     }
 }
 

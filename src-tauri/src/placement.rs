@@ -1,13 +1,13 @@
 //! The window reopens where the user left it. Its size and place (`window.json` beside the vault) are put back
-//! before the window is first shown, followed while it moves (the core's [`Tracker`]), and saved atomically when
+//! before the window is first shown, followed while it moves (a [`Tracker`]), and saved atomically when
 //! it is asked to close and when the app exits.
 
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
+use crate::window_place::{Area, Report, Tracker, WindowPlace};
 use tauri::{PhysicalPosition, PhysicalSize, Runtime, Window, WindowEvent};
-use twofold::window_place::{Area, Report, Tracker, WindowPlace};
 
 /// The window's place as followed, and the one on disk.
 pub struct Placement {

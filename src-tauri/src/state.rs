@@ -1,22 +1,21 @@
 //! The app's state: the vault (open, locked, or not created yet), the clipboard, the preferences and the scans
-//! waiting for confirmation. Commands call these methods from a blocking thread; each one is a short delegation
-//! to the core. Scanning lives in `pairing.rs`.
+//! waiting for confirmation ([`Pairings`]). Commands call these methods from a blocking thread; each one is a
+//! short delegation to the core.
 
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use twofold::clipboard::{ClipboardError, CodeClipboard};
 use twofold::otp::unix_now;
 use twofold::settings::Settings;
-use twofold::vault::{
-    AccountId, KdfParams, KeychainError, OnNameConflict, OsKeychain, Unlock, Vault, VaultError, VaultStatus,
-};
-use zeroize::Zeroizing;
+use twofold::sync::lock;
+use twofold::vault::{AccountId, KdfParams, KeychainError, OsKeychain, Unlock, Vault, VaultError, VaultStatus};
 
 use crate::error::AppError;
+use crate::open_vault::OpenVault;
 use crate::pairing::Pairings;
-use crate::views::{AccountView, AddView, QrView, Revealed, SettingsView, StartupView, TrashView};
+use crate::views::{AccountView, QrView, Revealed, SettingsView, Stage, StartupView, TrashView};
 
 /// Shown after a password unlock that stored a new key in the keychain.
 const KEYCHAIN_REPAIRED: &str =
@@ -27,21 +26,16 @@ pub const TRACE_ENV: &str = "TWOFOLD_TRACE";
 
 /// The app's state, managed by Tauri.
 pub struct AppState {
-    pub(crate) vault_path: PathBuf,
+    vault_path: PathBuf,
     settings_path: PathBuf,
-    vault: Mutex<Option<Vault>>,
+    vault: Arc<OpenVault>,
     /// The background start-up's outcome until the UI takes it; its lock serialises every way of opening.
     opening: Mutex<EarlyOpening>,
     settings: Mutex<Settings>,
     clipboard: Result<CodeClipboard, ClipboardError>,
-    pub(crate) pairings: Pairings,
-    /// A folder replayed as the camera (`TWOFOLD_REPLAY_CAMERA`), for tests and demonstrations.
-    pub(crate) replay_camera: Option<(PathBuf, u32)>,
+    /// Scans and the accounts they found, waiting for confirmation.
+    pub pairings: Arc<Pairings>,
     started: Instant,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Where opening the vault at start-up ended.
@@ -70,38 +64,29 @@ enum EarlyOpening {
 }
 
 impl AppState {
-    /// State for the vault and preferences in `dir`; nothing is opened yet.
-    pub fn new(dir: PathBuf, started: Instant) -> Self {
+    /// State for the vault and preferences in `dir`; nothing is opened yet. With `replay_camera` set, that folder
+    /// of pictures is the camera.
+    pub fn new(dir: PathBuf, started: Instant, replay_camera: Option<(PathBuf, u32)>) -> Self {
         let settings_path = dir.join("settings.json");
+        let vault = Arc::new(OpenVault::default());
         AppState {
             vault_path: dir.join("vault.json"),
             settings: Mutex::new(Settings::load(&settings_path)),
             settings_path,
-            vault: Mutex::new(None),
+            pairings: Arc::new(Pairings::new(Arc::clone(&vault), replay_camera)),
+            vault,
             opening: Mutex::new(EarlyOpening::Pending),
             clipboard: CodeClipboard::new(),
-            pairings: Pairings::default(),
-            replay_camera: twofold::scan::ReplaySource::from_env(),
             started,
         }
     }
 
-    pub(crate) fn vault(&self) -> MutexGuard<'_, Option<Vault>> {
-        lock(&self.vault)
-    }
-
-    pub(crate) fn with_vault<R>(&self, f: impl FnOnce(&mut Vault) -> Result<R, AppError>) -> Result<R, AppError> {
-        let mut guard = self.vault();
-        let vault = guard.as_mut().ok_or(AppError::Locked)?;
-        f(vault)
-    }
-
     fn startup_view(&self, opening: Opening) -> StartupView {
-        let recovery = self.vault().as_ref().and_then(|v| v.recovery().map(ToString::to_string));
+        let recovery = self.vault.get().as_ref().and_then(|v| v.recovery().map(ToString::to_string));
         let (stage, problem, password_available, accounts) = match opening {
-            Opening::Welcome => ("welcome", None, false, None),
-            Opening::Ready => ("ready", None, false, self.accounts().ok()),
-            Opening::Locked { problem, password_available } => ("locked", Some(problem), password_available, None),
+            Opening::Welcome => (Stage::Welcome, None, false, None),
+            Opening::Ready => (Stage::Ready, None, false, self.accounts().ok()),
+            Opening::Locked { problem, password_available } => (Stage::Locked, Some(problem), password_available, None),
         };
         StartupView {
             stage,
@@ -126,7 +111,7 @@ impl AppState {
 
     /// Opens the vault through the keychain if there is one; never creates anything. Called with `opening` held.
     fn open_with_keychain(&self) -> Opening {
-        if self.vault().is_some() {
+        if self.vault.is_open() {
             return Opening::Ready;
         }
         let password_available = match Vault::status(&self.vault_path) {
@@ -136,7 +121,7 @@ impl AppState {
         };
         match Vault::open(&self.vault_path, Unlock::Keychain(&OsKeychain)) {
             Ok(vault) => {
-                *self.vault() = Some(vault);
+                self.vault.set(vault);
                 Opening::Ready
             }
             Err(e) => {
@@ -165,7 +150,7 @@ impl AppState {
     }
 
     fn opened(&self, vault: Vault) -> StartupView {
-        *self.vault() = Some(vault);
+        self.vault.set(vault);
         self.startup_view(Opening::Ready)
     }
 
@@ -175,7 +160,7 @@ impl AppState {
         let mut early = lock(&self.opening);
         *early = EarlyOpening::Taken;
         // A keychain "Try again" may have opened it meanwhile; opening it twice would find the file in use.
-        if self.vault().is_some() {
+        if self.vault.is_open() {
             return Ok(self.startup_view(Opening::Ready));
         }
         let mut vault = Vault::open(&self.vault_path, Unlock::Password(password))?;
@@ -191,7 +176,7 @@ impl AppState {
     pub fn create(&self, password: Option<&str>) -> Result<StartupView, AppError> {
         let mut early = lock(&self.opening);
         *early = EarlyOpening::Taken;
-        if self.vault().is_some() {
+        if self.vault.is_open() {
             return Ok(self.startup_view(Opening::Ready));
         }
         let password = password.filter(|p| !p.is_empty()).map(|p| (p, KdfParams::default()));
@@ -208,7 +193,7 @@ impl AppState {
 
     /// Every account with its codes now.
     pub fn accounts(&self) -> Result<Vec<AccountView>, AppError> {
-        self.with_vault(|vault| {
+        self.vault.with(|vault| {
             let now = unix_now();
             Ok(vault
                 .accounts()
@@ -223,7 +208,7 @@ impl AppState {
 
     /// Copies an account's current code; the toast says when it will be cleared.
     pub fn copy_code(&self, id: &str) -> Result<Option<u32>, AppError> {
-        let code = self.with_vault(|vault| Ok(vault.codes_at(&AccountId::from(id), unix_now())?.current))?;
+        let code = self.vault.with(|vault| Ok(vault.codes_at(&AccountId::from(id), unix_now())?.current))?;
         let clipboard = self.clipboard.as_ref().map_err(Clone::clone)?;
         let clear_after = lock(&self.settings).clipboard_clear_seconds;
         clipboard.copy(code.as_str(), clear_after.map(|s| Duration::from_secs(u64::from(s))))?;
@@ -232,94 +217,70 @@ impl AppState {
 
     /// Moves an account to the trash.
     pub fn delete(&self, id: &str) -> Result<(), AppError> {
-        self.with_vault(|vault| Ok(vault.delete(&AccountId::from(id))?))
+        self.vault.with(|vault| Ok(vault.delete(&AccountId::from(id))?))
     }
 
     /// Brings an account back from the trash (undoes a delete or a replacement).
     pub fn restore(&self, id: &str) -> Result<(), AppError> {
-        self.with_vault(|vault| Ok(vault.restore(&AccountId::from(id))?))
+        self.vault.with(|vault| Ok(vault.restore(&AccountId::from(id))?))
     }
 
     /// The accounts in the trash, most recently deleted first.
     pub fn trash(&self) -> Result<Vec<TrashView>, AppError> {
-        self.with_vault(|vault| Ok(vault.trash().into_iter().rev().map(TrashView::from).collect()))
+        self.vault.with(|vault| Ok(vault.trash().into_iter().rev().map(TrashView::from).collect()))
     }
 
     /// Brings an account back from the trash, beside any account that replaced it.
     pub fn restore_from_trash(&self, id: &str) -> Result<(), AppError> {
-        self.with_vault(|vault| Ok(vault.restore_alongside(&AccountId::from(id))?))
+        self.vault.with(|vault| Ok(vault.restore_alongside(&AccountId::from(id))?))
     }
 
     /// Deletes these accounts in the trash for good: all, or none if one is no longer there.
     pub fn delete_for_good(&self, ids: &[String]) -> Result<(), AppError> {
         let ids: Vec<AccountId> = ids.iter().map(|id| AccountId::from(id.as_str())).collect();
-        self.with_vault(|vault| Ok(vault.purge(&ids)?))
+        self.vault.with(|vault| Ok(vault.purge(&ids)?))
     }
 
     /// Changes an account's issuer and name.
     pub fn rename(&self, id: &str, issuer: &str, name: &str) -> Result<(), AppError> {
-        if issuer.trim().is_empty() && name.trim().is_empty() {
-            return Err(AppError::EmptyName);
-        }
-        self.with_vault(|vault| Ok(vault.rename(&AccountId::from(id), issuer, name)?))
+        self.vault.with(|vault| Ok(vault.rename(&AccountId::from(id), issuer, name)?))
     }
 
     /// Pins or unpins an account.
     pub fn set_favorite(&self, id: &str, favorite: bool) -> Result<(), AppError> {
-        self.with_vault(|vault| Ok(vault.set_favorite(&AccountId::from(id), favorite)?))
+        self.vault.with(|vault| Ok(vault.set_favorite(&AccountId::from(id), favorite)?))
     }
 
     /// Moves an account to position `to` of the list.
     pub fn move_account(&self, id: &str, to: usize) -> Result<(), AppError> {
-        self.with_vault(|vault| Ok(vault.move_account(&AccountId::from(id), to)?))
+        self.vault.with(|vault| Ok(vault.move_account(&AccountId::from(id), to)?))
     }
 
     /// Advances an HOTP account to its next code (the counter is saved first).
     pub fn next_code(&self, id: &str) -> Result<(), AppError> {
-        self.with_vault(|vault| vault.next_hotp(&AccountId::from(id)).map(drop).map_err(Into::into))
+        self.vault.with(|vault| vault.next_hotp(&AccountId::from(id)).map(drop).map_err(Into::into))
     }
 
     /// The account's secret, because the user asked to reveal it.
     pub fn reveal_secret(&self, id: &str) -> Result<Revealed, AppError> {
-        self.with_vault(|vault| {
+        self.vault.with(|vault| {
             let account = vault.account(&AccountId::from(id)).ok_or(VaultError::UnknownAccount)?;
-            let plain = account.secret.to_base32();
-            let mut grouped = Zeroizing::new(String::with_capacity(plain.len() * 5 / 4 + 1));
-            for (i, c) in plain.chars().enumerate() {
-                if i > 0 && i % 4 == 0 {
-                    grouped.push(' ');
-                }
-                grouped.push(c);
-            }
-            Ok(Revealed { secret: grouped })
+            Ok(Revealed { secret: account.secret.to_base32_grouped() })
         })
     }
 
     /// The account as a QR code for a phone, because the user asked to show it.
     pub fn account_qr(&self, id: &str) -> Result<QrView, AppError> {
-        self.with_vault(|vault| {
+        self.vault.with(|vault| {
             let account = vault.account(&AccountId::from(id)).ok_or(VaultError::UnknownAccount)?;
             Ok(QrView { image: twofold::transfer::qr_data_url(account) })
-        })
-    }
-
-    /// Adds accounts in one save and reports each outcome.
-    pub(crate) fn add_accounts(
-        &self,
-        accounts: Vec<twofold::Account>,
-        on_conflict: OnNameConflict,
-    ) -> Result<Vec<AddView>, AppError> {
-        let labels: Vec<String> = accounts.iter().map(|a| twofold::account::display_name(&a.issuer, &a.name)).collect();
-        self.with_vault(|vault| {
-            let outcomes = vault.add_all(accounts, on_conflict)?;
-            Ok(outcomes.into_iter().zip(labels).map(|(outcome, label)| AddView::new(outcome, label)).collect())
         })
     }
 
     /// The preferences and facts for the settings page.
     pub fn settings_view(&self) -> SettingsView {
         let settings = lock(&self.settings).clone();
-        let status = self.vault().as_ref().map(Vault::status_now);
+        let status = self.vault.get().as_ref().map(Vault::status_now);
         SettingsView::new(&settings, status, self.vault_path.display().to_string())
     }
 
@@ -348,7 +309,7 @@ impl AppState {
 
     /// Sets or changes the recovery password.
     pub fn set_password(&self, password: &str) -> Result<SettingsView, AppError> {
-        self.with_vault(|vault| Ok(vault.set_password(password, KdfParams::default())?))?;
+        self.vault.with(|vault| Ok(vault.set_password(password, KdfParams::default())?))?;
         Ok(self.settings_view())
     }
 
@@ -364,7 +325,7 @@ impl AppState {
 
     /// Clears a code we copied and stops any scan, when the app quits.
     pub fn on_exit(&self) {
-        self.pairings.stop_scan();
+        self.pairings.stop_camera();
         if let Ok(clipboard) = &self.clipboard {
             clipboard.clear_if_ours();
         }

@@ -8,8 +8,6 @@ use tauri::menu::{Menu, MenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Manager, Runtime};
 
-use crate::error::AppError;
-
 /// The tray icon's id; there is at most one.
 const TRAY: &str = "main";
 const SHOW: &str = "show";
@@ -53,13 +51,13 @@ pub fn apply<R: Runtime>(app: &AppHandle<R>, keep: bool) -> Result<(), TrayError
     Ok(())
 }
 
-/// Shows or removes the icon as `keep` says, then runs `save`, the saving of that choice; if the save fails, the icon
+/// Shows or hides the icon as `keep` says, then runs `save`, the saving of that choice; if the save fails, the icon
 /// goes back as it was. A choice the desktop cannot honour is not saved, and one that is not saved is not in effect.
-pub async fn apply_and_save<R: Runtime, T>(
+pub async fn apply_and_save<R: Runtime, T, E: From<TrayError>>(
     app: &AppHandle<R>,
     keep: bool,
-    save: impl std::future::Future<Output = Result<T, AppError>>,
-) -> Result<T, AppError> {
+    save: impl std::future::Future<Output = Result<T, E>>,
+) -> Result<T, E> {
     let before = is_shown(app);
     apply(app, keep)?;
     let saved = save.await;
@@ -100,14 +98,14 @@ fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         .menu(&menu)
         .show_menu_on_left_click(false)
         .on_menu_event(|app, event| match event.id().as_ref() {
-            SHOW => crate::bring_to_front(app),
+            SHOW => crate::window::bring_to_front(app),
             QUIT => app.exit(0),
             _ => {}
         })
         .on_tray_icon_event(|tray, event| {
             // Windows and macOS report clicks; on Linux the icon only opens its menu.
             if let TrayIconEvent::Click { button: MouseButton::Left, button_state: MouseButtonState::Up, .. } = event {
-                crate::bring_to_front(tray.app_handle());
+                crate::window::bring_to_front(tray.app_handle());
             }
         });
     if let Some(icon) = app.default_window_icon() {

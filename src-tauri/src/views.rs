@@ -2,12 +2,13 @@
 //! exceptions, [`Revealed`] and [`QrView`], are only produced when the user asks to see the secret.
 
 use serde::Serialize;
+use twofold::account::Account;
 use twofold::migration::{MigrationError, Progress};
-use twofold::otp::Codes;
+use twofold::otp::Otp;
+use twofold::otp::{Codes, Kind};
 use twofold::scan::{NotAuthenticator, Point};
 use twofold::settings::{Settings, Theme};
 use twofold::vault::{AddOutcome, TrashedSummary, VaultStatus};
-use twofold::{Account, Otp};
 use zeroize::Zeroizing;
 
 use crate::error::AppError;
@@ -19,8 +20,7 @@ pub struct AccountView {
     pub id: String,
     pub issuer: String,
     pub name: String,
-    /// `totp`, `hotp` or `steam`.
-    pub kind: &'static str,
+    pub kind: Kind,
     pub code: String,
     pub next_code: String,
     pub seconds_left: Option<u32>,
@@ -34,21 +34,13 @@ impl AccountView {
             id,
             issuer,
             name,
-            kind: kind(otp),
+            kind: otp.kind(),
             code: codes.current.grouped(),
             next_code: codes.next.grouped(),
             seconds_left: codes.seconds_left,
             period: otp.period().map(|p| p.seconds()),
             favorite,
         }
-    }
-}
-
-fn kind(otp: &Otp) -> &'static str {
-    match otp {
-        Otp::Totp { .. } => "totp",
-        Otp::Hotp { .. } => "hotp",
-        Otp::Steam { .. } => "steam",
     }
 }
 
@@ -72,12 +64,23 @@ impl From<TrashedSummary> for TrashView {
     }
 }
 
+/// Which screen start-up leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Stage {
+    /// No vault yet: the welcome screen creates one.
+    Welcome,
+    /// The keychain did not open the vault: the lock screen says why.
+    Locked,
+    /// The vault is open: the accounts.
+    Ready,
+}
+
 /// Where start-up left the app.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StartupView {
-    /// `welcome` (no vault yet), `locked` (the keychain did not open it) or `ready`.
-    pub stage: &'static str,
+    pub stage: Stage,
     /// Why it is locked: `{kind, message}`.
     pub problem: Option<AppError>,
     /// Whether a recovery password can unlock it.
@@ -94,12 +97,25 @@ pub struct StartupView {
     pub accounts: Option<Vec<AccountView>>,
 }
 
+/// What became of one account the user confirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Outcome {
+    /// Added to the list.
+    Added,
+    /// Its secret was already paired: nothing changed.
+    Duplicate,
+    /// Same issuer and name as an account there, another secret: nothing changed, the user chooses.
+    Conflict,
+    /// It took the place of the account with its name, which went to the trash.
+    Replaced,
+}
+
 /// The result of adding an account.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AddView {
-    /// `added`, `duplicate`, `conflict` (same issuer and name, another secret) or `replaced`.
-    pub outcome: &'static str,
+    pub outcome: Outcome,
     /// The account added, or the one already there.
     pub id: String,
     /// The account replaced, for undo.
@@ -111,13 +127,25 @@ pub struct AddView {
 impl AddView {
     pub fn new(outcome: AddOutcome, label: String) -> Self {
         let (outcome, id, replaced) = match outcome {
-            AddOutcome::Added(id) => ("added", id.to_string(), None),
-            AddOutcome::Duplicate(id) => ("duplicate", id.to_string(), None),
-            AddOutcome::NameConflict(id) => ("conflict", id.to_string(), None),
-            AddOutcome::Replaced { new, old } => ("replaced", new.to_string(), Some(old.to_string())),
+            AddOutcome::Added(id) => (Outcome::Added, id.to_string(), None),
+            AddOutcome::Duplicate(id) => (Outcome::Duplicate, id.to_string(), None),
+            AddOutcome::NameConflict(id) => (Outcome::Conflict, id.to_string(), None),
+            AddOutcome::Replaced { new, old } => (Outcome::Replaced, new.to_string(), Some(old.to_string())),
         };
         AddView { outcome, id, replaced, label }
     }
+}
+
+/// How a scanned account compares with the accounts already there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PendingStatus {
+    /// Nothing like it yet.
+    New,
+    /// This secret is already paired.
+    Duplicate,
+    /// Same issuer and name, another secret: re-pairing.
+    Conflict,
 }
 
 /// A scanned account waiting for the user's confirmation.
@@ -128,13 +156,11 @@ pub struct PendingView {
     pub id: String,
     pub issuer: String,
     pub name: String,
-    pub kind: &'static str,
+    pub kind: Kind,
     pub code: String,
     pub seconds_left: Option<u32>,
     pub period: Option<u32>,
-    /// `new`, `duplicate` (this secret is already paired) or `conflict` (same issuer and name, another secret:
-    /// re-pairing).
-    pub status: &'static str,
+    pub status: PendingStatus,
 }
 
 impl PendingView {
@@ -143,14 +169,14 @@ impl PendingView {
             id,
             issuer: account.issuer.clone(),
             name: account.name.clone(),
-            kind: kind(&account.otp),
+            kind: account.otp.kind(),
             code: codes.current.grouped(),
             seconds_left: codes.seconds_left,
             period: account.otp.period().map(|p| p.seconds()),
             status: match preview {
-                AddOutcome::Duplicate(_) => "duplicate",
-                AddOutcome::NameConflict(_) => "conflict",
-                _ => "new",
+                AddOutcome::Duplicate(_) => PendingStatus::Duplicate,
+                AddOutcome::NameConflict(_) => PendingStatus::Conflict,
+                AddOutcome::Added(_) | AddOutcome::Replaced { .. } => PendingStatus::New,
             },
         }
     }

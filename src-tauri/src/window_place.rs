@@ -1,27 +1,24 @@
 //! Where the user left the window: its size and place on the screen, and whether it was maximised or full screen.
-//! The desktop shell restores it at start-up, follows the window with a [`Tracker`], and saves it when the window
-//! closes.
+//! [`crate::placement`] restores it at start-up, follows the window with a [`Tracker`], and saves it when the window
+//! closes. A window left on a monitor that has since gone is not put back off screen ([`WindowPlace::is_on`]).
 //!
 //! Stored as a small JSON file beside the vault and replaced atomically, like the preferences. It holds nothing
 //! secret and nothing worth keeping aside: a file that cannot be read only means the window opens at its default.
-//!
-//! ```
-//! use twofold::window_place::{Area, WindowPlace};
-//!
-//! let place = WindowPlace { width: 480, height: 720, x: 2000, y: 40, maximized: false, fullscreen: false };
-//! let laptop = Area { x: 0, y: 0, width: 1920, height: 1080 };
-//! let second = Area { x: 1920, y: 0, width: 2560, height: 1440 };
-//! assert!(place.is_on(&[laptop, second]));
-//! // Left on the second monitor, which is now unplugged: the window is not put back off screen.
-//! assert!(!place.is_on(&[laptop]));
-//! ```
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
+use twofold::fs::{self, DiskError, Keep};
 
-use crate::settings::SettingsError;
+/// Why the window's place could not be saved: it only means the window opens at its default size next time.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "Twofold could not remember the window's size and place in {} ({}); it opens at its default size next time.",
+    .0.path.display(),
+    .0.reason
+)]
+pub struct PlaceError(#[from] DiskError);
 
 /// The window's size and place, in physical pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,8 +65,8 @@ impl WindowPlace {
     }
 
     /// Writes the place atomically: a crash leaves the old file or the new one.
-    pub fn save(&self, path: &Path) -> Result<(), SettingsError> {
-        crate::settings::replace_json(path, ".window-", self)
+    pub fn save(&self, path: &Path) -> Result<(), PlaceError> {
+        Ok(fs::replace_json(path, self, Keep::Nothing)?)
     }
 
     /// Whether a top corner of the window would be on one of `monitors`, so its title bar can be reached. A window

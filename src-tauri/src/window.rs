@@ -1,0 +1,55 @@
+//! The main window: shown at start-up where it was left, and brought back to the front with the keyboard (a second
+//! launch, the tray).
+
+use tauri::Manager;
+
+use crate::placement::Placement;
+
+/// The window's label in `tauri.conf.json`.
+pub const MAIN_WINDOW: &str = "main";
+
+/// Brings the window back to the front with the keyboard: a second launch, or the tray icon. It runs on the UI
+/// thread, so that a close arriving meanwhile cannot be undone halfway.
+pub fn bring_to_front<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    let handle = app.clone();
+    let _ = app.run_on_main_thread(move || {
+        if let Some(window) = handle.get_webview_window(MAIN_WINDOW) {
+            let _ = raise(&window);
+        }
+    });
+}
+
+/// Shows the window and gives it the keyboard, at once; call it on the UI thread. Tauri's `show` reaches GTK on
+/// the event loop's next turn, and its focus request for a window still hidden is dropped; GTK's own `present`
+/// only shows a hidden window (the focus is left to a window manager, if any) and focuses one already shown. So on
+/// Linux the window is shown through GTK first, then presented.
+fn raise<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) -> tauri::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use gtk::prelude::{GtkWindowExt, WidgetExt};
+        let gtk_window = window.gtk_window()?;
+        gtk_window.deiconify();
+        gtk_window.show_all();
+        gtk_window.present();
+        Ok(())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        window.unminimize()?;
+        window.show()?;
+        window.set_focus()
+    }
+}
+
+/// Shows the window at its remembered size and place, and gives it the keyboard. It is created hidden
+/// (`"visible": false` in `tauri.conf.json`), and by now WebKit has started loading the page: so its web process
+/// starts while GTK lays out and maps the window, instead of after (on Linux that brings the codes up 10 to 20 ms
+/// sooner), and the window appears where it was left instead of moving there after it appeared.
+pub fn show(app: &tauri::App) -> tauri::Result<()> {
+    let Some(window) = app.get_webview_window(MAIN_WINDOW) else {
+        return Ok(());
+    };
+    // A size or place that cannot be restored is not worth a hidden window: it opens at the default instead.
+    let _ = app.state::<Placement>().restore(&window.as_ref().window());
+    raise(&window)
+}
