@@ -13,7 +13,7 @@ const CHILD: &str = "TWOFOLD_CLIPBOARD_CHILD";
 /// The child: copies a code with a one-second clear, says so, and keeps serving the clipboard for a while.
 #[test]
 fn child_copies_a_code_and_stays() {
-    if std::env::var_os(CHILD).is_none() {
+    if !common::run_as_child(CHILD) {
         return;
     }
     let clipboard = CodeClipboard::new().expect("clipboard");

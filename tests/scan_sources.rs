@@ -164,7 +164,10 @@ fn without_a_camera_opening_one_says_no_camera_was_found() {
 /// The child: reads the clipboard or the screen of the display it was given and prints what it decoded.
 #[test]
 fn child_reads_a_source_of_its_display() {
-    let Ok(which) = std::env::var(CHILD) else { return };
+    if !common::run_as_child(CHILD) {
+        return;
+    }
+    let which = std::env::var(CHILD).expect("the source to read, in Unicode");
     let frame = match which.as_str() {
         "clipboard" => twofold::scan::clipboard_frame(),
         _ => twofold::scan::screen_frame(),

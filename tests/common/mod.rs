@@ -20,7 +20,33 @@ pub fn missing(what: &str, how: &str) -> Option<std::convert::Infallible> {
         panic!("{what} is missing, and this run requires it. {how}");
     }
     eprintln!("SKIPPED: {what} is missing. {how}");
+    note_did_not_run("skipped", &format!("{what} is missing"));
     None
+}
+
+/// Notes in the run's log of tests that did not run (`TWOFOLD_SKIP_LOG`, set by the test command) that the test on
+/// this thread returns without testing anything, and why: the test command then reports it as skipped, or as a
+/// helper, instead of as passed. `kind` is `skipped` or `helper`.
+pub fn note_did_not_run(kind: &str, why: &str) {
+    let Some(log) = std::env::var_os("TWOFOLD_SKIP_LOG") else { return };
+    let binary = std::env::current_exe().ok().and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()));
+    let binary = binary.as_deref().and_then(|b| b.rsplit_once('-')).map_or("?", |(name, _hash)| name).to_owned();
+    let test = std::thread::current().name().unwrap_or("?").to_owned();
+    let line = format!("{kind}\t{binary}::{test}\t{why}\n");
+    let file = std::fs::OpenOptions::new().create(true).append(true).open(&log);
+    if let Err(problem) = file.and_then(|mut f| f.write_all(line.as_bytes())) {
+        panic!("could not note a test that did not run in {}: {problem}", PathBuf::from(log).display());
+    }
+}
+
+/// Whether this process is another test's child (see [`child_test`]), which sets `variable`. A helper that does its
+/// work only as such a child calls this first: run on its own, it notes that it is a helper, not a test that passed.
+pub fn run_as_child(variable: &str) -> bool {
+    let child = std::env::var_os(variable).is_some();
+    if !child {
+        note_did_not_run("helper", "it runs only as another test's child process");
+    }
+    child
 }
 
 /// The `shared/` data folder beside the repository (or `$TWOFOLD_SHARED`), if present.
@@ -39,6 +65,7 @@ pub fn shared_dir() -> Option<PathBuf> {
             "SKIPPED: the shared test data folder {} is absent and TWOFOLD_WITHOUT_SHARED is set.",
             dir.display()
         );
+        note_did_not_run("skipped", "the shared test data folder is absent (TWOFOLD_WITHOUT_SHARED)");
         return None;
     }
     missing(
