@@ -1,13 +1,16 @@
 // The account dialog: rename, favourite, move, show the QR code or the secret (after a confirmation), delete.
 import * as api from "./api.js";
+import { openDialog } from "./dialogs.js";
 import { allAccounts, move, refresh, remove } from "./list.js";
-import { $, message, openDialog, toast } from "./ui.js";
+import { Latest } from "./requests.js";
+import { $, message, toast } from "./ui.js";
 
 const dialog = $("account-dialog");
 let current = null;
 let sensitive = null;
-/** Counts the hides: an answer that arrives after the dialog closed (or asked for something else) is dropped. */
-let hides = 0;
+/** Each hiding of what was shown is a turn: an answer that arrives after the dialog closed (or asked for something
+ *  else) is dropped. */
+const hides = new Latest();
 
 export function initAccount() {
   $("edit-form").addEventListener("submit", onRename);
@@ -93,16 +96,16 @@ async function showSensitive() {
   // The keyboard stays in the dialog, on the button that asked, while the Show button goes with its question.
   $(askerOf(sensitive)).focus();
   $("sensitive-confirm").hidden = true;
-  const asked = hides;
+  const asked = hides.now();
   try {
     if (sensitive === "qr") {
       const { image } = await api.accountQr(current.id);
-      if (asked !== hides) return;
+      if (!asked()) return;
       $("qr-image").src = image;
       $("qr-image").hidden = false;
     } else {
       const { secret } = await api.revealSecret(current.id);
-      if (asked !== hides) return;
+      if (!asked()) return;
       $("secret-text").textContent = secret;
       $("secret-text").hidden = false;
     }
@@ -117,7 +120,7 @@ async function showSensitive() {
 const askerOf = (what) => (what === "qr" ? "action-qr" : "action-reveal");
 
 function hideSensitive() {
-  hides += 1;
+  hides.next();
   $("sensitive-confirm").hidden = true;
   $("sensitive-view").hidden = true;
   $("qr-image").removeAttribute("src");

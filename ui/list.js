@@ -1,6 +1,8 @@
 // The account list: rows with live codes, search, keyboard selection, copy, favourites and reordering.
 // It wakes only when a code expires; the countdown ring and the "next code" hint are CSS animations.
 import * as api from "./api.js";
+import { initDrag } from "./drag.js";
+import { Latest, oneAtATime } from "./requests.js";
 import { $, message, paintAvatar, toast } from "./ui.js";
 
 const rowTemplate = $("account-row");
@@ -8,7 +10,8 @@ let accounts = [];
 let refreshTimer = null;
 let revealTimer = null;
 let fetchedAt = 0;
-let renderToken = 0;
+/** Each drawing of the list is a turn: the rest of an earlier drawing is not appended after a newer one. */
+const drawings = new Latest();
 /** Rows drawn before the first paint: at least 12, and a few more than fit in the window (rows are 56 px or more). */
 const firstRows = () => Math.max(12, Math.ceil(window.innerHeight / 56) + 2);
 let firstPaint = null;
@@ -51,16 +54,16 @@ function watchFocus() {
   });
 }
 
-/** Wires the list; `on.openAccount(account)` opens the account dialog. */
+/** Wires the list; `on.openAccount(account)` opens the account dialog. The rows' events are handled once, on the
+ *  list: a row is found from the event's target. */
 export function initList(on) {
   handlers = on;
   watchFocus();
   $("search").addEventListener("input", render);
-  window.addEventListener("pointermove", onPointerMove);
-  window.addEventListener("pointerup", (event) => endDrag(event, true));
-  window.addEventListener("pointercancel", (event) => endDrag(event, false));
-  // Another window took the pointer (Alt+Tab mid-drag, say): the drag ends where it began.
-  window.addEventListener("blur", () => drag && endDrag({ pointerId: drag.pointerId }, false));
+  const list = $("accounts");
+  list.addEventListener("click", onListClick);
+  list.addEventListener("keydown", onRowKey);
+  initDrag(list, { accountOf, indexOf, moveTo });
 }
 
 /** Called once after the first list with codes is on screen (for the startup measurement). */
@@ -69,6 +72,19 @@ export function onFirstPaint(callback) {
 }
 
 export const allAccounts = () => accounts;
+
+/** The account a row shows (undefined for a row no longer listed). */
+const accountOf = (row) => accounts[indexOf(row.dataset.id)];
+
+/** The row an event happened in, and its account (null outside a row, or for a row no longer listed). */
+function rowOf(event) {
+  const row = event.target.closest?.(".account");
+  const account = row && accountOf(row);
+  return account ? { row, account } : null;
+}
+
+/** The row of the account with this id, if it is drawn. */
+const rowById = (id) => $("accounts").querySelector(`.account[data-id="${CSS.escape(id)}"]`);
 
 function matches(account, query) {
   const q = query.trim().toLowerCase();
@@ -103,93 +119,25 @@ function renderRow(account) {
     nextButton.hidden = true;
   } else {
     row.classList.add("counter");
-    nextButton.addEventListener("click", (event) => {
-      event.stopPropagation();
-      advance(account);
-    });
   }
-  row.querySelector(".more").addEventListener("click", (event) => {
-    event.stopPropagation();
-    handlers.openAccount(account);
-  });
-  row.addEventListener("click", () => copy(account));
-  row.addEventListener("keydown", (event) => onRowKey(event, account));
-  row.addEventListener("pointerdown", (event) => startDrag(event, account, row));
   return row;
 }
 
-// ---- Reordering with the pointer ----
-// Pointer events, not the page's drag and drop: on Windows the shell's file-drop handler turns that off, and
-// pointer events behave the same on every system. A touch is left to scroll the list; the account dialog's
-// Move buttons and Alt+↑/↓ reorder too.
-
-/** The drag in progress: {account, row, pointerId, x, y, moving, target}. */
-let drag = null;
-/** How far (px) the pointer moves before a press becomes a drag rather than a click. */
-const DRAG_THRESHOLD = 6;
-/** Within this many pixels of the window's top or bottom edge, a drag scrolls the list. */
-const SCROLL_EDGE = 48;
-
-function startDrag(event, account, row) {
-  if (event.button !== 0 || event.pointerType === "touch" || event.target.closest("button")) return;
-  if (drag) endDrag({ pointerId: drag.pointerId }, false);
-  drag = { account, row, pointerId: event.pointerId, x: event.clientX, y: event.clientY, moving: false, target: null };
+/** A click on a row copies its code; its buttons open the account dialog (⋯) or advance the counter. */
+function onListClick(event) {
+  const hit = rowOf(event);
+  if (!hit) return;
+  const button = event.target.closest("button");
+  if (button?.classList.contains("more")) handlers.openAccount(hit.account);
+  else if (button?.classList.contains("next")) advance(hit.account);
+  else if (!button) copy(hit.account);
 }
 
-function onPointerMove(event) {
-  if (!drag || event.pointerId !== drag.pointerId) return;
-  if (!(event.buttons & 1)) {
-    // The button was released where the page did not see it: nothing moves.
-    endDrag(event, false);
-    return;
-  }
-  if (!drag.moving) {
-    if (Math.hypot(event.clientX - drag.x, event.clientY - drag.y) < DRAG_THRESHOLD) return;
-    drag.moving = true;
-    drag.row.setPointerCapture(event.pointerId);
-    drag.row.addEventListener("lostpointercapture", (lost) => endDrag(lost, false), { once: true });
-    drag.row.classList.add("dragging");
-    document.body.classList.add("reordering");
-    window.getSelection()?.removeAllRanges();
-  }
-  const over = document.elementFromPoint(event.clientX, event.clientY)?.closest(".account");
-  setDropTarget(over && over !== drag.row && sameGroup(over) ? over : null);
-  if (event.clientY < SCROLL_EDGE) window.scrollBy(0, -24);
-  else if (event.clientY > window.innerHeight - SCROLL_EDGE) window.scrollBy(0, 24);
-}
-
-/** Favourites are shown first: a row moves among its own group only. */
-function sameGroup(row) {
-  return accounts[indexOf(row.dataset.id)]?.favorite === drag.account.favorite;
-}
-
-/** Marks where the dragged row would land: above the target when moving up, below it when moving down. */
-function setDropTarget(row) {
-  drag.target?.classList.remove("drop-above", "drop-below");
-  drag.target = row;
-  if (!row) return;
-  row.classList.add(indexOf(row.dataset.id) < indexOf(drag.row.dataset.id) ? "drop-above" : "drop-below");
-}
-
-function endDrag(event, drop) {
-  if (!drag || event.pointerId !== drag.pointerId) return;
-  const { account, row, moving, target } = drag;
-  setDropTarget(null);
-  drag = null;
-  row.classList.remove("dragging");
-  document.body.classList.remove("reordering");
-  if (!moving) return;
-  // The click that ends a drag is not a click on a row (which would copy its code).
-  const swallow = (click) => click.stopPropagation();
-  window.addEventListener("click", swallow, { capture: true, once: true });
-  setTimeout(() => window.removeEventListener("click", swallow, { capture: true }), 0);
-  const to = target ? indexOf(target.dataset.id) : -1;
-  if (drop && to >= 0) moveTo(account.id, to);
-}
-
-function onRowKey(event, account) {
+function onRowKey(event) {
   // Keys on the row's own buttons (⋯, Next code) are theirs: Enter presses the button.
-  if (event.target !== event.currentTarget) return;
+  const hit = rowOf(event);
+  if (!hit || event.target !== hit.row) return;
+  const { account } = hit;
   const ctrl = event.ctrlKey || event.metaKey;
   if (event.key === "Enter" || (ctrl && event.key.toLowerCase() === "c")) {
     event.preventDefault();
@@ -214,12 +162,12 @@ export function render() {
   const shown = shownAccounts();
   // A screenful first, the rest right after the first paint: a long list shows its codes as fast as a short one.
   // The first batch reaches the focused row, so that it can keep the focus.
-  const token = ++renderToken;
+  const current = drawings.next();
   const first = Math.max(firstRows(), shown.findIndex((a) => a.id === focused) + 1);
   $("accounts").replaceChildren(...shown.slice(0, first).map(renderRow));
   if (shown.length > first) {
     requestAnimationFrame(() => setTimeout(() => {
-      if (token !== renderToken) return;
+      if (!current()) return;
       $("accounts").append(...shown.slice(first).map(renderRow));
       revealNextCodes();
     }, 0));
@@ -230,7 +178,7 @@ export function render() {
   if (fromEmpty && accounts.length) focusFirst();
   $("no-results").hidden = accounts.length === 0 || shown.length > 0;
   if (fetchedAt) revealNextCodes();
-  if (focused) document.querySelector(`.account[data-id="${CSS.escape(focused)}"]`)?.focus();
+  if (focused) rowById(focused)?.focus();
 }
 
 const shape = (list) => list.map((a) => [a.id, a.issuer, a.name, a.favorite, a.kind, a.period].join("\u0000")).join("\u0001");
@@ -238,7 +186,7 @@ const shape = (list) => list.map((a) => [a.id, a.issuer, a.name, a.favorite, a.k
 /** The rows on screen with their accounts (rows are looked up once, not once per account). */
 function shownRows() {
   const byId = new Map(accounts.map((a) => [a.id, a]));
-  return [...document.querySelectorAll(".account")].map((row) => [row, byId.get(row.dataset.id)]);
+  return [...$("accounts").querySelectorAll(".account")].map((row) => [row, byId.get(row.dataset.id)]);
 }
 
 /** Puts new codes into the rows already on screen (same accounts, same order): no rebuild, no relayout. */
@@ -285,7 +233,7 @@ export async function refresh(fetched = null) {
     firstPaint = null;
     requestAnimationFrame(() => setTimeout(callback, 0));
   }
-  if (before === shape(accounts) && document.querySelector(".account")) {
+  if (before === shape(accounts) && $("accounts").querySelector(".account")) {
     updateCodes();
     revealNextCodes();
   } else {
@@ -311,7 +259,36 @@ function refreshAt(due, by) {
 
 /** Focuses the first row (Down arrow from the search field). */
 export function focusFirst() {
-  document.querySelector(".account")?.focus();
+  $("accounts").querySelector(".account")?.focus();
+}
+
+/** Moves the keyboard `step` rows down (1) or up (-1), from the focused row or, outside the rows, to the first. */
+export function focusStep(step) {
+  const rows = [...$("accounts").querySelectorAll(".account")];
+  const at = rows.indexOf(document.activeElement);
+  rows[Math.min(rows.length - 1, Math.max(0, at + step))]?.focus();
+}
+
+/** Gives the keyboard to the search field (Ctrl+F, or typing on the list). */
+export function focusSearch() {
+  $("search").focus();
+}
+
+/** Whether the search field has the keyboard. */
+export const searchHasFocus = () => document.activeElement === $("search");
+
+/** Empties the search field, shows every account and gives the keyboard to the first row (Escape). */
+export function clearSearch() {
+  $("search").value = "";
+  render();
+  focusFirst();
+}
+
+/** Gives the keyboard back to the row of the account `element` was in (a dialog's opener), drawn again since
+ *  perhaps; or to the first row; or to the search field: never to nothing. */
+export function focusRowOf(element) {
+  const id = element?.closest?.(".account")?.dataset.id;
+  (id && rowById(id) || $("accounts").querySelector(".account") || $("search"))?.focus();
 }
 
 async function copy(account) {
@@ -332,19 +309,9 @@ async function advance(account) {
   }
 }
 
-/** Accounts whose deletion is on its way: a second press on the same row waits for the first's answer. */
-const removing = new Set();
-
-/** Deletes an account with an Undo toast; the row that takes its place gets the focus. */
-export async function remove(account) {
-  if (removing.has(account.id)) return;
-  removing.add(account.id);
-  try {
-    await deleteAndOfferUndo(account);
-  } finally {
-    removing.delete(account.id);
-  }
-}
+/** Deletes an account with an Undo toast; the row that takes its place gets the focus. One deletion of an account
+ *  at a time: a second press on the same row waits for the first's answer. */
+export const remove = oneAtATime(deleteAndOfferUndo, (account) => account.id);
 
 async function deleteAndOfferUndo(account) {
   const shown = shownAccounts();
@@ -353,7 +320,7 @@ async function deleteAndOfferUndo(account) {
   try {
     await api.deleteAccount(account.id);
     // Focused before the list is drawn again, so that the drawing keeps it.
-    if (neighbour) document.querySelector(`.account[data-id="${CSS.escape(neighbour.id)}"]`)?.focus();
+    if (neighbour) rowById(neighbour.id)?.focus();
     await refresh();
     toast(`Deleted ${account.issuer || account.name}`, async () => {
       await api.restoreAccount(account.id);
@@ -377,7 +344,7 @@ async function moveTo(id, index) {
   try {
     await api.moveAccount(id, index);
     await refresh();
-    document.querySelector(`.account[data-id="${CSS.escape(id)}"]`)?.focus();
+    rowById(id)?.focus();
   } catch (error) {
     toast(message(error));
   }

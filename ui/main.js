@@ -1,22 +1,18 @@
-// Start-up and the screens: welcome, locked, list. The dialogs live in add.js, account.js and settings.js;
-// every call into Rust is in api.js.
+// Start-up, the welcome and locked screens, and the keyboard shortcuts. The list lives in list.js, the dialogs in
+// add.js, account.js and settings.js; every call into Rust is in api.js.
 import * as api from "./api.js";
 import { initAccount, openAccount } from "./account.js";
 import { initAdd, openAdd } from "./add.js";
-import { focusFirst, initList, onFirstPaint, refresh } from "./list.js";
+import { anyDialogOpen } from "./dialogs.js";
+import { clearSearch, focusFirst, focusSearch, focusStep, initList, onFirstPaint, refresh, searchHasFocus } from "./list.js";
+import { logFailure, oneAtATime } from "./requests.js";
+import { showScreen as show, screenShown } from "./screens.js";
 import { applyTheme, initSettings, openSettings } from "./settings.js";
 import { $, message, undo } from "./ui.js";
 
-const screens = ["loading", "welcome", "locked", "list"];
 let openAddAfterCreate = false;
 
-function show(name) {
-  for (const screen of screens) {
-    $(`screen-${screen}`).hidden = screen !== name;
-  }
-}
-
-const report = (event, value) => api.reportTiming(event, value).catch(() => {});
+const report = (event, value) => api.reportTiming(event, value).catch(logFailure(`reporting the timing ${event}`));
 let addReady = false;
 
 async function enter(state) {
@@ -74,7 +70,7 @@ $("create-form").addEventListener("submit", async (event) => {
     // A vault that appeared meanwhile (a backup copied into the folder, say) is opened instead of being
     // overwritten: the welcome screen has no way to it.
     if (error?.kind === "vault") {
-      const state = await api.startup().catch(() => null);
+      const state = await api.startup().catch(logFailure("looking for a vault that appeared"));
       if (state && state.stage !== "welcome") await enter(state);
     }
   } finally {
@@ -82,19 +78,9 @@ $("create-form").addEventListener("submit", async (event) => {
   }
 });
 
-/** Whether an unlock or a new try of the keychain is on its way: one at a time, or a second answer would replace
- *  the first one's notice (a new key stored in the keychain, say) before it could be read. */
-let unlocking = false;
-
-async function unlock(work) {
-  if (unlocking) return;
-  unlocking = true;
-  try {
-    await work();
-  } finally {
-    unlocking = false;
-  }
-}
+/** Runs an unlock or a new try of the keychain, one at a time: a second answer would replace the first one's
+ *  notice (a new key stored in the keychain, say) before it could be read. */
+const unlock = oneAtATime((work) => work());
 
 $("unlock-form").addEventListener("submit", (event) => {
   event.preventDefault();
@@ -133,16 +119,15 @@ initList({ openAccount });
 initAccount();
 
 const typing = () => ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement?.tagName);
-const dialogOpen = () => document.querySelector("dialog[open]") !== null;
 
 document.addEventListener("keydown", (event) => {
   // Keys that an input method is composing with (arrows choose a candidate, Escape cancels) belong to it.
-  if ($("screen-list").hidden || event.isComposing || event.keyCode === 229) return;
+  if (!screenShown("list") || event.isComposing || event.keyCode === 229) return;
   const ctrl = event.ctrlKey || event.metaKey;
   const key = event.key.length === 1 ? event.key.toLowerCase() : event.key; // Caps Lock does not change a shortcut
   if (ctrl && key === "z" && !event.shiftKey && !typing()) {
     if (undo()) event.preventDefault();
-  } else if (dialogOpen()) {
+  } else if (anyDialogOpen()) {
     // The open dialog has the keys: Ctrl+N would throw away a confirmation card, Ctrl+F reach a hidden field.
     return;
   } else if (ctrl && key === "n") {
@@ -153,21 +138,16 @@ document.addEventListener("keydown", (event) => {
     openSettings();
   } else if (ctrl && key === "f") {
     event.preventDefault();
-    $("search").focus();
+    focusSearch();
   } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
     if (event.altKey) return;
     event.preventDefault();
-    const rows = [...document.querySelectorAll(".account")];
-    const at = rows.indexOf(document.activeElement);
-    const step = event.key === "ArrowDown" ? 1 : -1;
-    rows[Math.min(rows.length - 1, Math.max(0, at + step))]?.focus();
-  } else if (event.key === "Escape" && document.activeElement === $("search")) {
-    $("search").value = "";
-    $("search").dispatchEvent(new Event("input"));
-    focusFirst();
+    focusStep(event.key === "ArrowDown" ? 1 : -1);
+  } else if (event.key === "Escape" && searchHasFocus()) {
+    clearSearch();
   } else if (event.key.length === 1 && event.key !== " " && !ctrl && !event.altKey && !typing()) {
     // Typing searches; Space stays with the focused button.
-    $("search").focus();
+    focusSearch();
   }
 });
 

@@ -1,6 +1,8 @@
 // The settings dialog: clipboard clear delay, theme, tray, recovery password, recently deleted (trash.js), about.
 import * as api from "./api.js";
-import { $, message, openDialog, toast } from "./ui.js";
+import { openDialog } from "./dialogs.js";
+import { Latest } from "./requests.js";
+import { $, message, toast } from "./ui.js";
 
 const dialog = $("settings-dialog");
 let settings = null;
@@ -65,15 +67,16 @@ function show(view) {
 }
 
 let saving = Promise.resolve();
-let changes = 0;
+/** Each change of a control is a turn: only the latest is saved and shown. */
+const changes = new Latest();
 
 /** Saves the controls as they are. Saves run one at a time, each reading the controls when it starts, so quick
  *  changes (↓ ↓ through the themes) end with the last one saved and shown. */
 function save() {
   applyTheme(document.querySelector('input[name="theme"]:checked')?.value);
-  const change = ++changes;
+  const latest = changes.next();
   saving = saving.then(async () => {
-    if (change !== changes) return; // a later change saves the controls anyway
+    if (!latest()) return; // a later change saves the controls anyway
     const clear = $("setting-clear").value;
     const theme = document.querySelector('input[name="theme"]:checked')?.value ?? "system";
     const keepInTray = $("setting-tray").checked;
@@ -84,10 +87,10 @@ function save() {
         theme,
         keepInTray,
       });
-      if (change === changes) show(saved);
+      if (latest()) show(saved);
     } catch (error) {
       // Nothing was saved: the page shows the settings as they are, and why (a toast would sit under the dialog).
-      if (change === changes && settings) show(settings);
+      if (latest() && settings) show(settings);
       $("settings-error").textContent = message(error);
     }
   });

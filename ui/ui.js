@@ -1,4 +1,5 @@
-// Small view helpers shared by the screens: element lookup, the toast with its undo action, issuer avatars.
+// Small view helpers shared by the screens: element lookup, error sentences, the toast with its undo action,
+// issuer avatars.
 import { brandFor } from "./brands.js";
 
 export const $ = (id) => document.getElementById(id);
@@ -6,6 +7,13 @@ export const $ = (id) => document.getElementById(id);
 /** The sentence of a {kind, message} error (or anything thrown). */
 export function message(error) {
   return error?.message ?? String(error);
+}
+
+/** Puts a sentence in a status line; `kind` ("error", or "" for news) styles it. */
+export function setStatus(id, text, kind = "") {
+  const element = $(id);
+  element.textContent = text;
+  element.dataset.kind = kind;
 }
 
 let toastTimer = null;
@@ -76,34 +84,4 @@ function hue(text) {
   let h = 0;
   for (const c of text.toLowerCase()) h = (h * 31 + c.codePointAt(0)) % 360;
   return h;
-}
-
-/** Opens a <dialog> and wires its close buttons once. */
-export function openDialog(dialog) {
-  if (!dialog.dataset.wired) {
-    dialog.dataset.wired = "1";
-    for (const button of dialog.querySelectorAll("[data-close]")) {
-      button.addEventListener("click", () => dialog.close());
-    }
-    dialog.addEventListener("close", () => refocus(dialog));
-  }
-  if (!dialog.open) {
-    openers.set(dialog, document.activeElement);
-    dialog.showModal();
-  }
-}
-
-/** What had the keyboard when each dialog opened. */
-const openers = new WeakMap();
-
-/** A closed dialog gives the keyboard back to what opened it. When that is gone (the list drew the account's row
- *  again, say, after a move), the keyboard goes to the same account's row, or to the first row: never to nothing. */
-function refocus(dialog) {
-  const active = document.activeElement;
-  // Given back already, or given on purpose; but not left on the closed dialog's own buttons.
-  if (active && active !== document.body && !dialog.contains(active)) return;
-  const opener = openers.get(dialog);
-  const id = opener?.closest?.(".account")?.dataset.id;
-  const row = id && document.querySelector(`.account[data-id="${CSS.escape(id)}"]`);
-  (row || document.querySelector(".account") || $("search"))?.focus();
 }
