@@ -4,7 +4,6 @@ use std::process::Command;
 mod lookup_order;
 
 #[path = "src/contract.rs"]
-#[macro_use]
 mod contract;
 
 fn main() {
@@ -23,7 +22,7 @@ fn main() {
             &[$(stringify!($name)),*]
         };
     }
-    let commands: &[&str] = with_commands!(names);
+    let commands: &[&str] = contract::with_commands!(names);
     let manifest = tauri_build::AppManifest::new().commands(commands);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build step");
 }

@@ -1,6 +1,6 @@
 //! An account: who issued it, whose it is, its secret and how its codes are made.
 
-use crate::Secret;
+use crate::secret::Secret;
 use crate::otp::{Codes, Otp};
 
 /// One two-factor account.

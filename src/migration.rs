@@ -22,7 +22,8 @@ use zeroize::{Zeroize, Zeroizing};
 
 use crate::otp::{Algorithm, Digits, Otp, Period};
 use crate::uri::split_scheme;
-use crate::{Account, Secret};
+use crate::account::Account;
+use crate::secret::Secret;
 
 /// Why an export could not be read or written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -7,7 +7,8 @@ use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 use zeroize::Zeroizing;
 
-use crate::{Account, uri};
+use crate::account::Account;
+use crate::uri;
 
 /// The account's link as an SVG QR code, packed in a `data:` URL an `<img>` can show.
 ///

@@ -19,7 +19,8 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_perc
 use zeroize::Zeroizing;
 
 use crate::otp::{self, Algorithm, Digits, Otp, OtpError, Period, quote};
-use crate::{Account, Secret, SecretError};
+use crate::account::Account;
+use crate::secret::{Secret, SecretError};
 
 /// Why a text is not a usable `otpauth://` URI.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -27,7 +27,7 @@ macro_rules! handler_of {
 
 /// The handler that dispatches the web UI's invokes to these commands.
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-    crate::with_commands!(handler_of)
+    crate::contract::with_commands!(handler_of)
 }
 
 type Shared<'a> = State<'a, Arc<AppState>>;

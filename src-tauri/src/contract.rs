@@ -1,12 +1,11 @@
 //! The command contract: every command the web UI may invoke, listed once.
 //!
-//! [`with_commands!`] hands the list to a macro, which turns it into what each place needs: the invoke handler
+//! `with_commands!` hands the list to a macro, which turns it into what each place needs: the invoke handler
 //! (`commands.rs`), the permission of each command (`build.rs`, so a capability must grant each one by name) and
 //! the list the tests compare with the capability file, `ui/api.js` and the leak test. A command added here and
 //! in `commands.rs` only makes the test below fail until it is granted, called from `api.js` and checked for leaks.
 
 /// Calls the macro `$then` with the name of every command, in the order the UI's `api.js` lists them.
-#[macro_export]
 macro_rules! with_commands {
     ($then:ident) => {
         $then! {
@@ -46,6 +45,8 @@ macro_rules! with_commands {
     };
 }
 
+pub(crate) use with_commands;
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
@@ -58,7 +59,7 @@ mod tests {
     }
 
     /// The contract's list.
-    const COMMANDS: &[&str] = crate::with_commands!(names);
+    const COMMANDS: &[&str] = super::with_commands!(names);
 
     fn read(path: &str) -> String {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);

@@ -2,7 +2,8 @@
 
 use crate::migration::{self, BatchCollector, Imported, MigrationError, MigrationPart, Progress};
 use crate::uri::{self, UriError};
-use crate::{Account, uri::split_scheme};
+use crate::account::Account;
+use crate::uri::split_scheme;
 
 /// The meaning of a QR code's text.
 #[derive(Debug, Clone, PartialEq, Eq)]

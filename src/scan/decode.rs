@@ -25,34 +25,8 @@ use rxing::common::{GlobalHistogramBinarizer, HybridBinarizer};
 use rxing::qrcode::QRCodeReader;
 use rxing::{Binarizer, BinaryBitmap, DecodeHints, Luma8LuminanceSource, Reader};
 
-use super::GrayFrame;
-
-/// A point in frame coordinates (pixels).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Point {
-    /// Horizontal position.
-    pub x: f32,
-    /// Vertical position.
-    pub y: f32,
-}
-
-/// A decoded QR code: its text and where it is in the frame. `Debug` leaves the text out: it may hold a secret.
-#[derive(Clone, PartialEq)]
-pub struct Detection {
-    /// The text the code holds.
-    pub text: String,
-    /// Its corners (rqrr) or finder and alignment pattern centres (rxing), in the original frame's coordinates.
-    pub corners: Vec<Point>,
-}
-
-impl std::fmt::Debug for Detection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Detection")
-            .field("text", &format_args!("<{} characters, redacted>", self.text.chars().count()))
-            .field("corners", &self.corners)
-            .finish()
-    }
-}
+use super::detection::{Detection, Point};
+use super::frame::GrayFrame;
 
 /// The decoder at the end of an attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

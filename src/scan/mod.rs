@@ -11,6 +11,7 @@
 
 mod classify;
 mod decode;
+mod detection;
 mod frame;
 mod preview;
 mod session;
@@ -18,7 +19,8 @@ mod source;
 mod warp;
 
 pub use classify::{NotAuthenticator, Pairing, PairingStep, Scanned, classify};
-pub use decode::{ATTEMPTS, Attempt, Decoder, Detection, Engine, LIVE_EXTRAS, Op, Point, run_attempt};
+pub use decode::{ATTEMPTS, Attempt, Decoder, Engine, LIVE_EXTRAS, Op, run_attempt};
+pub use detection::{Detection, Point};
 pub use frame::GrayFrame;
 pub use preview::preview_jpeg;
 pub use session::{ScanEvent, ScanSession};

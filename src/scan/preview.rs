@@ -5,7 +5,7 @@ use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
 use image::{ExtendedColorType, GrayImage};
 
-use super::GrayFrame;
+use super::frame::GrayFrame;
 
 /// A frame shrunk to at most `max_width` pixels wide (never enlarged) and encoded as a greyscale JPEG.
 ///

@@ -11,7 +11,10 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
 use super::classify::{NotAuthenticator, Pairing, PairingStep};
-use super::{Decoder, FrameSource, GrayFrame, Point, SourceError};
+use super::decode::Decoder;
+use super::detection::Point;
+use super::frame::GrayFrame;
+use super::source::{FrameSource, SourceError};
 use crate::migration::{Imported, Progress};
 
 /// What a session reports, in order.

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use super::GrayFrame;
+use super::frame::GrayFrame;
 
 /// The environment variable that replaces the webcam with a folder of images: `PATH` or `PATH@FPS`.
 pub const REPLAY_CAMERA_ENV: &str = "TWOFOLD_REPLAY_CAMERA";

@@ -22,7 +22,7 @@ use rxing::common::HybridBinarizer;
 use rxing::qrcode::detector::FinderPatternFinder;
 use rxing::{Binarizer, DecodeHints, Luma8LuminanceSource};
 
-use super::decode::{Detection, Point};
+use super::detection::{Detection, Point};
 
 /// Control points end up this many modules apart, or further on large codes (see [`MESH_NODES`]).
 const MESH: f32 = 4.0;
