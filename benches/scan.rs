@@ -2,6 +2,12 @@
 //! at 640×480, 1280×720 and 1920×1080, with no code in view and with a code in view. One thread.
 //!
 //! Run: `cargo bench --bench scan`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "a developer tool: it prints its results and stops at the first problem"
+)]
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use image::{GrayImage, Luma};

@@ -2,6 +2,12 @@
 //! of 1,000 accounts. The keychain is an in-memory store, so no password KDF and no D-Bus call is measured.
 //!
 //! Run: `cargo bench --bench vault`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "a developer tool: it prints its results and stops at the first problem"
+)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use twofold::vault::{MemoryKeyStore, OnNameConflict, Unlock, Vault};

@@ -3,6 +3,12 @@
 //! Run: `cargo run --example demo_vault -- FOLDER [COUNT] [PASSWORD]`. The vault is protected by the OS keychain
 //! and, when PASSWORD is given, by that recovery password. Secrets are derived from the account number: these
 //! accounts are for show only.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "a developer tool: it prints its results and stops at the first problem"
+)]
 
 use std::path::PathBuf;
 

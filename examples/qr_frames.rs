@@ -4,6 +4,12 @@
 //! Run: `cargo run --example qr_frames -- FOLDER TEXT...` writes `FOLDER/frame-N.png`, one 1280×720 frame per
 //! text. `--export ACCOUNTS PER_CODE` instead of texts writes the codes of a Google Authenticator export of that
 //! many demonstration accounts (secrets derived from the account number: for show only).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "a developer tool: it prints its results and stops at the first problem"
+)]
 
 use std::path::PathBuf;
 

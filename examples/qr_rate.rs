@@ -3,6 +3,12 @@
 //!
 //! Run: `cargo run --release --example qr_rate -- ../shared/qr` (add `--by-step` to see what each decoding step
 //! reads on its own, and `--failures` to list the images not read).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "a developer tool: it prints its results and stops at the first problem"
+)]
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -18,7 +18,7 @@ rm -rf "$out"
 mkdir -p "$out"
 
 step "Building the .deb and .rpm (release build)"
-cargo tauri build --bundles deb,rpm --ci
+tauri_cli build --bundles deb,rpm --ci
 
 deb=$(ls -t target/release/bundle/deb/*.deb | head -n 1)
 rpm=$(ls -t target/release/bundle/rpm/*.rpm | head -n 1)

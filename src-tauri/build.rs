@@ -6,7 +6,7 @@ mod lookup_order;
 #[path = "src/contract.rs"]
 mod contract;
 
-fn main() {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     // WebKitGTK first among the program's libraries: the dynamic linker then reaches the libraries it depends on,
     // where most of its lookups end, sooner (the speech synthesiser's voice data, 31,000 of them, comes 62nd rather
     // than 87th), and the program starts about 10 ms sooner on a 2-core machine. Both are linked anyway.
@@ -24,7 +24,8 @@ fn main() {
     }
     let commands: &[&str] = contract::with_commands!(names);
     let manifest = tauri_build::AppManifest::new().commands(commands);
-    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build step");
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))?;
+    Ok(())
 }
 
 /// Names the libraries of [`lookup_order::LOOKUP_ORDER`] among the program's own, after the ones it uses. Those it

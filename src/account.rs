@@ -1,7 +1,7 @@
 //! An account: who issued it, whose it is, its secret and how its codes are made.
 
-use crate::secret::Secret;
 use crate::otp::{Codes, Otp};
+use crate::secret::Secret;
 
 /// One two-factor account.
 ///
@@ -19,7 +19,8 @@ pub struct Account {
 }
 
 impl Account {
-    /// An account with the issuer and name tidied as [`Account::from_label`] does.
+    /// An account whose issuer and name have their surrounding spaces trimmed, as [`Account::split_label`] leaves
+    /// them.
     pub fn new(issuer: &str, name: &str, secret: Secret, otp: Otp) -> Self {
         Account { issuer: issuer.trim().to_owned(), name: name.trim().to_owned(), secret, otp }
     }

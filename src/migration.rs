@@ -20,10 +20,10 @@ use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode
 use prost::Message;
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::otp::{Algorithm, Digits, Otp, Period};
-use crate::uri::split_scheme;
 use crate::account::Account;
+use crate::otp::{Algorithm, Digits, Otp, Period};
 use crate::secret::Secret;
+use crate::uri::split_scheme;
 
 /// Why an export could not be read or written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

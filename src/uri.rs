@@ -18,8 +18,8 @@ use std::borrow::Cow;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use zeroize::Zeroizing;
 
-use crate::otp::{self, Algorithm, Digits, Otp, OtpError, Period, quote};
 use crate::account::Account;
+use crate::otp::{self, Algorithm, Digits, Otp, OtpError, Period, quote};
 use crate::secret::{Secret, SecretError};
 
 /// Why a text is not a usable `otpauth://` URI.

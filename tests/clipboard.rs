@@ -1,4 +1,10 @@
 //! The code clipboard against a real X11 clipboard (Xvfb), read back with xclip as another app would.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "a test fails loudly and may print what it measured"
+)]
 
 mod common;
 

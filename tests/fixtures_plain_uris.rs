@@ -1,5 +1,11 @@
 //! Every line of the plain URI lists that other apps export (Aegis's test fixtures, in `../shared`) parses, and
 //! each account's codes equal the independent oracle's.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "a test fails loudly and may print what it measured"
+)]
 
 mod common;
 

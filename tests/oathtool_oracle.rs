@@ -1,4 +1,10 @@
 //! Codes compared with `oathtool` (OATH Toolkit), an implementation that shares no code with this crate.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "a test fails loudly and may print what it measured"
+)]
 
 mod common;
 

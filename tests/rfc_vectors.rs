@@ -1,4 +1,10 @@
 //! The test vectors printed in RFC 4226 (HOTP, Appendix D) and RFC 6238 (TOTP, Appendix B).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "a test fails loudly and may print what it measured"
+)]
 
 use twofold::{Algorithm, Digits, Otp, Period, Secret};
 

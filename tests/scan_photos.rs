@@ -1,5 +1,11 @@
 //! The decoder on the development set of real QR photographs in `../shared/qr`: no panic escapes, and the rate
 //! does not fall below what it reaches today (`cargo run --release --example qr_rate` prints the full table).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "a test fails loudly and may print what it measured"
+)]
 
 mod common;
 

@@ -1,5 +1,11 @@
 //! Every frame source, for real: image files, a replayed folder standing in for a webcam, the X11 clipboard and
 //! screen under Xvfb, and the webcam itself (which, on a machine without one, must say so without panicking).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "a test fails loudly and may print what it measured"
+)]
 
 mod common;
 

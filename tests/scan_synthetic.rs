@@ -1,5 +1,11 @@
 //! QR codes rendered here with the `qrcode` crate, then distorted the way cameras distort them, still decode; the
 //! classifier turns their text into accounts, export parts or a clear sentence.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "a test fails loudly and may print what it measured"
+)]
 
 mod common;
 

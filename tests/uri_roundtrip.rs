@@ -1,5 +1,11 @@
 //! Property tests: a URI written by `uri::format` reads back as the same account, and so does the formatted
 //! form of any URI in the many shapes real QR codes use.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "a test fails loudly and may print what it measured"
+)]
 
 use proptest::prelude::*;
 use twofold::{Account, Algorithm, Digits, Otp, Period, Secret, uri};

@@ -2,6 +2,12 @@
 //! state before or after the interrupted save, never fewer accounts.
 //!
 //! The test binary re-runs itself as the saving child (see `child_saves_until_killed`).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "a test fails loudly and may print what it measured"
+)]
 
 mod common;
 

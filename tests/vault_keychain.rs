@@ -1,6 +1,12 @@
 //! The vault against a real Secret Service: GNOME Keyring in a private D-Bus session that the README's test
 //! command starts (`scripts/with-keyring.sh`, which sets `TWOFOLD_TEST_KEYRING=1`). Without that session these
 //! tests are skipped with a note, so they never write to a developer's own keychain.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "a test fails loudly and may print what it measured"
+)]
 
 mod common;
 

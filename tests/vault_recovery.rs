@@ -1,4 +1,10 @@
 //! A damaged vault file falls back to the previous generation, keeps the damaged file, and says so.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "a test fails loudly and may print what it measured"
+)]
 
 use std::path::{Path, PathBuf};
 

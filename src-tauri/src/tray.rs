@@ -17,6 +17,7 @@ const QUIT: &str = "quit";
 #[derive(Debug, thiserror::Error)]
 pub enum TrayError {
     /// Linux only: no AppIndicator library to draw the icon with.
+    #[cfg(target_os = "linux")]
     #[error(
         "The tray icon needs the AppIndicator library, which is not installed. On Debian or Ubuntu install libayatana-appindicator3-1, then turn this setting on again."
     )]

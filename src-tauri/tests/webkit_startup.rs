@@ -3,6 +3,12 @@
 //! when the processes load their libraries in their own order.
 //!
 //! Needs `Xvfb` and `xwininfo` (Debian: xvfb, x11-utils); the README's test command installs them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "a test fails loudly and may print what it measured"
+)]
 #![cfg(target_os = "linux")]
 
 #[path = "../../tests/common/mod.rs"]

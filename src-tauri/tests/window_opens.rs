@@ -4,6 +4,12 @@
 //! Needs `Xvfb` and `xwininfo` (Debian: xvfb, x11-utils), `xdotool`, and Openbox and `wmctrl` for the window
 //! manager; the README's test command installs them. Saves a screenshot to `target/test-artifacts/window.png` when
 //! ImageMagick's `import` is present.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "a test fails loudly and may print what it measured"
+)]
 
 #[path = "../../tests/common/mod.rs"]
 mod common;

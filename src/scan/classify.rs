@@ -1,9 +1,9 @@
 //! What a decoded QR code holds, from Twofold's point of view.
 
-use crate::migration::{self, BatchCollector, Imported, MigrationError, MigrationPart, Progress};
-use crate::uri::{self, UriError};
 use crate::account::Account;
+use crate::migration::{self, BatchCollector, Imported, MigrationError, MigrationPart, Progress};
 use crate::uri::split_scheme;
+use crate::uri::{self, UriError};
 
 /// The meaning of a QR code's text.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -30,7 +30,7 @@
 //! - `crypto.rs`, [`keychain`] and `storage.rs`: sealing and key derivation, the OS keychain, the files on disk.
 //!
 //! # Durability
-//! Every change is applied to a copy, saved at once through [`storage`] (temporary file, fsync, previous
+//! Every change is applied to a copy, saved at once through `storage.rs` (temporary file, fsync, previous
 //! generation kept, rename, folder fsync), and only then kept in memory. A file that fails its checksum or does
 //! not parse falls back to the previous generation, and the damaged file is kept aside; [`Vault::recovery`] says
 //! what happened. A lock file keeps a second process out. Opening never creates anything: only

@@ -5,6 +5,12 @@
 //! Needs `tauri-driver` and `WebKitWebDriver` besides the other test tools; the README's test command installs
 //! them. Without them (or outside the private keyring session) the suite is skipped with a note, or fails in
 //! strict mode. A failing scenario leaves a screenshot and the app's log under `target/e2e-artifacts/`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "a test fails loudly and may print what it measured"
+)]
 
 #[path = "../common/mod.rs"]
 mod common;

@@ -3,6 +3,12 @@
 //! with xdotool from this window onto the app; the program exits when the drag ends.
 //!
 //! Usage: `drag_source FILE X Y` shows a 120×120 window at (X, Y) on `$DISPLAY`, titled `drag source`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "a developer tool: it prints its results and stops at the first problem"
+)]
 
 #[cfg(target_os = "linux")]
 fn main() {
