@@ -251,8 +251,7 @@ pub async fn save_settings(
     state: Shared<'_>,
     settings: Settings,
 ) -> Result<SettingsView, AppError> {
-    let keep = settings.keep_in_tray;
-    crate::tray::apply_and_save(&app, keep, blocking(state, move |s| s.save_settings(settings))).await
+    crate::tray::apply_and_save(&app, settings.keep_in_tray, blocking(state, move |s| s.save_settings(settings))).await
 }
 
 /// Sets or changes the recovery password.
