@@ -107,11 +107,12 @@ pub fn set_aside(path: &Path, suffix: &str) -> Result<PathBuf, DiskError> {
 }
 
 /// `path` with `suffix` added to its name, or with `-2`, `-3`… after it if that name is taken: a file set aside
-/// never replaces one set aside before (two in the same second, or a clock that reads 1970).
+/// never replaces one set aside before (two in the same second, or a clock that reads 1970). A name that cannot
+/// be looked up counts as free: the move that follows then says what is wrong with the folder.
 pub fn free_name(path: &Path, suffix: &str) -> PathBuf {
     let mut name = with_suffix(path, suffix);
     let mut n = 1u32;
-    while name.try_exists().unwrap_or(true) {
+    while name.try_exists().unwrap_or(false) {
         n += 1;
         name = with_suffix(path, &format!("{suffix}-{n}"));
     }
