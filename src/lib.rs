@@ -20,6 +20,7 @@ pub mod account;
 #[cfg(feature = "clipboard")]
 pub mod clipboard;
 pub mod fs;
+pub mod import;
 pub mod manual;
 pub mod migration;
 pub mod otp;

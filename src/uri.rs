@@ -99,6 +99,20 @@ fn query_pairs(query: &str) -> impl Iterator<Item = (String, &str)> {
     })
 }
 
+/// The decoded value of the query parameter `name` (in any case) of a link, if it has one.
+///
+/// ```
+/// let link = "otpauth://totp/A?secret=JBSWY3DPEHPK3PXP&codeDisplay=%7B%22pinned%22%3Atrue%7D";
+/// assert_eq!(twofold::uri::parameter(link, "codedisplay").as_deref(), Some(r#"{"pinned":true}"#));
+/// ```
+pub fn parameter(link: &str, name: &str) -> Option<String> {
+    let query = link.split_once('?')?.1;
+    let query = query.split_once('#').map_or(query, |(before, _)| before);
+    let name = name.to_ascii_lowercase();
+    let (_, value) = query_pairs(query).find(|(key, _)| *key == name)?;
+    decode_component(value, "parameter").ok().map(Cow::into_owned)
+}
+
 /// Reads an `otpauth://` URI into an account.
 ///
 /// ```
