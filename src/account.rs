@@ -61,6 +61,27 @@ impl Account {
     }
 }
 
+/// An account with what the user keeps beside it: a favourite mark, groups and a note. What an import reads and
+/// an export writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The account itself.
+    pub account: Account,
+    /// Pinned, starred or marked favourite.
+    pub favorite: bool,
+    /// The groups (folders, categories, tags) it is filed under.
+    pub groups: Vec<String>,
+    /// A note the user wrote about it.
+    pub note: Option<String>,
+}
+
+impl Entry {
+    /// An entry with nothing beside the account.
+    pub fn new(account: Account) -> Self {
+        Entry { account, favorite: false, groups: Vec::new(), note: None }
+    }
+}
+
 /// `Issuer (name)`, `Issuer`, or `name`: how messages refer to an account.
 pub fn display_name(issuer: &str, name: &str) -> String {
     match (issuer.is_empty(), name.is_empty()) {

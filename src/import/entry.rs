@@ -7,25 +7,7 @@ use crate::otp::{Algorithm, Digits, Otp, OtpError, Period};
 use crate::secret::{Secret, SecretError};
 use crate::uri::UriError;
 
-/// An account read from an export, with what the other app kept beside it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    /// The account itself.
-    pub account: Account,
-    /// Pinned, starred or marked favourite in the other app.
-    pub favorite: bool,
-    /// The groups, folders, categories or tags it was filed under.
-    pub groups: Vec<String>,
-    /// A note the user wrote about it.
-    pub note: Option<String>,
-}
-
-impl Entry {
-    /// An entry with nothing beside the account.
-    pub fn new(account: Account) -> Self {
-        Entry { account, favorite: false, groups: Vec::new(), note: None }
-    }
-}
+pub use crate::account::Entry;
 
 /// An entry of an export that cannot be added, and why. Never holds the secret.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -6,16 +6,16 @@ use serde_json::Map;
 
 use super::error::VaultError;
 use super::model::{
-    AccountId, AccountSummary, AddOutcome, Entry, OnNameConflict, TrashEntry, TrashedSummary, same_identity,
+    AccountId, AccountSummary, AddOutcome, OnNameConflict, Stored, TrashEntry, TrashedSummary, same_identity,
 };
 use super::unlocked::Vault;
-use crate::account::Account;
+use crate::account::{Account, Entry};
 use crate::otp::{Codes, Otp, unix_now};
 
 impl Vault {
     /// The accounts in display order, without secrets.
     pub fn accounts(&self) -> Vec<AccountSummary> {
-        self.payload.accounts.iter().map(Entry::summary).collect()
+        self.payload.accounts.iter().map(Stored::summary).collect()
     }
 
     /// The trash, most recently deleted last, without secrets.
@@ -26,6 +26,11 @@ impl Vault {
             replaced: t.replaced_by.is_some(),
         };
         self.payload.trash.iter().map(summary).collect()
+    }
+
+    /// Every account with its secret, favourite mark, groups and note, in display order: what an export writes.
+    pub fn entries(&self) -> Vec<Entry> {
+        self.payload.accounts.iter().map(Stored::entry).collect()
     }
 
     /// One account with its secret, for computing codes, showing its QR code or exporting.
@@ -64,12 +69,21 @@ impl Vault {
         accounts: Vec<Account>,
         on_conflict: OnNameConflict,
     ) -> Result<Vec<AddOutcome>, VaultError> {
+        self.add_entries(accounts.into_iter().map(Entry::new).collect(), on_conflict)
+    }
+
+    /// Adds accounts with their favourite marks, groups and notes (an import), as [`Vault::add_all`] does.
+    pub fn add_entries(
+        &mut self,
+        entries: Vec<Entry>,
+        on_conflict: OnNameConflict,
+    ) -> Result<Vec<AddOutcome>, VaultError> {
         let mut next = self.payload.clone();
         let mut fresh = Vec::new();
-        let outcomes: Vec<AddOutcome> = accounts
+        let outcomes: Vec<AddOutcome> = entries
             .into_iter()
-            .map(|account| {
-                let outcome = next.add(account, on_conflict, &fresh);
+            .map(|entry| {
+                let outcome = next.add(entry, on_conflict, &fresh);
                 if let AddOutcome::Added(id) | AddOutcome::Replaced { new: id, .. } = &outcome {
                     fresh.push(id.clone());
                 }
@@ -175,7 +189,7 @@ impl Vault {
             if order.len() != p.accounts.len() {
                 return Err(VaultError::InvalidOrder);
             }
-            let mut rest: Vec<Option<Entry>> = p.accounts.drain(..).map(Some).collect();
+            let mut rest: Vec<Option<Stored>> = p.accounts.drain(..).map(Some).collect();
             let mut sorted = Vec::with_capacity(rest.len());
             for id in order {
                 let slot = rest.iter_mut().find(|e| e.as_ref().is_some_and(|e| &e.id == id));

@@ -11,10 +11,11 @@ use super::crypto::{self, KdfParams, Key256};
 use super::error::{LoadError, VaultError};
 use super::format::{self, FormatProblem, Header};
 use super::keychain::KeyStore;
-use super::model::Payload;
+use super::model::{Payload, Stored};
 use super::slots::{self, Unlock, VaultStatus};
 use super::storage::Files;
 use super::unlocked::{Recovery, Vault, payload_context};
+use crate::account::Entry;
 use crate::otp::unix_now;
 
 impl Vault {
@@ -129,6 +130,16 @@ impl Vault {
         files.write(&previous)?;
         let recovery = Recovery { reason: first_problem, saved_at: header.saved_at, damaged_copy };
         Ok(Vault { files, _lock: lock, key, header, payload, recovery: Some(recovery) })
+    }
+}
+
+/// The accounts of a vault file or backup, with `password`, read without locking, opening or writing anything: to
+/// import a backup.
+pub fn read_entries(bytes: &[u8], password: &str) -> Result<Vec<Entry>, VaultError> {
+    match load(bytes, Unlock::Password(password)) {
+        Ok((_, _, payload)) => Ok(payload.accounts.iter().map(Stored::entry).collect()),
+        Err(LoadError::Final(e)) => Err(e),
+        Err(LoadError::Damaged(reason)) => Err(VaultError::Damaged { path: "the backup".into(), reason }),
     }
 }
 

@@ -51,6 +51,7 @@ mod unlocked;
 pub use crypto::KdfParams;
 pub use error::VaultError;
 pub use keychain::{KeyStore, KeychainError, KeychainItem, MemoryKeyStore, OsKeychain};
+pub use lifecycle::read_entries;
 pub use model::{AccountId, AccountSummary, AddOutcome, OnNameConflict, TrashedSummary};
 pub use slots::{KEYCHAIN_SERVICE, Unlock, VaultStatus};
 pub use unlocked::{Recovery, Vault};

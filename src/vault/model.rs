@@ -6,7 +6,7 @@ use serde_json::Map;
 
 use super::crypto;
 use super::error::VaultError;
-use crate::account::Account;
+use crate::account::{Account, Entry};
 use crate::otp::{Otp, unix_now};
 
 /// A stable identifier of an account in the vault.
@@ -96,17 +96,19 @@ pub enum AddOutcome {
 }
 
 #[derive(Debug, Clone)]
-pub(super) struct Entry {
+pub(super) struct Stored {
     pub(super) id: AccountId,
     pub(super) account: Account,
     pub(super) favorite: bool,
+    pub(super) note: Option<String>,
+    pub(super) groups: Vec<String>,
     pub(super) added_at: u64,
     pub(super) extra: Map<String, serde_json::Value>,
 }
 
 #[derive(Debug, Clone)]
 pub(super) struct TrashEntry {
-    pub(super) entry: Entry,
+    pub(super) entry: Stored,
     pub(super) deleted_at: u64,
     pub(super) position: usize,
     pub(super) replaced_by: Option<AccountId>,
@@ -115,12 +117,28 @@ pub(super) struct TrashEntry {
 
 #[derive(Debug, Clone, Default)]
 pub(super) struct Payload {
-    pub(super) accounts: Vec<Entry>,
+    pub(super) accounts: Vec<Stored>,
     pub(super) trash: Vec<TrashEntry>,
     pub(super) extra: Map<String, serde_json::Value>,
 }
 
-impl Entry {
+impl Stored {
+    /// A new account, stored under a new id.
+    fn new(entry: Entry) -> Self {
+        let Entry { account, favorite, groups, note } = entry;
+        Stored { id: AccountId::random(), account, favorite, note, groups, added_at: unix_now(), extra: Map::new() }
+    }
+
+    /// The account with its favourite mark, groups and note.
+    pub(super) fn entry(&self) -> Entry {
+        Entry {
+            account: self.account.clone(),
+            favorite: self.favorite,
+            groups: self.groups.clone(),
+            note: self.note.clone(),
+        }
+    }
+
     pub(super) fn summary(&self) -> AccountSummary {
         AccountSummary {
             id: self.id.clone(),
@@ -133,23 +151,26 @@ impl Entry {
 }
 
 impl Payload {
-    /// Adds `account` as [`Vault::add`](super::Vault::add) describes; the accounts `fresh`, added by the same call,
+    /// Adds `entry` as [`Vault::add`](super::Vault::add) describes; the accounts `fresh`, added by the same call,
     /// do not count as having its name.
-    pub(super) fn add(&mut self, account: Account, on_conflict: OnNameConflict, fresh: &[AccountId]) -> AddOutcome {
-        if let Some(existing) = self.accounts.iter().find(|e| e.account.secret == account.secret) {
+    pub(super) fn add(&mut self, entry: Entry, on_conflict: OnNameConflict, fresh: &[AccountId]) -> AddOutcome {
+        if let Some(existing) = self.accounts.iter().find(|e| e.account.secret == entry.account.secret) {
             return AddOutcome::Duplicate(existing.id.clone());
         }
         let same_name =
-            self.accounts.iter().position(|e| !fresh.contains(&e.id) && same_identity(&e.account, &account));
-        let entry =
-            Entry { id: AccountId::random(), account, favorite: false, added_at: unix_now(), extra: Map::new() };
+            self.accounts.iter().position(|e| !fresh.contains(&e.id) && same_identity(&e.account, &entry.account));
+        let entry = Stored::new(entry);
         let new = entry.id.clone();
         match (same_name, on_conflict) {
             (Some(index), OnNameConflict::Ask) => AddOutcome::NameConflict(self.accounts[index].id.clone()),
             (Some(index), OnNameConflict::Replace) => {
-                // The new secret takes the old one's place in every way the user set: position and favourite.
-                let favorite = self.accounts[index].favorite;
-                let old = std::mem::replace(&mut self.accounts[index], Entry { favorite, ..entry });
+                // The new secret takes the old one's place in every way the user set: position, favourite, and the
+                // note and groups unless the new one brings its own.
+                let before = &self.accounts[index];
+                let favorite = before.favorite;
+                let note = entry.note.clone().or_else(|| before.note.clone());
+                let groups = if entry.groups.is_empty() { before.groups.clone() } else { entry.groups.clone() };
+                let old = std::mem::replace(&mut self.accounts[index], Stored { favorite, note, groups, ..entry });
                 let old_id = old.id.clone();
                 self.trash.push(TrashEntry {
                     entry: old,
@@ -167,7 +188,7 @@ impl Payload {
         }
     }
 
-    pub(super) fn entry_mut(&mut self, id: &AccountId) -> Result<&mut Entry, VaultError> {
+    pub(super) fn entry_mut(&mut self, id: &AccountId) -> Result<&mut Stored, VaultError> {
         self.accounts.iter_mut().find(|e| &e.id == id).ok_or(VaultError::UnknownAccount)
     }
 

@@ -6,7 +6,7 @@
 //!   "accounts": [
 //!     { "id": "32 hex digits", "issuer": "Example", "name": "alice@example.com", "secret": "BASE32",
 //!       "otp": { "type": "totp", "algorithm": "SHA1", "digits": 6, "period": 30 },
-//!       "favorite": false, "added_at": 1795400000 }
+//!       "favorite": false, "note": "optional", "groups": ["optional"], "added_at": 1795400000 }
 //!   ],
 //!   "trash": [ { "account": { "...": "as above" }, "deleted_at": 1795400000, "position": 0,
 //!                "replaced_by": "id of the account that replaced it, if any" } ]
@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
-use super::model::{AccountId, Entry, Payload, TrashEntry};
+use super::model::{AccountId, Payload, Stored, TrashEntry};
 use crate::account::Account;
 use crate::otp::{Algorithm, Digits, Otp, Period};
 use crate::secret::Secret;
@@ -46,6 +46,10 @@ pub(super) struct AccountRecord {
     pub otp: OtpRecord,
     #[serde(default)]
     pub favorite: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<String>,
     #[serde(default)]
     pub added_at: u64,
     #[serde(flatten)]
@@ -61,6 +65,8 @@ impl std::fmt::Debug for AccountRecord {
             .field("secret", &format_args!("<redacted>"))
             .field("otp", &self.otp)
             .field("favorite", &self.favorite)
+            .field("note", &self.note)
+            .field("groups", &self.groups)
             .field("added_at", &self.added_at)
             .field("extra", &self.extra)
             .finish()
@@ -94,7 +100,7 @@ pub(super) struct TrashRecord {
     pub extra: Map<String, Value>,
 }
 
-impl Entry {
+impl Stored {
     fn to_record(&self) -> AccountRecord {
         let otp = match self.account.otp {
             Otp::Totp { algorithm, digits, period } => OtpRecord {
@@ -129,12 +135,14 @@ impl Entry {
             secret: self.account.secret.to_base32(),
             otp,
             favorite: self.favorite,
+            note: self.note.clone(),
+            groups: self.groups.clone(),
             added_at: self.added_at,
             extra: self.extra.clone(),
         }
     }
 
-    fn from_record(record: AccountRecord) -> Option<Entry> {
+    fn from_record(record: AccountRecord) -> Option<Stored> {
         let r = &record.otp;
         let algorithm = || r.algorithm.as_deref().map_or(Ok(Algorithm::Sha1), Algorithm::parse).ok();
         let digits = || r.digits.map_or(Ok(Digits::SIX), Digits::new).ok();
@@ -146,10 +154,12 @@ impl Entry {
             _ => return None,
         };
         let secret = Secret::from_base32(&record.secret).ok()?;
-        Some(Entry {
+        Some(Stored {
             id: AccountId(record.id.clone()),
             account: Account { issuer: record.issuer.clone(), name: record.name.clone(), secret, otp },
             favorite: record.favorite,
+            note: record.note.clone(),
+            groups: record.groups.clone(),
             added_at: record.added_at,
             extra: record.extra.clone(),
         })
@@ -160,7 +170,7 @@ impl Payload {
     /// The payload as JSON, in a buffer that is zeroed when dropped.
     pub(super) fn to_json(&self) -> Zeroizing<Vec<u8>> {
         let record = PayloadRecord {
-            accounts: self.accounts.iter().map(Entry::to_record).collect(),
+            accounts: self.accounts.iter().map(Stored::to_record).collect(),
             trash: self
                 .trash
                 .iter()
@@ -183,13 +193,13 @@ impl Payload {
     /// Reads a payload; `None` if any record is not valid.
     pub(super) fn from_json(bytes: &[u8]) -> Option<Payload> {
         let record: PayloadRecord = serde_json::from_slice(bytes).ok()?;
-        let accounts = record.accounts.into_iter().map(Entry::from_record).collect::<Option<Vec<_>>>()?;
+        let accounts = record.accounts.into_iter().map(Stored::from_record).collect::<Option<Vec<_>>>()?;
         let trash = record
             .trash
             .into_iter()
             .map(|t| {
                 Some(TrashEntry {
-                    entry: Entry::from_record(t.account)?,
+                    entry: Stored::from_record(t.account)?,
                     deleted_at: t.deleted_at,
                     position: t.position,
                     replaced_by: t.replaced_by.map(AccountId),
@@ -221,6 +231,8 @@ mod tests {
                 extra: Map::new(),
             },
             favorite: false,
+            note: None,
+            groups: Vec::new(),
             added_at: 0,
             extra: Map::new(),
         };

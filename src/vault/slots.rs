@@ -62,6 +62,30 @@ impl Vault {
         status_of(&self.header.slots)
     }
 
+    /// Whether `password` is the recovery password: [`VaultError::WrongPassword`] if not, and
+    /// [`VaultError::NoPasswordSlot`] if none is set.
+    pub fn check_password(&self, password: &str) -> Result<(), VaultError> {
+        match unwrap_master_key(&self.header, Unlock::Password(password)) {
+            Ok(_) => Ok(()),
+            Err(LoadError::Final(e)) => Err(e),
+            Err(LoadError::Damaged(_)) => Err(VaultError::WrongPassword),
+        }
+    }
+
+    /// The vault as a backup file that opens with a password on any computer, without this one's keychain: the
+    /// accounts as last saved, sealed as they are, with the recovery password's slot only, or with a new slot for
+    /// `password` when one is given. [`VaultError::NoPasswordSlot`] without either.
+    pub fn export_backup(&self, password: Option<(&str, KdfParams)>) -> Result<Vec<u8>, VaultError> {
+        let slots: Vec<Slot> = match password {
+            Some((password, params)) => vec![password_slot(&self.header.vault_id, &self.key, password, params)?],
+            None => self.header.slots.iter().filter(|s| s.kind == format::SLOT_PASSWORD).cloned().collect(),
+        };
+        if slots.is_empty() {
+            return Err(VaultError::NoPasswordSlot);
+        }
+        Ok(Header { slots, ..self.header.clone() }.to_bytes())
+    }
+
     /// Sets or changes the recovery password.
     pub fn set_password(&mut self, password: &str, params: KdfParams) -> Result<(), VaultError> {
         let slot = password_slot(&self.header.vault_id, &self.key, password, params)?;

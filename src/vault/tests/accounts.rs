@@ -1,4 +1,5 @@
 use super::*;
+use crate::account::Entry;
 use crate::uri;
 
 #[test]
@@ -219,4 +220,30 @@ fn an_hotp_counter_at_its_largest_value_refuses_a_next_code_instead_of_starting_
     let AddOutcome::Added(id) = vault.add(uri::parse(&link).unwrap(), OnNameConflict::Ask).unwrap() else { panic!() };
     assert_eq!(vault.next_hotp(&id).unwrap_err(), VaultError::CounterExhausted);
     assert!(matches!(vault.account(&id).unwrap().otp, Otp::Hotp { counter: u64::MAX, .. }));
+}
+
+#[test]
+fn an_import_keeps_favourites_groups_and_notes_and_a_replacement_keeps_the_old_ones_unless_it_brings_its_own() {
+    let f = fixture();
+    let mut vault = f.create();
+    let filed = |issuer: &str, secret: &str, note: Option<&str>, groups: &[&str]| Entry {
+        account: account(issuer, "me", secret),
+        favorite: note.is_some(),
+        groups: groups.iter().map(|g| g.to_string()).collect(),
+        note: note.map(str::to_owned),
+    };
+    let first = filed("Bank", "JBSWY3DPEHPK3PXP", Some("the card reader"), &["Money"]);
+    vault.add_entries(vec![first.clone(), filed("Mail", "GEZDGNBVGY3TQOJQ", None, &[])], OnNameConflict::Ask).unwrap();
+    drop(vault);
+    let mut vault = f.open();
+    assert_eq!(vault.entries()[0], first);
+    assert!(vault.accounts()[0].favorite);
+    // A new key for the bank, with nothing beside it, takes the old one's place and what the user kept with it.
+    let again = filed("Bank", "MFRGGZDFMZTWQ2LK", None, &[]);
+    vault.add_entries(vec![again], OnNameConflict::Replace).unwrap();
+    let replaced = &vault.entries()[0];
+    assert_eq!(
+        (replaced.favorite, replaced.note.as_deref(), replaced.groups.as_slice()),
+        (true, Some("the card reader"), &["Money".to_string()][..])
+    );
 }
