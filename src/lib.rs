@@ -19,6 +19,7 @@
 pub mod account;
 #[cfg(feature = "clipboard")]
 pub mod clipboard;
+pub mod export;
 pub mod fs;
 pub mod import;
 pub mod manual;

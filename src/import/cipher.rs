@@ -1,6 +1,6 @@
-//! The decryption the encrypted exports use, from RustCrypto: AES-256-GCM, and the key derivations (PBKDF2,
-//! scrypt and Argon2id). Every function returns `None` where the key or the data is wrong: the caller says which, in its
-//! format's words.
+//! The cryptography of other apps' export formats, from RustCrypto: AES-256-GCM and AES-256-CBC, HMAC and HKDF,
+//! and the key derivations (PBKDF2, scrypt and Argon2id). Every function that opens something returns `None` where
+//! the key or the data is wrong: the caller says which, in its format's words.
 
 use aes_gcm::aead::{Aead, Payload};
 use aes_gcm::{Aes256Gcm, KeyInit, Nonce};
@@ -27,6 +27,26 @@ pub(crate) fn aes_gcm_open(key: &[u8], nonce: &[u8], ciphertext: &[u8], aad: &[u
     }
     let cipher = Aes256Gcm::new_from_slice(key).ok()?;
     cipher.decrypt(Nonce::from_slice(nonce), Payload { msg: ciphertext, aad }).ok().map(Zeroizing::new)
+}
+
+/// Seals `plaintext` with AES-256-GCM under `key`, a fresh random 12-byte nonce and `aad`: the nonce, and the
+/// ciphertext with its 16-byte tag at the end.
+pub(crate) fn aes_gcm_seal(key: &[u8; 32], plaintext: &[u8], aad: &[u8]) -> ([u8; 12], Vec<u8>) {
+    let nonce = random::<12>();
+    let cipher = Aes256Gcm::new(key.into());
+    // Encryption fails only for a plaintext longer than 64 GiB.
+    let sealed = cipher
+        .encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext, aad })
+        .unwrap_or_else(|_| panic!("AES-GCM refused a plaintext of {} bytes", plaintext.len()));
+    (nonce, sealed)
+}
+
+/// Bytes from the operating system's random source.
+pub(crate) fn random<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    // The OS random source does not fail on supported platforms; a failure would be unrecoverable anyway.
+    getrandom::fill(&mut bytes).unwrap_or_else(|e| panic!("the operating system's random source failed: {e}"));
+    bytes
 }
 
 /// Opens AES-256-CBC `ciphertext` with PKCS#7 padding, under `key` and a 16-byte `iv`. Unauthenticated: a wrong key

@@ -25,7 +25,7 @@ mod aegis;
 mod andotp;
 mod authpro;
 mod bitwarden;
-mod cipher;
+pub(crate) mod cipher;
 mod ente;
 mod entry;
 mod freeotp;
@@ -34,6 +34,7 @@ mod links;
 mod proton;
 mod raivo;
 mod twofas;
+mod twofold;
 
 use serde_json::Value;
 
@@ -48,6 +49,8 @@ pub const MAX_BYTES: usize = 16 * 1024 * 1024;
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum Format {
+    /// Twofold's own backup.
+    Twofold,
     /// Aegis Authenticator's vault export.
     Aegis,
     /// 2FAS Authenticator's `.2fas` backup.
@@ -76,6 +79,7 @@ impl Format {
     /// The app's name, as users know it.
     pub fn name(self) -> &'static str {
         match self {
+            Format::Twofold => "Twofold",
             Format::Aegis => "Aegis",
             Format::TwoFas => "2FAS",
             Format::Ente => "Ente Auth",
@@ -136,7 +140,7 @@ pub enum ImportError {
     },
     /// Not an export of any format Twofold reads.
     #[error(
-        "Twofold does not recognise this file as an authenticator's export. It reads exports of Aegis, 2FAS, Ente Auth, Proton Authenticator, Bitwarden, andOTP, Authenticator Pro, FreeOTP+, LastPass Authenticator and Raivo OTP, and lists of otpauth:// links; choose the file one of them exported."
+        "Twofold does not recognise this file as an authenticator's export. It reads Twofold's own backups and exports of Aegis, 2FAS, Ente Auth, Proton Authenticator, Bitwarden, andOTP, Authenticator Pro, FreeOTP+, LastPass Authenticator and Raivo OTP, and lists of otpauth:// links; choose the file one of them exported."
     )]
     NotRecognised,
     /// An encrypted export and no password.
@@ -215,6 +219,7 @@ pub(crate) trait Importer: Sync {
 
 /// Every format, most specific first: a file is taken by the first that recognises it.
 static IMPORTERS: &[&dyn Importer] = &[
+    &twofold::Twofold,
     &aegis::Aegis,
     &twofas::TwoFas,
     &proton::Proton,
