@@ -62,10 +62,10 @@ BUILD_PACKAGES=(build-essential pkg-config libwebkit2gtk-4.1-dev libclang1-14 li
   libpipewire-0.3-dev libxcb1-dev libxcb-randr0-dev libegl-dev libgbm-dev libayatana-appindicator3-dev)
 
 # What the test suite needs on top: a virtual display, a window manager (Openbox) and window tools, the
-# independent OTP oracle, a real Secret Service (GNOME Keyring) in a private D-Bus session, WebKitGTK's WebDriver
+# independent OTP oracle, Python's cryptography package for the independent reader of exported Aegis files, a real Secret Service (GNOME Keyring) in a private D-Bus session, WebKitGTK's WebDriver
 # for the end-to-end tests, and gdbus, which reads the tray icon's menu as a desktop's tray does.
 TEST_PACKAGES=(xvfb xauth x11-utils openbox wmctrl xclip xdotool imagemagick oathtool python3 python3-venv
-  dbus-daemon dbus-bin gnome-keyring webkit2gtk-driver desktop-file-utils libglib2.0-bin)
+  python3-cryptography dbus-daemon dbus-bin gnome-keyring webkit2gtk-driver desktop-file-utils libglib2.0-bin)
 
 # The WebDriver server that starts the app for the end-to-end tests (it drives WebKitWebDriver).
 TAURI_DRIVER_VERSION=2.1.0

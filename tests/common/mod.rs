@@ -75,6 +75,28 @@ pub fn shared_dir() -> Option<PathBuf> {
     .map(|never| match never {})
 }
 
+/// A Python that has the `cryptography` package (Debian: python3-cryptography), for the independent readers of
+/// other apps' formats in `tests/tools`; `None` (a skip with a note, a failure in strict mode) without one.
+pub fn python_with_cryptography() -> Option<&'static str> {
+    // The system's Python first: the one Debian's package goes into, whatever other Python is first on PATH.
+    let found = ["/usr/bin/python3", "python3"].into_iter().find(|python| {
+        Command::new(python)
+            .args(["-c", "import cryptography.hazmat.primitives.kdf.scrypt"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    });
+    if found.is_some() {
+        return found;
+    }
+    missing(
+        "Python's cryptography package",
+        "Install it (apt-get install python3-cryptography) or run the README's test command.",
+    )
+    .map(|never| match never {})
+}
+
 /// Whether `oathtool` can be run.
 pub fn have_oathtool() -> bool {
     let found = Command::new("oathtool").arg("--version").stdout(Stdio::null()).status().is_ok_and(|s| s.success());
