@@ -54,7 +54,7 @@ const FILES: &[(&str, Option<&str>, Format, usize, usize)] = &[
     ("aegis-importers/plain.txt", None, Format::OtpauthList, 7, 0),
     ("proton-testdata/ente_encrypted_lowcomplexity.txt", Some("password"), Format::Ente, 2, 1),
     ("proton-testdata/ente_encrypted_decrypted.txt", None, Format::Ente, 2, 1),
-    ("proton-testdata/bitwarden_sample.csv", None, Format::Bitwarden, 2, 1),
+    ("proton-testdata/bitwarden_sample.csv", None, Format::Bitwarden, 3, 0),
     ("proton-testdata/lastpass.json", None, Format::LastPass, 1, 2),
 ];
 
@@ -150,13 +150,24 @@ fn an_encrypted_export_asks_for_its_password_and_refuses_a_wrong_one() {
 #[test]
 fn an_entry_with_a_broken_secret_is_named_with_its_reason_and_the_rest_is_read() {
     let Some(dir) = fixtures() else { return };
+    let lastpass = read(&dir, "proton-testdata/lastpass.json", None);
+    assert_eq!(lastpass.entries[0].account.name, "sha512 name");
+    assert_eq!(
+        lastpass.skipped[0].to_string(),
+        "issuer (account name default) cannot be added. Its secret key cannot be read. The secret has a length that base32 cannot encode, so part of it is probably missing. Copy the whole secret key again."
+    );
+}
+
+#[test]
+fn a_bitwarden_secret_of_a_length_base32_cannot_end_on_gives_bitwardens_codes() {
+    let Some(dir) = fixtures() else { return };
     let csv = read(&dir, "proton-testdata/bitwarden_sample.csv", None);
     let issuers: Vec<&str> = csv.entries.iter().map(|e| e.account.issuer.as_str()).collect();
-    assert_eq!(issuers, ["Code 2", "Code 3"]);
-    assert_eq!(
-        csv.skipped[0].to_string(),
-        "Code1 cannot be added. Its secret key cannot be read. The secret has a length that base32 cannot encode, so part of it is probably missing. Copy the whole secret key again."
-    );
+    assert_eq!(issuers, ["Code 2", "Code 3", "Code1"]);
+    // 17 characters: Bitwarden keeps the 10 whole bytes the first 16 give (its own test vector for the rule:
+    // "PIUDISEQYA" at 1672531200 gives 829846).
+    let code1 = &csv.entries[2].account;
+    assert_eq!(code1.secret, twofold::Secret::from_base32("JDKSNDJJDNDJJDBX").unwrap());
 }
 
 #[test]

@@ -144,7 +144,7 @@ impl Fields<'_> {
 
 /// The base32 characters of `text` that encode whole bytes: anything else dropped, then the characters after the
 /// last whole byte.
-fn whole_bytes_of(text: &str) -> zeroize::Zeroizing<String> {
+pub(crate) fn whole_bytes_of(text: &str) -> zeroize::Zeroizing<String> {
     let mut kept: zeroize::Zeroizing<String> = zeroize::Zeroizing::new(
         text.chars()
             .map(|c| c.to_ascii_uppercase())
