@@ -25,6 +25,7 @@ pub mod import;
 pub mod manual;
 pub mod migration;
 pub mod otp;
+pub mod paths;
 pub mod scan;
 pub mod secret;
 pub mod settings;

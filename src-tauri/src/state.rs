@@ -67,10 +67,10 @@ impl AppState {
     /// State for the vault and preferences in `dir`; nothing is opened yet. With `replay_camera` set, that folder
     /// of pictures is the camera.
     pub fn new(dir: PathBuf, started: Instant, replay_camera: Option<(PathBuf, u32)>) -> Self {
-        let settings_path = dir.join("settings.json");
+        let settings_path = twofold::paths::settings(&dir);
         let vault = Arc::new(OpenVault::default());
         AppState {
-            vault_path: dir.join("vault.json"),
+            vault_path: twofold::paths::vault(&dir),
             settings: Mutex::new(Settings::load(&settings_path)),
             settings_path,
             pairings: Arc::new(Pairings::new(Arc::clone(&vault), replay_camera)),
