@@ -2,6 +2,7 @@
 //! web UI and the core; the core does the work.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod cli;
 mod commands;
 mod contract;
 mod error;
@@ -20,24 +21,27 @@ mod views;
 mod window;
 mod window_place;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use tauri::Manager;
 
-/// Overrides the folder that holds the vault (tests and demonstrations use a scratch folder).
-const DATA_DIR_ENV: &str = "TWOFOLD_DATA_DIR";
-
 fn main() {
     let started = std::time::Instant::now();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if cli::is_command(&args) {
+        #[cfg(windows)]
+        attach_console();
+        std::process::exit(cli::run(args));
+    }
     #[cfg(target_os = "linux")]
     linux_webview::prepare_environment();
     let builder = tauri::Builder::default()
         // First among plugins: a second launch focuses the running window instead of opening the vault twice.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| window::bring_to_front(app)))
         .setup(move |app| {
-            let dir = match std::env::var_os(DATA_DIR_ENV) {
-                Some(dir) => PathBuf::from(dir),
+            // The same folder the command line finds (`TWOFOLD_DATA_DIR` overrides it).
+            let dir = match twofold::paths::data_dir() {
+                Some(dir) => dir,
                 None => app.path().app_data_dir()?,
             };
             // Where the window was left; `show_window` puts it back.
@@ -90,6 +94,18 @@ fn main() {
             handle.state::<Arc<state::AppState>>().on_exit();
         }
     });
+}
+
+/// Connects the command line to the console it was started from: the program is a windowed one on Windows, which
+/// gets no console of its own.
+#[cfg(windows)]
+fn attach_console() {
+    use windows_sys::Win32::System::Console::{ATTACH_PARENT_PROCESS, AttachConsole};
+    // SAFETY: AttachConsole takes a process id (here the constant for the parent) and only connects this process
+    // to that process's console; it fails harmlessly when there is none.
+    unsafe {
+        AttachConsole(ATTACH_PARENT_PROCESS);
+    }
 }
 
 /// Why the window could not start, as the sentence the user reads.

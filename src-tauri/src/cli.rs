@@ -1,0 +1,403 @@
+//! The command line: the same program as the app answers `twofold import` and `twofold export`, for scripts and
+//! tests. It finds the vault where the app does ([`twofold::paths`]) and opens it through the keychain, or with
+//! the recovery password read from a file. Nothing here touches Tauri or a window: it only calls the core, and
+//! prints what happened, in sentences, or as JSON for scripts. Exit status 0 on success, 1 with a sentence on
+//! standard error otherwise, 2 for a command line it cannot read.
+#![allow(clippy::print_stdout, reason = "the command line's answers go to standard output")]
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+use twofold::account::display_name;
+use twofold::import::{self, Format, ImportError};
+use twofold::otp::{Kind, Otp, unix_now};
+use twofold::vault::{AddOutcome, KdfParams, OnNameConflict, OsKeychain, Unlock, Vault, VaultError, VaultStatus};
+use zeroize::Zeroizing;
+
+/// What the command line can be asked to do.
+#[derive(Parser)]
+#[command(name = "twofold", version, about = "Twofold, a desktop authenticator. Without a command, the app starts.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Adds the accounts of another authenticator's export, or of a Twofold backup, to the vault.
+    Import(ImportArgs),
+    /// Writes every account to a file that Twofold elsewhere, or another authenticator, can import.
+    Export(ExportArgs),
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// The export file.
+    file: PathBuf,
+    /// A file holding the export's password, when it is encrypted.
+    #[arg(long, value_name = "FILE", conflicts_with = "password_stdin")]
+    password_file: Option<PathBuf>,
+    /// Read the export's password from the first line of standard input.
+    #[arg(long)]
+    password_stdin: bool,
+    /// Only read the file and say what it holds; the vault is not opened or changed.
+    #[arg(long)]
+    dry_run: bool,
+    /// Print the result as JSON: the accounts with their codes, never a secret.
+    #[arg(long)]
+    json: bool,
+    /// The time of the codes printed, in seconds since 1970 (default: now).
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    at: Option<u64>,
+    /// Add an account named like one already in the vault beside it, instead of leaving it out.
+    #[arg(long)]
+    keep_both: bool,
+    #[command(flatten)]
+    vault: VaultArgs,
+}
+
+#[derive(Args)]
+struct ExportArgs {
+    /// The kind of file to write.
+    #[arg(long, value_enum)]
+    format: ExportFormat,
+    /// The file to write; it must not exist yet.
+    #[arg(long, value_name = "FILE")]
+    output: PathBuf,
+    /// A file holding the password of the file written (an Aegis file needs one; a Twofold backup without one
+    /// opens with the recovery password).
+    #[arg(long, value_name = "FILE")]
+    password_file: Option<PathBuf>,
+    #[command(flatten)]
+    vault: VaultArgs,
+}
+
+#[derive(Args)]
+struct VaultArgs {
+    /// A file holding the vault's recovery password, used where the keychain cannot open the vault, and asked for
+    /// before an export when one is set.
+    #[arg(long, value_name = "FILE")]
+    vault_password_file: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    /// A Twofold backup, encrypted: opens in Twofold on any system.
+    Twofold,
+    /// An Aegis vault file, encrypted: most authenticators import it.
+    Aegis,
+    /// An Aegis vault file, not encrypted.
+    AegisPlain,
+    /// A list of otpauth:// links, not encrypted.
+    Otpauth,
+}
+
+/// Why a command failed, as the sentence printed.
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    #[error("{0}")]
+    Vault(VaultError),
+    #[error(
+        "Twofold is running and holds the vault. Quit it (from its window, or its tray icon's menu), then run this command again."
+    )]
+    InUse,
+    #[error("Twofold could not read {}: {reason}. Check the path and that you may read it.", path.display())]
+    Read { path: PathBuf, reason: String },
+    #[error("{} already exists. Choose another name, or delete it first: an export never writes over a file.", .0.display())]
+    Exists(PathBuf),
+    #[error(transparent)]
+    Disk(#[from] twofold::fs::DiskError),
+    #[error("This {0} export is encrypted. Give its password with --password-file FILE or --password-stdin.")]
+    NeedsPassword(Format),
+    #[error(
+        "No folder for the vault was found: this user has no home folder. Set TWOFOLD_DATA_DIR to the folder to use."
+    )]
+    NoDataDir,
+    #[error("No vault was found at {}. Start Twofold once, or import accounts, to create one.", .0.display())]
+    NoVault(PathBuf),
+    #[error("{0} Give the recovery password with --vault-password-file FILE.")]
+    NeedsRecoveryPassword(String),
+    #[error("An export needs the recovery password, as the app asks for it: give it with --vault-password-file FILE.")]
+    ExportNeedsRecoveryPassword,
+    #[error(
+        "An encrypted Aegis file needs a password: give it with --password-file FILE, or choose --format aegis-plain."
+    )]
+    AegisNeedsPassword,
+    #[error(
+        "A Twofold backup opens with the recovery password, and none is set. Set one in the app's settings, or give the backup a password of its own with --password-file FILE."
+    )]
+    BackupNeedsPassword,
+}
+
+impl From<VaultError> for CliError {
+    fn from(error: VaultError) -> Self {
+        match error {
+            VaultError::InUse => CliError::InUse,
+            other => CliError::Vault(other),
+        }
+    }
+}
+
+/// Whether `args` ask for the command line rather than the app: a command, or help or the version.
+pub fn is_command(args: &[std::ffi::OsString]) -> bool {
+    let first = args.get(1).and_then(|a| a.to_str()).unwrap_or("");
+    matches!(first, "import" | "export" | "help" | "--help" | "-h" | "--version" | "-V")
+}
+
+/// Runs the command in `args` and returns the process's exit status.
+pub fn run(args: Vec<std::ffi::OsString>) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let done = match cli.command {
+        Command::Import(args) => import(&args),
+        Command::Export(args) => export(&args),
+    };
+    match done {
+        Ok(()) => 0,
+        Err(error) => {
+            eprintln!("twofold: {error}");
+            1
+        }
+    }
+}
+
+/// A password from a file (its first line) or from standard input; `None` when neither is asked for.
+fn password(file: Option<&Path>, stdin: bool) -> Result<Option<Zeroizing<String>>, CliError> {
+    let mut line = Zeroizing::new(String::new());
+    if let Some(path) = file {
+        let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| read_error(path, &e))?);
+        line.push_str(text.lines().next().unwrap_or(""));
+    } else if stdin {
+        std::io::stdin().lock().read_line(&mut line).map_err(|e| read_error(Path::new("standard input"), &e))?;
+        let kept = line.trim_end_matches(['\n', '\r']).len();
+        line.truncate(kept);
+    } else {
+        return Ok(None);
+    }
+    Ok(Some(line))
+}
+
+fn read_error(path: &Path, error: &std::io::Error) -> CliError {
+    CliError::Read { path: path.to_path_buf(), reason: error.to_string() }
+}
+
+/// Opens the vault as the app does: through the keychain, else with the recovery password given. With `create`, a
+/// missing vault is created as the welcome screen creates it (its key in the keychain).
+fn open_vault(args: &VaultArgs, create: bool) -> Result<Vault, CliError> {
+    let dir = twofold::paths::data_dir().ok_or(CliError::NoDataDir)?;
+    let path = twofold::paths::vault(&dir);
+    let recovery = password(args.vault_password_file.as_deref(), false)?;
+    let keychain = match Vault::status(&path)? {
+        VaultStatus::Missing if create => {
+            return match Vault::create(&path, Some(&OsKeychain), None) {
+                Err(VaultError::Keychain(_)) if recovery.is_some() => {
+                    let password = recovery.as_deref().map(|p| (p.as_str(), KdfParams::default()));
+                    Ok(Vault::create(&path, None, password)?)
+                }
+                other => Ok(other?),
+            };
+        }
+        VaultStatus::Missing => return Err(CliError::NoVault(path)),
+        VaultStatus::Present { keychain, .. } => keychain,
+    };
+    let refused = match keychain.then(|| Vault::open(&path, Unlock::Keychain(&OsKeychain))) {
+        Some(Ok(vault)) => return Ok(vault),
+        Some(Err(VaultError::InUse)) => return Err(CliError::InUse),
+        Some(Err(error)) => error.to_string(),
+        None => "This vault is not linked to the keychain.".to_owned(),
+    };
+    let recovery = recovery.ok_or(CliError::NeedsRecoveryPassword(refused))?;
+    Ok(Vault::open(&path, Unlock::Password(&recovery))?)
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
+    let size = std::fs::metadata(path).map_err(|e| read_error(path, &e))?.len();
+    if size > import::MAX_BYTES as u64 {
+        return Err(
+            ImportError::TooLarge { megabytes: usize::try_from(size.div_ceil(1 << 20)).unwrap_or(usize::MAX) }.into()
+        );
+    }
+    std::fs::read(path).map_err(|e| read_error(path, &e))
+}
+
+/// One account as `--json` prints it: never the secret.
+#[derive(Serialize)]
+struct AccountJson {
+    issuer: String,
+    name: String,
+    kind: Kind,
+    algorithm: &'static str,
+    digits: u8,
+    period: Option<u32>,
+    counter: Option<u64>,
+    code: String,
+}
+
+#[derive(Serialize)]
+struct SkippedJson {
+    name: String,
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct ImportJson {
+    format: Format,
+    entries: Vec<AccountJson>,
+    skipped: Vec<SkippedJson>,
+    /// What the vault made of the entries; absent for a dry run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    added: Option<Added>,
+}
+
+#[derive(Serialize, Default)]
+struct Added {
+    added: Vec<String>,
+    duplicates: Vec<String>,
+    conflicts: Vec<String>,
+}
+
+fn import(args: &ImportArgs) -> Result<(), CliError> {
+    let bytes = read_file(&args.file)?;
+    let given = password(args.password_file.as_deref(), args.password_stdin)?;
+    let read = import::read(&bytes, given.as_deref().map(String::as_str)).map_err(|error| match error {
+        ImportError::NeedsPassword(format) => CliError::NeedsPassword(format),
+        other => CliError::Import(other),
+    })?;
+    let at = args.at.unwrap_or_else(unix_now);
+    let mut report = ImportJson {
+        format: read.format,
+        entries: read.entries.iter().map(|e| account_json(&e.account, at)).collect(),
+        skipped: read
+            .skipped
+            .iter()
+            .map(|s| SkippedJson { name: s.name.clone(), reason: s.reason.to_string() })
+            .collect(),
+        added: None,
+    };
+    let labels: Vec<String> = read.entries.iter().map(|e| display_name(&e.account.issuer, &e.account.name)).collect();
+    if !args.dry_run {
+        let mut vault = open_vault(&args.vault, true)?;
+        let policy = if args.keep_both { OnNameConflict::KeepBoth } else { OnNameConflict::Ask };
+        let outcomes = vault.add_entries(read.entries, policy)?;
+        let mut added = Added::default();
+        for (outcome, label) in outcomes.into_iter().zip(labels) {
+            match outcome {
+                AddOutcome::Added(_) | AddOutcome::Replaced { .. } => added.added.push(label),
+                AddOutcome::Duplicate(_) => added.duplicates.push(label),
+                AddOutcome::NameConflict(_) => added.conflicts.push(label),
+            }
+        }
+        report.added = Some(added);
+    }
+    if args.json {
+        let json =
+            serde_json::to_string_pretty(&report).unwrap_or_else(|e| panic!("the report always serialises: {e}"));
+        println!("{json}");
+    } else {
+        print_import(&report, &read.skipped);
+    }
+    Ok(())
+}
+
+fn account_json(account: &twofold::account::Account, at: u64) -> AccountJson {
+    let otp = account.otp;
+    AccountJson {
+        issuer: account.issuer.clone(),
+        name: account.name.clone(),
+        kind: otp.kind(),
+        algorithm: otp.algorithm().as_str(),
+        digits: otp.digits(),
+        period: otp.period().map(|p| p.seconds()),
+        counter: match otp {
+            Otp::Hotp { counter, .. } => Some(counter),
+            _ => None,
+        },
+        code: account.codes_at(at).current.as_str().to_owned(),
+    }
+}
+
+fn print_import(report: &ImportJson, skipped: &[import::Skipped]) {
+    let count = |n: usize, one: &str, many: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {many}") };
+    let format = report.format;
+    println!("The {format} file holds {}.", count(report.entries.len() + skipped.len(), "account", "accounts"));
+    match &report.added {
+        None => {
+            for entry in &report.entries {
+                println!("  {}", display_name(&entry.issuer, &entry.name));
+            }
+            println!("Nothing was added (a dry run).");
+        }
+        Some(added) => {
+            println!("{} to Twofold.", count(added.added.len(), "account was added", "accounts were added"));
+            if !added.duplicates.is_empty() {
+                println!(
+                    "{} already in Twofold: {}.",
+                    count(added.duplicates.len(), "was", "were"),
+                    added.duplicates.join(", ")
+                );
+            }
+            if !added.conflicts.is_empty() {
+                println!(
+                    "Not added, because an account with the same name is already in Twofold: {}. Run the import again with --keep-both to add them beside it, or use the app to replace it.",
+                    added.conflicts.join(", ")
+                );
+            }
+        }
+    }
+    for skipped in skipped {
+        println!("{skipped}");
+    }
+}
+
+fn export(args: &ExportArgs) -> Result<(), CliError> {
+    let vault = open_vault(&args.vault, false)?;
+    // As in the app: where a recovery password is set, an export asks for it.
+    if let VaultStatus::Present { password: true, .. } = vault.status_now() {
+        let recovery =
+            password(args.vault.vault_password_file.as_deref(), false)?.ok_or(CliError::ExportNeedsRecoveryPassword)?;
+        vault.check_password(&recovery)?;
+    }
+    let own = password(args.password_file.as_deref(), false)?;
+    let entries = vault.entries();
+    let (bytes, what): (Zeroizing<Vec<u8>>, &str) = match args.format {
+        ExportFormat::Twofold => {
+            let own = own.as_deref().map(|p| (p.as_str(), KdfParams::default()));
+            let backup = vault.export_backup(own).map_err(|error| match error {
+                VaultError::NoPasswordSlot => CliError::BackupNeedsPassword,
+                other => other.into(),
+            })?;
+            (Zeroizing::new(backup), "a Twofold backup")
+        }
+        ExportFormat::Aegis => {
+            let own = own.ok_or(CliError::AegisNeedsPassword)?;
+            (Zeroizing::new(twofold::export::aegis::encrypted(&entries, &own)), "an encrypted Aegis file")
+        }
+        ExportFormat::AegisPlain => (twofold::export::aegis::plain(&entries), "a plain Aegis file"),
+        ExportFormat::Otpauth => {
+            (Zeroizing::new(twofold::export::otpauth_list(&entries).as_bytes().to_vec()), "a list of otpauth links")
+        }
+    };
+    if matches!(args.format, ExportFormat::AegisPlain | ExportFormat::Otpauth) {
+        eprintln!("Warning: {}", twofold::export::PLAIN_WARNING);
+    }
+    twofold::fs::create_new(&args.output, &bytes).map_err(|error| match error.already_exists() {
+        true => CliError::Exists(args.output.clone()),
+        false => error.into(),
+    })?;
+    println!("{} written to {} as {what}.", count_accounts(entries.len()), args.output.display());
+    let _ = std::io::stdout().flush();
+    Ok(())
+}
+
+fn count_accounts(n: usize) -> String {
+    if n == 1 { "1 account".to_owned() } else { format!("{n} accounts") }
+}
