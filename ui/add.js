@@ -1,16 +1,18 @@
-// The add dialog: the Camera, Screen, Image, Link and Manual tabs, and what they found, shown on the confirmation
-// card (card.js). The camera lives in camera.js and the typed account in manual.js; pictures and links are here.
+// The add dialog: the Camera, Screen, Image, Link, Import and Manual tabs, and what they found, shown on the
+// confirmation card (card.js). The camera lives in camera.js, exports of other apps in import-tab.js and the typed
+// account in manual.js; pictures and links are here.
 import * as api from "./api.js";
 import { clearCamera, initCamera, startCamera, stopCamera } from "./camera.js";
 import { cardShown, hideCard, initCard, showCard } from "./card.js";
 import { openDialog } from "./dialogs.js";
+import { askPassword, hidePassword, initImportTab, passwordRefused } from "./import-tab.js";
 import { forgetManualSecret, initManual, resetManual } from "./manual.js";
 import { Latest, logFailure } from "./requests.js";
 import { screenShown } from "./screens.js";
 import { $, message, setStatus } from "./ui.js";
 
 const dialog = $("add-dialog");
-const tabNames = ["camera", "screen", "image", "link", "manual"];
+const tabNames = ["camera", "screen", "image", "link", "import", "manual"];
 let tab = "camera";
 /** Each return to the tabs, and each closing, is a turn: a scan that answers after either is dropped. */
 const turns = new Latest();
@@ -24,6 +26,7 @@ export function initAdd(report) {
   dialog.addEventListener("close", onClose);
   initCamera({ report, keepKeyboard, onFound: found, wanted: () => dialog.open && tab === "camera" && !cardShown() });
   initManual({ onFound: found });
+  initImportTab({ still });
   initCard({ onBack: () => showTabs(), onAdded: () => dialog.close() });
   $("scan-screen").addEventListener("click", () => still("screen-status", api.scanScreen(), "Reading the screen…"));
   $("image-file").addEventListener("change", (event) => {
@@ -71,7 +74,13 @@ function selectTab(name) {
     startCamera();
   } else {
     stopCamera();
-    const first = { screen: "scan-screen", image: "paste-image", link: "link-text", manual: "manual-issuer" }[name];
+    const first = {
+      screen: "scan-screen",
+      image: "paste-image",
+      link: "link-text",
+      import: "import-choose",
+      manual: "manual-issuer",
+    }[name];
     $(first)?.focus();
   }
 }
@@ -102,7 +111,7 @@ function onClose() {
   api.discardPending().catch(logFailure("forgetting the accounts found"));
   // The next opening starts clean: no last camera frame (it may show a QR code), no old sentences or fields.
   clearCamera();
-  for (const id of ["screen-status", "image-status", "link-status"]) setStatus(id, "");
+  for (const id of ["screen-status", "image-status", "link-status", "import-status"]) setStatus(id, "");
   resetManual();
 }
 
@@ -110,6 +119,7 @@ function onClose() {
 function forgetTypedSecrets() {
   $("link-text").value = "";
   forgetManualSecret();
+  hidePassword();
 }
 
 /** Shows what a scan found on the card, in place of the tabs. */
@@ -137,7 +147,9 @@ async function still(statusId, promise, working) {
     }
     showScan(statusId, result);
   } catch (error) {
-    if (current()) setStatus(statusId, message(error), "error");
+    if (!current()) return;
+    setStatus(statusId, message(error), "error");
+    if (error?.kind === "wrongPassword") passwordRefused();
   }
 }
 
@@ -148,6 +160,9 @@ function showScan(statusId, result) {
     found(result.pending, result.leftOut);
   } else if (result.type === "progress") {
     setStatus(statusId, `${result.message} Add the next code of the export.`);
+  } else if (result.type === "needsPassword") {
+    setStatus(statusId, result.message);
+    askPassword(result);
   } else if (result.type === "failed") {
     setStatus(statusId, result.error.message, "error");
   } else {
@@ -155,21 +170,22 @@ function showScan(statusId, result) {
   }
 }
 
-/** A file dropped on the window, once the accounts are open: the Image tab shows what it holds. */
-function onDropped({ scan }) {
+/** A file dropped on the window, once the accounts are open: the Image or the Import tab shows what it holds. */
+function onDropped({ kind, scan }) {
   if (!screenShown("list")) {
     // Dropped on the welcome or lock screen: nothing is shown, so nothing read may wait for the next Add.
-    if (scan.type === "found" || scan.type === "progress") {
+    if (scan.type === "found" || scan.type === "progress" || scan.type === "needsPassword") {
       api.discardPending().catch(logFailure("forgetting what a file dropped before the list held"));
     }
     return;
   }
+  const where = kind === "export" ? "import" : "image";
   if (!dialog.open) {
-    openAdd("image");
+    openAdd(where);
   } else {
-    toTab("image");
+    toTab(where);
   }
-  showScan("image-status", scan);
+  showScan(`${where}-status`, scan);
 }
 
 /** Shows the tab `name`, leaving the confirmation card if it is up (a picture or link pasted or dropped on it). */

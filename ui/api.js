@@ -98,6 +98,13 @@ export const scanClipboard = () => invoke("scan_clipboard");
 /** Reads a pasted otpauth:// or otpauth-migration:// link. */
 export const scanLink = (text) => invoke("scan_link", { text });
 
+/** Reads another authenticator's export, or a Twofold backup (its bytes, sent as a binary body). Resolves to a scan
+ *  message: {type: "found", …}, or {type: "needsPassword", format, message} for an encrypted one. */
+export const importFile = (bytes) => invoke("import_file", new Uint8Array(bytes));
+
+/** Opens the encrypted export waiting for its password; resolves as importFile does. */
+export const unlockExport = (password) => invoke("unlock_export", { password });
+
 /** Checks a hand-typed account: {issuer, name, secret, kind, algorithm, digits, period, counter}. */
 export const addManual = (entry) => invoke("add_manual", { entry });
 

@@ -10,7 +10,8 @@ import { showScreen as show, screenShown } from "./screens.js";
 import { applyTheme, initSettings, openSettings } from "./settings.js";
 import { $, message, undo } from "./ui.js";
 
-let openAddAfterCreate = false;
+/** The add dialog's tab to open once the welcome screen created the vault, if any. */
+let openAddAfterCreate = null;
 
 const report = (event, value) => api.reportTiming(event, value).catch(logFailure(`reporting the timing ${event}`));
 let addReady = false;
@@ -46,8 +47,9 @@ async function enter(state) {
     show("list");
     await drawn;
     if (openAddAfterCreate) {
-      openAddAfterCreate = false;
-      openAdd();
+      const tab = openAddAfterCreate;
+      openAddAfterCreate = null;
+      openAdd(tab);
     } else {
       focusFirst();
     }
@@ -57,13 +59,15 @@ async function enter(state) {
 $("create-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   $("create-submit").disabled = true;
+  $("create-import").disabled = true;
   try {
-    openAddAfterCreate = true;
+    // "Scan a QR code" goes on to the camera, "Import from another app or a backup" to the Import tab.
+    openAddAfterCreate = event.submitter?.id === "create-import" ? "import" : "camera";
     const state = await api.createVault($("create-password").value);
     $("create-password").value = ""; // a password stays in the page only while it is being typed
     await enter(state);
   } catch (error) {
-    openAddAfterCreate = false;
+    openAddAfterCreate = null;
     $("create-error").textContent = message(error);
     // Without a keychain, a recovery password alone can protect the vault: the sentence says so.
     if (error?.kind === "keychain") $("create-password").focus();
@@ -75,6 +79,7 @@ $("create-form").addEventListener("submit", async (event) => {
     }
   } finally {
     $("create-submit").disabled = false;
+    $("create-import").disabled = false;
   }
 });
 

@@ -192,6 +192,23 @@ pub async fn scan_image(state: Shared<'_>, request: Request<'_>) -> Result<ScanV
     blocking(state, move |s| s.pairings.scan_image(&bytes)).await
 }
 
+/// Reads another authenticator's export (or a Twofold backup), sent as the raw request body: its accounts to confirm,
+/// or that it waits for its password.
+#[tauri::command]
+pub async fn import_file(state: Shared<'_>, request: Request<'_>) -> Result<ScanView, AppError> {
+    let bytes = match request.body() {
+        InvokeBody::Raw(bytes) => Zeroizing::new(bytes.clone()),
+        InvokeBody::Json(_) => Zeroizing::new(Vec::new()),
+    };
+    blocking(state, move |s| s.pairings.import_file(&bytes)).await
+}
+
+/// Opens the encrypted export waiting for its password (the key derivation runs here, off the UI thread).
+#[tauri::command]
+pub async fn unlock_export(state: Shared<'_>, password: Zeroizing<String>) -> Result<ScanView, AppError> {
+    blocking(state, move |s| s.pairings.unlock_export(&password)).await
+}
+
 /// Reads the screen.
 #[tauri::command]
 pub async fn scan_screen(state: Shared<'_>) -> Result<ScanView, AppError> {

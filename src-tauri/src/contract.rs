@@ -33,6 +33,8 @@ macro_rules! with_commands {
             scan_screen,
             scan_clipboard,
             scan_link,
+            import_file,
+            unlock_export,
             add_manual,
             pending_accounts,
             confirm_pending,

@@ -20,6 +20,12 @@ pub enum AppError {
     /// A Google export link could not be read.
     #[error(transparent)]
     Migration(#[from] twofold::migration::MigrationError),
+    /// Another authenticator's export could not be read.
+    #[error(transparent)]
+    Import(#[from] twofold::import::ImportError),
+    /// A password came for an export when none was waiting for one.
+    #[error("No encrypted export is waiting for its password. Choose the file again.")]
+    NoLockedExport,
     /// The vault refused or failed.
     #[error(transparent)]
     Vault(#[from] VaultError),
@@ -56,6 +62,12 @@ impl AppError {
             AppError::KeychainOnly(_) | AppError::KeychainAtCreation(_) => "keychain",
             AppError::Uri(_) => "invalidLink",
             AppError::Migration(_) => "invalidExport",
+            AppError::Import(e) => match e {
+                twofold::import::ImportError::WrongPassword(_) => "wrongPassword",
+                twofold::import::ImportError::NeedsPassword(_) => "needsPassword",
+                _ => "import",
+            },
+            AppError::NoLockedExport => "noLockedExport",
             AppError::Vault(e) => match e {
                 VaultError::Keychain(_) | VaultError::KeychainMismatch | VaultError::NoKeychainSlot => "keychain",
                 VaultError::WrongPassword => "wrongPassword",

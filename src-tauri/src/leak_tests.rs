@@ -50,6 +50,8 @@ pub(crate) const DRIVEN: &[&str] = &[
     "scan_screen",
     "scan_clipboard",
     "scan_link",
+    "import_file",
+    "unlock_export",
     "add_manual",
     "pending_accounts",
     "confirm_pending",
@@ -70,6 +72,7 @@ const PICTURE_LINK: &str = "otpauth://totp/Video%20API:dev@example.com?secret=MF
 const DROPPED_LINK: &str = "otpauth://totp/Events:host@example.com?secret=KNSWG4TFOQQGI4TPOBYGKZDAON2GC3TU";
 const MANUAL_SECRET: &str = "ONSWG4TFOQQGWZLZEBTG64RAORSXG5DT";
 const HOTP_SECRET: &str = "KRUGS4ZANFZSAYJAORSXG5BAMNXXK3TU";
+const IMPORTED_SECRET: &str = "MJSWY3LJNZTSA5DPEB2GQZJANZSXOIDQNBXW4ZI";
 
 /// Every form in which a secret could slip out, and the commands checked so far.
 struct Watch {
@@ -155,7 +158,7 @@ fn no_flow_sends_a_secret_or_an_otpauth_link_to_the_webview() {
         std::fs::write(frames.join(format!("part-{n}.png")), png_of(link)).unwrap();
     }
 
-    let mut all: Vec<&str> = vec!["JBSWY3DPEHPK3PXP", "GEZDGNBVGY3TQOJQ", MANUAL_SECRET, HOTP_SECRET];
+    let mut all: Vec<&str> = vec!["JBSWY3DPEHPK3PXP", "GEZDGNBVGY3TQOJQ", MANUAL_SECRET, HOTP_SECRET, IMPORTED_SECRET];
     all.extend(["MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U", "KNSWG4TFOQQGI4TPOBYGKZDAON2GC3TU"]);
     all.extend(["MZXW6YTBOI", "NBSWY3DPO5XXE3DE", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"]);
     let watch = Watch::new(&all);
@@ -188,6 +191,18 @@ fn no_flow_sends_a_secret_or_an_otpauth_link_to_the_webview() {
     watch.clean("scan_screen", &pairings.scan_screen());
     watch.clean("scan_clipboard", &pairings.scan_clipboard());
     watch.clean("discard_pending", &pairings.discard());
+
+    // Another authenticator's encrypted export: a password is asked for, a wrong one refused, the right one opens it.
+    let link = format!("otpauth://totp/Moved:me@example.com?secret={IMPORTED_SECRET}");
+    let entry = twofold::account::Entry::new(twofold::uri::parse(&link).unwrap());
+    let export = twofold::export::aegis::encrypted(&[entry], "export password");
+    assert!(watch.clean("import_file", &pairings.import_file(&export).unwrap()).contains("needsPassword"));
+    watch.clean("unlock_export", &pairings.unlock_export("not it").unwrap_err());
+    let moved = pairings.unlock_export("export password").unwrap();
+    watch.clean("unlock_export", &moved);
+    watch.clean("confirm_pending", &pairings.confirm(&found_ids(&moved), OnNameConflict::Ask).unwrap());
+    let plain = twofold::export::aegis::plain(&[]);
+    watch.clean("import_file", &pairings.import_file(&plain).unwrap_err());
 
     // A screenshot dragged onto the window from a file manager.
     let screenshot = dir.path().join("dropped.png");
@@ -262,7 +277,7 @@ fn no_flow_sends_a_secret_or_an_otpauth_link_to_the_webview() {
     // Everyday actions.
     let list = state.accounts().unwrap();
     watch.clean("list_accounts", &list);
-    assert_eq!(list.len(), 7);
+    assert_eq!(list.len(), 8);
     let hotp_id = list.iter().find(|a| a.kind == Kind::Hotp).unwrap().id.clone();
     let first = list[0].id.clone();
     watch.clean("next_code", &state.next_code(&hotp_id).unwrap());

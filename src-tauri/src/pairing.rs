@@ -1,12 +1,14 @@
-//! Pairing: scans from the camera, the screen, a picture or a pasted link, and the accounts they found waiting
-//! for the user's confirmation. Secrets stay here; the UI gets [`PendingView`]s with names and live codes.
+//! Pairing: scans from the camera, the screen, a picture or a pasted link, exports of other authenticators, and the
+//! accounts they found waiting for the user's confirmation. Secrets stay here; the UI gets [`PendingView`]s with
+//! names and live codes.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde::Deserialize;
-use twofold::account::{Account, display_name};
+use twofold::account::{Entry, display_name};
+use twofold::import::ImportError;
 use twofold::manual::ManualEntry;
 use twofold::migration::Imported;
 use twofold::otp::{Kind, unix_now};
@@ -20,7 +22,7 @@ use zeroize::Zeroizing;
 
 use crate::error::AppError;
 use crate::open_vault::OpenVault;
-use crate::views::{AddView, CameraView, DroppedView, PendingView, ScanView};
+use crate::views::{AddView, CameraView, Dropped, DroppedView, PendingView, ScanView};
 
 /// Width of the camera preview sent to the UI, in pixels.
 const PREVIEW_WIDTH: u32 = 640;
@@ -79,6 +81,8 @@ pub struct Pairings {
     camera_stops: AtomicU64,
     /// Where the results of files dropped on the window go (the UI's channel), once the UI asked for them.
     drops: Mutex<Option<DropListener>>,
+    /// An encrypted export waiting for its password.
+    locked_export: Mutex<Option<Zeroizing<Vec<u8>>>>,
 }
 
 type DropListener = Box<dyn Fn(DroppedView) + Send>;
@@ -86,13 +90,13 @@ type DropListener = Box<dyn Fn(DroppedView) + Send>;
 /// The accounts on the confirmation card, each under a pending id that no earlier card used.
 #[derive(Default)]
 struct Card {
-    accounts: Vec<(String, Account)>,
+    accounts: Vec<(String, Entry)>,
     next_id: u64,
 }
 
 impl Card {
     /// Puts a new card in the old one's place.
-    fn replace(&mut self, accounts: Vec<Account>) {
+    fn replace(&mut self, accounts: Vec<Entry>) {
         self.accounts = accounts
             .into_iter()
             .map(|account| {
@@ -103,7 +107,7 @@ impl Card {
     }
 
     /// The ids of the whole card, and the accounts among them the user chose.
-    fn choose(&self, ids: &[String]) -> (Vec<String>, Vec<Account>) {
+    fn choose(&self, ids: &[String]) -> (Vec<String>, Vec<Entry>) {
         let card = self.accounts.iter().map(|(id, _)| id.clone()).collect();
         let chosen = self.accounts.iter().filter(|(id, _)| ids.contains(id)).map(|(_, a)| a.clone()).collect();
         (card, chosen)
@@ -128,6 +132,7 @@ impl Pairings {
             camera_opening: Mutex::default(),
             camera_stops: AtomicU64::new(0),
             drops: Mutex::default(),
+            locked_export: Mutex::default(),
         }
     }
 
@@ -178,7 +183,7 @@ impl Pairings {
                     ScanEvent::Seen { corners, width, height } => ScanView::seen(&corners, width, height),
                     ScanEvent::Progress(progress) => ScanView::progress(progress),
                     ScanEvent::Rejected(why) => ScanView::rejected(&why),
-                    ScanEvent::Done(imported) => pairings.found(imported),
+                    ScanEvent::Done(imported) => pairings.found_scan(imported),
                     ScanEvent::NothingFound => ScanView::nothing_found(),
                     ScanEvent::Failed(error) => ScanView::Failed { error: error.into() },
                 };
@@ -218,15 +223,29 @@ impl Pairings {
         let pairings = Arc::clone(self);
         std::thread::spawn(move || {
             for path in paths {
-                let scan = match twofold::scan::load_image(&path) {
-                    Ok(frame) => pairings.scan_picture(&frame),
-                    Err(error) => ScanView::Failed { error: error.into() },
-                };
+                let view = pairings.read_dropped(&path);
                 if let Some(listener) = &*lock(&pairings.drops) {
-                    listener(DroppedView { scan });
+                    listener(view);
                 }
             }
         });
+    }
+
+    /// A dropped file: an export of an authenticator if it is one, otherwise a picture.
+    fn read_dropped(&self, path: &std::path::Path) -> DroppedView {
+        let bytes = match std::fs::metadata(path).map(|m| m.len() <= twofold::import::MAX_BYTES as u64) {
+            Ok(true) => std::fs::read(path).ok(),
+            _ => None,
+        };
+        if let Some(bytes) = bytes.filter(|b| twofold::import::identify(b).is_ok()) {
+            let scan = self.import_file(&bytes).unwrap_or_else(|error| ScanView::Failed { error });
+            return DroppedView { kind: Dropped::Export, scan };
+        }
+        let scan = match twofold::scan::load_image(path) {
+            Ok(frame) => self.scan_picture(&frame),
+            Err(error) => ScanView::Failed { error: error.into() },
+        };
+        DroppedView { kind: Dropped::Picture, scan }
     }
 
     /// Reads a picture file's bytes (chosen, dropped or pasted).
@@ -256,7 +275,7 @@ impl Pairings {
     pub fn scan_text(&self, text: &str) -> ScanView {
         let step = lock(&self.gathered).add(text.trim());
         match step {
-            PairingStep::Ready(imported) => self.found(imported),
+            PairingStep::Ready(imported) => self.found_scan(imported),
             PairingStep::NeedMore(progress) => ScanView::progress(progress),
             PairingStep::Rejected(why) => ScanView::rejected(&why),
         }
@@ -265,16 +284,45 @@ impl Pairings {
     /// Checks a hand-typed account and holds it for confirmation like a scanned one.
     pub fn add_manual(&self, form: ManualForm) -> Result<ScanView, AppError> {
         let account = ManualEntry::from(form).to_account()?;
-        Ok(self.found(Imported::from(account)))
+        Ok(self.found_scan(Imported::from(account)))
+    }
+
+    /// Reads another authenticator's export, or a Twofold backup: its accounts wait on the card, as a scan's do. An
+    /// encrypted one waits for [`Pairings::unlock_export`].
+    pub fn import_file(&self, bytes: &[u8]) -> Result<ScanView, AppError> {
+        *lock(&self.locked_export) = None;
+        match twofold::import::read(bytes, None) {
+            Ok(import) => Ok(self.found_export(import)),
+            Err(ImportError::NeedsPassword(format)) => {
+                *lock(&self.locked_export) = Some(Zeroizing::new(bytes.to_vec()));
+                Ok(ScanView::needs_password(format))
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Opens the encrypted export waiting for its password. A wrong password leaves it waiting for another try.
+    pub fn unlock_export(&self, password: &str) -> Result<ScanView, AppError> {
+        let bytes = lock(&self.locked_export).clone().ok_or(AppError::NoLockedExport)?;
+        let import = twofold::import::read(&bytes, Some(password))?;
+        *lock(&self.locked_export) = None;
+        Ok(self.found_export(import))
     }
 
     /// Holds what a scan found for confirmation and describes it, with the sentences naming any account left out.
-    fn found(&self, imported: Imported) -> ScanView {
-        ScanView::found(self.hold(imported.accounts), &imported.left_out)
+    fn found_scan(&self, imported: Imported) -> ScanView {
+        let left_out = imported.left_out.iter().map(ToString::to_string).collect();
+        ScanView::found(self.hold(imported.accounts.into_iter().map(Entry::new).collect()), left_out)
+    }
+
+    /// Holds what an export holds for confirmation, as [`Pairings::found_scan`] does.
+    fn found_export(&self, import: twofold::import::Import) -> ScanView {
+        let left_out = import.skipped.iter().map(ToString::to_string).collect();
+        ScanView::found(self.hold(import.entries), left_out)
     }
 
     /// Replaces the pending accounts with `accounts` and describes them for the confirmation card.
-    fn hold(&self, accounts: Vec<Account>) -> Vec<PendingView> {
+    fn hold(&self, accounts: Vec<Entry>) -> Vec<PendingView> {
         // A half-read export stays (a single account was read meanwhile); a complete one has emptied itself.
         lock(&self.pending).replace(accounts);
         self.pending()
@@ -287,7 +335,8 @@ impl Pairings {
         lock(&self.pending)
             .accounts
             .iter()
-            .map(|(id, account)| {
+            .map(|(id, entry)| {
+                let account = &entry.account;
                 let preview = vault.as_ref().map_or(AddOutcome::Added("".into()), |v| v.preview_add(account));
                 PendingView::new(id.clone(), account, account.codes_at(now), &preview)
             })
@@ -306,10 +355,10 @@ impl Pairings {
     }
 
     /// Adds accounts in one save and reports each outcome.
-    fn add(&self, accounts: Vec<Account>, on_conflict: OnNameConflict) -> Result<Vec<AddView>, AppError> {
-        let labels: Vec<String> = accounts.iter().map(|a| display_name(&a.issuer, &a.name)).collect();
+    fn add(&self, entries: Vec<Entry>, on_conflict: OnNameConflict) -> Result<Vec<AddView>, AppError> {
+        let labels: Vec<String> = entries.iter().map(|e| display_name(&e.account.issuer, &e.account.name)).collect();
         self.vault.with(|vault| {
-            let outcomes = vault.add_all(accounts, on_conflict)?;
+            let outcomes = vault.add_entries(entries, on_conflict)?;
             Ok(outcomes.into_iter().zip(labels).map(|(outcome, label)| AddView::new(outcome, label)).collect())
         })
     }
@@ -318,6 +367,7 @@ impl Pairings {
     pub fn discard(&self) {
         self.stop_scan();
         lock(&self.pending).accounts.clear();
+        *lock(&self.locked_export) = None;
         *lock(&self.gathered) = Pairing::new();
     }
 }
@@ -326,12 +376,13 @@ impl Pairings {
 mod tests {
     use super::*;
 
-    fn account(issuer: &str) -> Account {
-        Account::new(issuer, "me", twofold::Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap(), Default::default())
+    fn account(issuer: &str) -> Entry {
+        let secret = twofold::Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
+        Entry::new(twofold::Account::new(issuer, "me", secret, Default::default()))
     }
 
     fn issuers(card: &Card) -> Vec<&str> {
-        card.accounts.iter().map(|(_, a)| a.issuer.as_str()).collect()
+        card.accounts.iter().map(|(_, e)| e.account.issuer.as_str()).collect()
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 use twofold::account::Account;
-use twofold::migration::{MigrationError, Progress};
+use twofold::migration::Progress;
 use twofold::otp::Otp;
 use twofold::otp::{Codes, Kind};
 use twofold::scan::{NotAuthenticator, Point};
@@ -201,6 +201,8 @@ pub enum ScanView {
     Rejected { message: String },
     /// Accounts to confirm, and one sentence per account of an export that could not be read.
     Found { pending: Vec<PendingView>, left_out: Vec<String> },
+    /// An encrypted export of another app (`format`), waiting for its password.
+    NeedsPassword { format: String, message: String },
     /// A picture without any readable QR code.
     NothingFound { message: String },
     /// The source failed (no camera, busy, unplugged…); scanning has stopped.
@@ -212,8 +214,13 @@ impl ScanView {
         ScanView::Seen { corners: corners.iter().map(|p| CornerView { x: p.x, y: p.y }).collect(), width, height }
     }
 
-    pub fn found(pending: Vec<PendingView>, left_out: &[MigrationError]) -> Self {
-        ScanView::Found { pending, left_out: left_out.iter().map(ToString::to_string).collect() }
+    pub fn found(pending: Vec<PendingView>, left_out: Vec<String>) -> Self {
+        ScanView::Found { pending, left_out }
+    }
+
+    pub fn needs_password(format: twofold::import::Format) -> Self {
+        let message = twofold::import::ImportError::NeedsPassword(format).to_string();
+        ScanView::NeedsPassword { format: format.name().to_owned(), message }
     }
 
     pub fn progress(progress: Progress) -> Self {
@@ -233,10 +240,22 @@ impl ScanView {
     }
 }
 
+/// What a file dropped on the window is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Dropped {
+    /// A picture, read for QR codes.
+    Picture,
+    /// Another authenticator's export, or a Twofold backup.
+    Export,
+}
+
 /// What a file dropped on the window holds.
 #[derive(Debug, Serialize)]
 pub struct DroppedView {
-    /// What reading it found, as for a chosen file (a file that is no picture names itself in the error).
+    /// Whether it was read as a picture or as an export.
+    pub kind: Dropped,
+    /// What reading it found, as for a chosen file (a file that is neither names itself in the error).
     pub scan: ScanView,
 }
 
