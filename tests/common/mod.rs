@@ -53,7 +53,12 @@ pub fn run_as_child(variable: &str) -> bool {
 pub fn shared_dir() -> Option<PathBuf> {
     let dir = match std::env::var_os("TWOFOLD_SHARED") {
         Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"),
+        None => {
+            // Beside the repository, which is the package's own folder or, for the shell's tests, its parent.
+            let package = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+            let repository = if package.ends_with("src-tauri") { package.join("..") } else { package };
+            repository.join("../shared")
+        }
     };
     if dir.is_dir() {
         return Some(dir);

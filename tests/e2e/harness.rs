@@ -319,6 +319,20 @@ impl App {
         self.texts(css).await.into_iter().next().unwrap_or_default()
     }
 
+    /// What the form field matching `css` holds.
+    pub async fn value(&self, css: &str) -> String {
+        let script = "return document.querySelector(arguments[0]).value;";
+        let value = self.client().execute(script, vec![css.into()]).await.expect("the page answers");
+        serde_json::from_value(value).expect("a field's value")
+    }
+
+    /// Whether the control matching `css` is disabled.
+    pub async fn disabled(&self, css: &str) -> bool {
+        let script = "return document.querySelector(arguments[0]).disabled;";
+        let value = self.client().execute(script, vec![css.into()]).await.expect("the page answers");
+        value == true
+    }
+
     /// Whether an element matching `css` is shown.
     pub async fn shown(&self, css: &str) -> bool {
         !self.texts(css).await.is_empty()

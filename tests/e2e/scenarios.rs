@@ -958,3 +958,52 @@ async fn wait_for_file_text(path: &std::path::Path, needle: &str) {
     }
     panic!("{} should hold {needle}", path.display());
 }
+
+#[tokio::test]
+async fn a_new_machine_imports_another_apps_encrypted_export_dropped_on_the_welcome_import() {
+    if !can_run() {
+        return;
+    }
+    // A real export of Aegis (its project's own test file, password "test"), and its plain list of the same accounts.
+    let Some(shared) = common::shared_dir() else { return };
+    let fixtures = shared.join("fixtures/aegis-importers");
+    let mut scenario = Scenario::start("import_from_another_app").await;
+    let export = scenario.data_dir().join("aegis-export.json");
+    std::fs::copy(fixtures.join("aegis_encrypted.json"), &export).unwrap();
+    let list = scenario.data_dir().join("links.txt");
+    std::fs::copy(fixtures.join("plain.txt"), &list).unwrap();
+    let app = scenario.launch().await;
+
+    app.wait_text("#screen-welcome h1", "Welcome to Twofold").await;
+    app.click("#create-import").await;
+    app.wait_shown("#tab-import").await;
+    app.wait_focused("#import-choose").await;
+    app.drop_file(&export, "#tab-import").await;
+    app.wait_text("#import-status", "This Aegis export is encrypted. Type the password it was exported with.").await;
+    app.wait_text("#import-unlock-label", "Password of the Aegis export").await;
+    app.wait_focused("#import-password").await;
+    app.fill("#import-password", "Test").await;
+    app.click("#import-unlock-submit").await;
+    app.wait_text("#import-status", "That password does not open this Aegis export.").await;
+    assert_eq!(app.value("#import-password").await, "", "a password leaves the page once sent");
+    app.fill("#import-password", "test").await;
+    app.press(ENTER).await;
+
+    // Nothing is written before the card is confirmed: the preview lists every account with its live code.
+    app.wait_texts("#pending-list .issuer", &["Deno", "SPDX", "Airbnb", "Issuu", "Air Canada", "WWE", "Boeing"]).await;
+    assert_eq!(app.text("#confirm-add").await, "Add 7 accounts");
+    let deno = assert_totp_shown(&app, "#pending-list li:first-child .code", "4SJHB4GSD43FZBAI7C2HLRJGPQ").await;
+    assert_eq!(deno.len(), 6);
+    app.click("#confirm-add").await;
+    app.wait_texts("#accounts .issuer", &["Deno", "SPDX", "Airbnb", "Issuu", "Air Canada", "WWE", "Boeing"]).await;
+    app.wait_text("#toast-text", "Added 7 accounts").await;
+
+    // The same accounts again, as another app's plain list: each is already there, and nothing is offered.
+    app.click("#open-add").await;
+    app.click("[data-tab=import]").await;
+    app.drop_file(&list, "#tab-import").await;
+    app.wait_texts("#pending-list .pending-note", &["Already in Twofold."; 7]).await;
+    assert!(app.disabled("#confirm-add").await, "nothing new to add");
+    app.click("#add-dialog .close").await;
+    app.quit().await;
+}
