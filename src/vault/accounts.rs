@@ -79,13 +79,13 @@ impl Vault {
         on_conflict: OnNameConflict,
     ) -> Result<Vec<AddOutcome>, VaultError> {
         let mut next = self.payload.clone();
-        let mut fresh = Vec::new();
+        let mut fresh = std::collections::HashSet::new();
         let outcomes: Vec<AddOutcome> = entries
             .into_iter()
             .map(|entry| {
                 let outcome = next.add(entry, on_conflict, &fresh);
                 if let AddOutcome::Added(id) | AddOutcome::Replaced { new: id, .. } = &outcome {
-                    fresh.push(id.clone());
+                    fresh.insert(id.clone());
                 }
                 outcome
             })

@@ -153,7 +153,12 @@ impl Stored {
 impl Payload {
     /// Adds `entry` as [`Vault::add`](super::Vault::add) describes; the accounts `fresh`, added by the same call,
     /// do not count as having its name.
-    pub(super) fn add(&mut self, entry: Entry, on_conflict: OnNameConflict, fresh: &[AccountId]) -> AddOutcome {
+    pub(super) fn add(
+        &mut self,
+        entry: Entry,
+        on_conflict: OnNameConflict,
+        fresh: &std::collections::HashSet<AccountId>,
+    ) -> AddOutcome {
         if let Some(existing) = self.accounts.iter().find(|e| e.account.secret == entry.account.secret) {
             return AddOutcome::Duplicate(existing.id.clone());
         }
@@ -211,6 +216,9 @@ impl Payload {
 
 /// Same service and same user, ignoring case and surrounding spaces.
 pub(super) fn same_identity(a: &Account, b: &Account) -> bool {
-    let norm = |s: &str| s.trim().to_lowercase();
-    norm(&a.issuer) == norm(&b.issuer) && norm(&a.name) == norm(&b.name)
+    // Compared character by character, without making lower-case copies: an import compares every pair.
+    let same = |x: &str, y: &str| {
+        x.trim().chars().flat_map(char::to_lowercase).eq(y.trim().chars().flat_map(char::to_lowercase))
+    };
+    same(&a.issuer, &b.issuer) && same(&a.name, &b.name)
 }
