@@ -26,6 +26,7 @@ pub mod manual;
 pub mod migration;
 pub mod otp;
 pub mod paths;
+pub mod random;
 pub mod scan;
 pub mod secret;
 pub mod settings;

@@ -41,13 +41,7 @@ pub(crate) fn aes_gcm_seal(key: &[u8; 32], plaintext: &[u8], aad: &[u8]) -> ([u8
     (nonce, sealed)
 }
 
-/// Bytes from the operating system's random source.
-pub(crate) fn random<const N: usize>() -> [u8; N] {
-    let mut bytes = [0u8; N];
-    // The OS random source does not fail on supported platforms; a failure would be unrecoverable anyway.
-    getrandom::fill(&mut bytes).unwrap_or_else(|e| panic!("the operating system's random source failed: {e}"));
-    bytes
-}
+pub(crate) use crate::random::bytes as random;
 
 /// Opens AES-256-CBC `ciphertext` with PKCS#7 padding, under `key` and a 16-byte `iv`. Unauthenticated: a wrong key
 /// shows only as bad padding (most of the time) or as garbage, which the caller's parsing must catch.

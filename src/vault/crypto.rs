@@ -15,13 +15,7 @@ pub const NONCE_LEN: usize = 24;
 /// A 256-bit key, wiped when dropped.
 pub type Key256 = Zeroizing<[u8; KEY_LEN]>;
 
-/// Fills a buffer from the operating system's random source.
-pub fn random<const N: usize>() -> [u8; N] {
-    let mut bytes = [0u8; N];
-    // The OS random source does not fail on supported platforms; a failure would be unrecoverable anyway.
-    getrandom::fill(&mut bytes).unwrap_or_else(|e| panic!("the operating system's random source failed: {e}"));
-    bytes
-}
+pub use crate::random::bytes as random;
 
 /// A fresh random key.
 pub fn random_key() -> Key256 {
