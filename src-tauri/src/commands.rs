@@ -182,13 +182,18 @@ pub fn watch_drops(state: Shared<'_>, dropped: Channel<DroppedView>) {
     state.pairings.watch_drops(move |view| drop(dropped.send(view)));
 }
 
+/// The bytes of a file the page sends as the raw request body (none for a JSON body), wiped once used.
+fn raw_body(request: &Request<'_>) -> Zeroizing<Vec<u8>> {
+    match request.body() {
+        InvokeBody::Raw(bytes) => Zeroizing::new(bytes.clone()),
+        InvokeBody::Json(_) => Zeroizing::new(Vec::new()),
+    }
+}
+
 /// Reads a picture sent as the raw request body (a chosen, dropped or pasted file).
 #[tauri::command]
 pub async fn scan_image(state: Shared<'_>, request: Request<'_>) -> Result<ScanView, AppError> {
-    let bytes = match request.body() {
-        InvokeBody::Raw(bytes) => bytes.clone(),
-        InvokeBody::Json(_) => Vec::new(),
-    };
+    let bytes = raw_body(&request);
     blocking(state, move |s| s.pairings.scan_image(&bytes)).await
 }
 
@@ -196,10 +201,7 @@ pub async fn scan_image(state: Shared<'_>, request: Request<'_>) -> Result<ScanV
 /// or that it waits for its password.
 #[tauri::command]
 pub async fn import_file(state: Shared<'_>, request: Request<'_>) -> Result<ScanView, AppError> {
-    let bytes = match request.body() {
-        InvokeBody::Raw(bytes) => Zeroizing::new(bytes.clone()),
-        InvokeBody::Json(_) => Zeroizing::new(Vec::new()),
-    };
+    let bytes = raw_body(&request);
     blocking(state, move |s| s.pairings.import_file(&bytes)).await
 }
 

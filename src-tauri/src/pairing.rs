@@ -237,9 +237,13 @@ impl Pairings {
             Ok(true) => std::fs::read(path).ok(),
             _ => None,
         };
-        if let Some(bytes) = bytes.filter(|b| twofold::import::identify(b).is_ok()) {
-            let scan = self.import_file(&bytes).unwrap_or_else(|error| ScanView::Failed { error });
-            return DroppedView { kind: Dropped::Export, scan };
+        // Read once as an export; a file no importer recognises is read as a picture.
+        match bytes.map(|bytes| self.import_file(&bytes)) {
+            Some(Err(AppError::Import(ImportError::NotRecognised | ImportError::Empty))) | None => {}
+            Some(scan) => {
+                let scan = scan.unwrap_or_else(|error| ScanView::Failed { error });
+                return DroppedView { kind: Dropped::Export, scan };
+            }
         }
         let scan = match twofold::scan::load_image(path) {
             Ok(frame) => self.scan_picture(&frame),
@@ -290,9 +294,11 @@ impl Pairings {
     /// Reads another authenticator's export, or a Twofold backup: its accounts wait on the card, as a scan's do. An
     /// encrypted one waits for [`Pairings::unlock_export`].
     pub fn import_file(&self, bytes: &[u8]) -> Result<ScanView, AppError> {
-        *lock(&self.locked_export) = None;
         match twofold::import::read(bytes, None) {
-            Ok(import) => Ok(self.found_export(import)),
+            Ok(import) => {
+                *lock(&self.locked_export) = None;
+                Ok(self.found_export(import))
+            }
             Err(ImportError::NeedsPassword(format)) => {
                 *lock(&self.locked_export) = Some(Zeroizing::new(bytes.to_vec()));
                 Ok(ScanView::needs_password(format))
