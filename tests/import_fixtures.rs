@@ -15,8 +15,6 @@ use std::path::PathBuf;
 
 use twofold::import::{self, Format, Import, ImportError, Protection};
 
-const TIMES: [u64; 3] = [59, 1_111_111_109, 2_000_000_000];
-
 /// The fixtures folder, or `None` (a skip with a note, or a failure under the test command) without it.
 fn fixtures() -> Option<PathBuf> {
     let dir = common::shared_dir()?.join("fixtures");
@@ -70,16 +68,7 @@ fn every_fixture_is_recognised_and_every_code_equals_the_oracles() {
         let reasons: Vec<String> = import.skipped.iter().map(ToString::to_string).collect();
         assert_eq!((import.entries.len(), import.skipped.len()), (accounts, skipped), "{name}: left out {reasons:?}");
         for entry in &import.entries {
-            let account = &entry.account;
-            for time in TIMES {
-                let oracle = common::oracle_code(&account.secret, &account.otp, time);
-                assert_eq!(
-                    account.codes_at(time).current.as_str(),
-                    oracle,
-                    "{name}: {} at {time}",
-                    account.display_name()
-                );
-            }
+            common::assert_codes_are_the_oracles(name, &entry.account);
         }
         for reason in &reasons {
             assert!(reason.contains(" cannot be added. "), "{name}: {reason}");

@@ -185,6 +185,15 @@ print(code)
     String::from_utf8(out.stdout).expect("utf-8").trim().to_owned()
 }
 
+/// Checks that the account's codes at a few times, years apart, are the oracle's; `what` names it on failure.
+pub fn assert_codes_are_the_oracles(what: &str, account: &twofold::Account) {
+    for time in [59, 1_111_111_109, 2_000_000_000] {
+        let oracle = oracle_code(&account.secret, &account.otp, time);
+        let ours = account.codes_at(time).current;
+        assert_eq!(ours.as_str(), oracle, "{what}: {} at {time}", account.display_name());
+    }
+}
+
 /// The independent oracle's code for any account type.
 pub fn oracle_code(secret: &Secret, otp: &Otp, unix_time: u64) -> String {
     match *otp {
