@@ -17,6 +17,7 @@
 #![warn(missing_docs)]
 
 pub mod account;
+pub mod backup;
 #[cfg(feature = "clipboard")]
 pub mod clipboard;
 pub mod export;

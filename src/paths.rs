@@ -28,3 +28,8 @@ pub fn vault(dir: &std::path::Path) -> PathBuf {
 pub fn settings(dir: &std::path::Path) -> PathBuf {
     dir.join("settings.json")
 }
+
+/// Where an export is offered to go first: the user's documents folder, else the home folder.
+pub fn export_folder() -> Option<PathBuf> {
+    dirs::document_dir().or_else(dirs::home_dir)
+}

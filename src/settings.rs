@@ -1,10 +1,10 @@
-//! The user's preferences: how long a copied code stays on the clipboard, the colour theme, and whether closing
-//! the window keeps Twofold in the system tray.
+//! The user's preferences: how long a copied code stays on the clipboard, the colour theme, whether closing the
+//! window keeps Twofold in the system tray, and where automatic backups go.
 //!
 //! Stored as a small JSON file beside the vault and replaced atomically. Preferences hold nothing secret; a file
 //! that cannot be read gives the defaults and is kept aside rather than overwritten.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -36,11 +36,44 @@ pub struct Settings {
     pub theme: Theme,
     /// Whether Twofold shows a tray icon and keeps running there when its window is closed. Off unless chosen.
     pub keep_in_tray: bool,
+    /// Automatic backups. Off unless chosen.
+    pub backups: Backups,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { clipboard_clear_seconds: Some(DEFAULT_CLEAR_SECONDS), theme: Theme::System, keep_in_tray: false }
+        Settings {
+            clipboard_clear_seconds: Some(DEFAULT_CLEAR_SECONDS),
+            theme: Theme::System,
+            keep_in_tray: false,
+            backups: Backups::default(),
+        }
+    }
+}
+
+/// Automatic backups ([`crate::backup`]): on or off, into which folder, and how many to keep. The folder is kept
+/// when backups are turned off, so that turning them on again needs no new choice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Backups {
+    /// Whether backups are made.
+    pub enabled: bool,
+    /// The folder they go into.
+    pub folder: Option<PathBuf>,
+    /// How many are kept; older ones are deleted.
+    pub keep: u32,
+}
+
+impl Default for Backups {
+    fn default() -> Self {
+        Backups { enabled: false, folder: None, keep: crate::backup::DEFAULT_KEEP }
+    }
+}
+
+impl Backups {
+    /// The folder backups go into, when they are on.
+    pub fn active_folder(&self) -> Option<&Path> {
+        self.folder.as_deref().filter(|_| self.enabled)
     }
 }
 
@@ -90,7 +123,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("settings.json");
         assert_eq!(Settings::load(&path), Settings::default());
-        let chosen = Settings { clipboard_clear_seconds: None, theme: Theme::Dark, keep_in_tray: true };
+        let chosen = Settings {
+            clipboard_clear_seconds: None,
+            theme: Theme::Dark,
+            keep_in_tray: true,
+            backups: Backups { enabled: true, folder: Some(dir.path().join("backups")), keep: 3 },
+        };
         chosen.save(&path).unwrap();
         assert_eq!(Settings::load(&path), chosen);
     }
@@ -118,5 +156,6 @@ mod tests {
         assert_eq!(settings.theme, Theme::Light);
         assert_eq!(settings.clipboard_clear_seconds, Some(DEFAULT_CLEAR_SECONDS));
         assert!(!settings.keep_in_tray, "the tray is off unless chosen");
+        assert_eq!(settings.backups, Backups::default(), "backups are off unless chosen");
     }
 }

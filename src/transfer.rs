@@ -1,6 +1,7 @@
-//! Moving an account to another device: its `otpauth://` link drawn as a QR code for a phone to scan.
+//! Moving accounts to another device: an account's `otpauth://` link drawn as a QR code for a phone to scan, or
+//! every account as Google Authenticator's export QR codes, shown one after another.
 //!
-//! The picture holds the secret. The desktop shell produces it only when the user asks to show it.
+//! The pictures hold secrets. The desktop shell produces them only when the user asks to show them.
 
 use data_encoding::BASE64;
 use qrcode::render::svg;
@@ -8,6 +9,7 @@ use qrcode::{EcLevel, QrCode};
 use zeroize::Zeroizing;
 
 use crate::account::Account;
+use crate::migration::{self, EncodeOptions, MigrationError};
 use crate::uri;
 
 /// The account's link as an SVG QR code, packed in a `data:` URL an `<img>` can show.
@@ -19,10 +21,21 @@ use crate::uri;
 /// # Ok::<(), twofold::uri::UriError>(())
 /// ```
 pub fn qr_data_url(account: &Account) -> Zeroizing<String> {
-    let link = uri::format(account);
-    // An otpauth link is far below the QR capacity at level M, so encoding cannot fail; the fallback keeps
-    // the function total all the same.
-    let Ok(code) = QrCode::with_error_correction_level(link.as_bytes(), EcLevel::M) else {
+    text_qr_data_url(&uri::format(account))
+}
+
+/// The accounts as Google Authenticator export QR codes (ten accounts a code, as Google's own app writes them),
+/// each an SVG picture in a `data:` URL, in the order they are to be scanned. Accounts the format cannot hold
+/// (another period, 7 digits, Steam) are refused by name.
+pub fn migration_qr_data_urls(accounts: &[Account]) -> Result<Vec<Zeroizing<String>>, MigrationError> {
+    let links = migration::encode(accounts, EncodeOptions::default())?;
+    Ok(links.iter().map(|link| text_qr_data_url(link)).collect())
+}
+
+fn text_qr_data_url(text: &str) -> Zeroizing<String> {
+    // Ten accounts in an export link, or one otpauth link, are far below the QR capacity at level M, so encoding
+    // cannot fail; the fallback keeps the function total all the same.
+    let Ok(code) = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M) else {
         return Zeroizing::new(String::new());
     };
     let image = Zeroizing::new(
@@ -67,5 +80,18 @@ mod tests {
         let frame = crate::scan::GrayFrame::new(size as u32, size as u32, pixels).unwrap();
         let text = crate::scan::Decoder::new().decode(&frame).unwrap().text;
         assert_eq!(uri::parse(&text).unwrap(), account);
+    }
+
+    #[test]
+    fn an_export_for_a_phone_is_one_code_per_ten_accounts() {
+        let accounts: Vec<Account> = (0..23)
+            .map(|i| uri::parse(&format!("otpauth://totp/Service{i}:me?secret=JBSWY3DPEHPK3PXP")).unwrap())
+            .collect();
+        let codes = migration_qr_data_urls(&accounts).unwrap();
+        assert_eq!(codes.len(), 3);
+        assert!(codes.iter().all(|c| c.starts_with("data:image/svg+xml;base64,")));
+        let steam = uri::parse("otpauth://totp/Steam:me?secret=JBSWY3DPEHPK3PXP&encoder=steam").unwrap();
+        let refused = migration_qr_data_urls(&[steam]).unwrap_err().to_string();
+        assert!(refused.contains("Steam"), "{refused}");
     }
 }

@@ -118,14 +118,44 @@ export const confirmPending = (ids, onConflict = "ask") => invoke("confirm_pendi
 /** Forgets pending accounts and stops the camera. */
 export const discardPending = () => invoke("discard_pending");
 
-/** {clipboardClearSeconds, theme, passwordSet, keychainLinked, version, vaultPath}. */
+/** {clipboardClearSeconds, theme, keepInTray, passwordSet, keychainLinked, version, vaultPath,
+ *   backups: {enabled, folder, keep, lastAt, failure}, exportFolder}. */
 export const getSettings = () => invoke("get_settings");
 
-/** Saves {clipboardClearSeconds, theme}. */
+/** Saves {clipboardClearSeconds, theme, keepInTray}; backups are changed by setBackups. */
 export const saveSettings = (settings) => invoke("save_settings", { settings });
 
 /** Sets or changes the recovery password. */
 export const setPassword = (password) => invoke("set_password", { password });
+
+/** Turns automatic backups on or off, or changes them: {enabled, folder, keep}. Resolves to the settings. */
+export const setBackups = (backups) => invoke("set_backups", { backups });
+
+/** Makes a backup now. Resolves to the settings. */
+export const backUpNow = () => invoke("back_up_now");
+
+/** Reads the newest backup and compares it with the vault. Resolves to a sentence. */
+export const verifyBackups = () => invoke("verify_backups");
+
+/** From now on, calls onStatus({enabled, folder, keep, lastAt, failure}) whenever the backups' state changes. */
+export function watchBackups(onStatus) {
+  const status = new Channel();
+  status.onmessage = onStatus;
+  return invoke("watch_backups", { status });
+}
+
+/** The system's folder picker. Resolves to the folder's path, or null when cancelled. */
+export const chooseFolder = () => invoke("choose_folder");
+
+/** The system's save picker, offering name. Resolves to the path, or null when cancelled. */
+export const chooseSaveFile = (name) => invoke("choose_save_file", { name });
+
+/** Writes every account to a file: {format, path, password, recovery}, format being "twofold", "aegis",
+ *  "aegisPlain" or "otpauth". Resolves to a sentence saying how many went where. */
+export const exportFile = (request) => invoke("export_file", { request });
+
+/** Every account as Google Authenticator export QR codes: {images: [data URL…], accounts}. */
+export const exportCodes = (recovery) => invoke("export_codes", { recovery });
 
 /** Reports a timing to the measurement script (only called when startup says trace is on). */
 export const reportTiming = (event, value) => invoke("report_timing", { event, value });

@@ -58,11 +58,13 @@ async function enter(state) {
 
 $("create-form").addEventListener("submit", async (event) => {
   event.preventDefault();
-  $("create-submit").disabled = true;
-  $("create-import").disabled = true;
+  const buttons = ["create-submit", "create-restore", "create-import"];
+  for (const id of buttons) $(id).disabled = true;
   try {
-    // "Scan a QR code" goes on to the camera, "Import from another app or a backup" to the Import tab.
-    openAddAfterCreate = event.submitter?.id === "create-import" ? "import" : "camera";
+    // "Scan a QR code" goes on to the camera; "Restore from a backup" and "Import from another app" to the
+    // Import tab, which reads a Twofold backup as it reads another app's export.
+    const importing = ["create-restore", "create-import"].includes(event.submitter?.id);
+    openAddAfterCreate = importing ? "import" : "camera";
     const state = await api.createVault($("create-password").value);
     $("create-password").value = ""; // a password stays in the page only while it is being typed
     await enter(state);
@@ -78,8 +80,7 @@ $("create-form").addEventListener("submit", async (event) => {
       if (state && state.stage !== "welcome") await enter(state);
     }
   } finally {
-    $("create-submit").disabled = false;
-    $("create-import").disabled = false;
+    for (const id of buttons) $(id).disabled = false;
   }
 });
 
@@ -119,6 +120,11 @@ $("retry-keychain").addEventListener("click", () => {
 $("open-add").addEventListener("click", () => openAdd());
 $("empty-add").addEventListener("click", () => openAdd());
 $("open-settings").addEventListener("click", () => openSettings());
+// The settings' Export section points to the way in: the add dialog's Import tab.
+$("settings-import").addEventListener("click", () => {
+  $("settings-dialog").close();
+  openAdd("import");
+});
 
 initList({ openAccount });
 initAccount();

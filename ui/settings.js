@@ -1,5 +1,8 @@
-// The settings dialog: clipboard clear delay, theme, tray, recovery password, recently deleted (trash.js), about.
+// The settings dialog, in sections: general (clipboard clear delay, theme, tray), recovery password, backups
+// (backups.js), export (export.js), recently deleted (trash.js), about.
 import * as api from "./api.js";
+import { initBackups, showBackups } from "./backups.js";
+import { initExport, showExport } from "./export.js";
 import { openDialog } from "./dialogs.js";
 import { Latest } from "./requests.js";
 import { $, message, toast } from "./ui.js";
@@ -27,10 +30,30 @@ export function initSettings(initial) {
   $("setting-tray").addEventListener("change", save);
   $("password-form").addEventListener("submit", onPassword);
   // A password stays in the page only while it is being typed: one left half-typed is gone when the dialog closes.
-  dialog.addEventListener("close", () => $("password-form").reset());
+  dialog.addEventListener("close", () => {
+    $("password-form").reset();
+    $("export-password").value = "";
+    $("export-recovery").value = "";
+  });
+  for (const link of dialog.querySelectorAll(".settings-nav a")) {
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      goTo(link.getAttribute("href").slice(1));
+    });
+  }
+  initBackups(openSettings);
+  initExport();
 }
 
-export async function openSettings() {
+/** Scrolls to a section and moves the keyboard to its first control. */
+function goTo(sectionId) {
+  const section = $(sectionId);
+  section.scrollIntoView({ block: "start" });
+  section.querySelector("input, select, button:not([disabled])")?.focus({ preventScroll: true });
+}
+
+/** Opens the settings; with `sectionId`, at that section. */
+export async function openSettings(sectionId) {
   try {
     show(await api.getSettings());
   } catch (error) {
@@ -39,7 +62,8 @@ export async function openSettings() {
   $("password-error").textContent = "";
   $("settings-error").textContent = "";
   openDialog(dialog);
-  $("setting-clear").focus();
+  if (typeof sectionId === "string") goTo(sectionId);
+  else $("setting-clear").focus();
   // Fetched each time the dialog opens; the module loads on the first opening.
   const trash = await import("./trash.js");
   await trash.showTrash();
@@ -64,6 +88,8 @@ function show(view) {
   $("password-submit").textContent = view.passwordSet ? "Change password" : "Set password";
   $("about-version").textContent = view.version;
   $("about-path").textContent = view.vaultPath;
+  showBackups(view.backups);
+  showExport(view);
 }
 
 let saving = Promise.resolve();

@@ -1,5 +1,5 @@
-//! The command line: the same program as the app answers `twofold import` and `twofold export`, for scripts and
-//! tests. It finds the vault where the app does ([`twofold::paths`]) and opens it through the keychain, or with
+//! The command line: the same program as the app answers `twofold import`, `twofold export` and `twofold backup`,
+//! for scripts and tests. It finds the vault where the app does ([`twofold::paths`]) and opens it through the keychain, or with
 //! the recovery password read from a file. Nothing here touches Tauri or a window: it only calls the core, and
 //! prints what happened, in sentences, or as JSON for scripts. Exit status 0 on success, 1 with a sentence on
 //! standard error otherwise, 2 for a command line it cannot read.
@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 use twofold::account::display_name;
+use twofold::backup::{self, BackupError};
+use twofold::export::{self, ExportError};
 use twofold::import::{self, Format, ImportError};
 use twofold::otp::{Kind, Otp, unix_now};
 use twofold::vault::{AddOutcome, KdfParams, OnNameConflict, OsKeychain, Unlock, Vault, VaultError, VaultStatus};
@@ -30,6 +32,27 @@ enum Command {
     Import(ImportArgs),
     /// Writes every account to a file that Twofold elsewhere, or another authenticator, can import.
     Export(ExportArgs),
+    /// Makes or checks a backup in the backup folder chosen in the app's settings.
+    Backup(BackupArgs),
+}
+
+#[derive(Args)]
+struct BackupArgs {
+    #[command(subcommand)]
+    action: BackupAction,
+    /// The folder to use instead of the one chosen in the settings.
+    #[arg(long, value_name = "DIR", global = true)]
+    folder: Option<PathBuf>,
+    #[command(flatten)]
+    vault: VaultArgs,
+}
+
+#[derive(Clone, Copy, Subcommand)]
+enum BackupAction {
+    /// Writes a backup now (the oldest beyond the number to keep are deleted).
+    Now,
+    /// Reads the newest backup and compares it with the vault.
+    Verify,
 }
 
 #[derive(Args)]
@@ -99,6 +122,10 @@ enum ExportFormat {
 enum CliError {
     #[error(transparent)]
     Import(#[from] ImportError),
+    #[error(transparent)]
+    Backup(#[from] BackupError),
+    #[error("No backup folder is chosen. Turn on backups in the app's settings, or give the folder with --folder DIR.")]
+    NoBackupFolder,
     #[error("{0}")]
     Vault(VaultError),
     #[error(
@@ -131,6 +158,21 @@ enum CliError {
         "A Twofold backup opens with the recovery password, and none is set. Set one in the app's settings, or give the backup a password of its own with --password-file FILE."
     )]
     BackupNeedsPassword,
+    #[error(transparent)]
+    Export(ExportError),
+}
+
+impl From<ExportError> for CliError {
+    fn from(error: ExportError) -> Self {
+        match error {
+            ExportError::NeedsRecoveryPassword => CliError::ExportNeedsRecoveryPassword,
+            ExportError::AegisNeedsPassword => CliError::AegisNeedsPassword,
+            ExportError::BackupNeedsPassword => CliError::BackupNeedsPassword,
+            ExportError::Vault(error) => error.into(),
+            // A new refusal of the core's reads as its own sentence.
+            other => CliError::Export(other),
+        }
+    }
 }
 
 impl From<VaultError> for CliError {
@@ -145,7 +187,7 @@ impl From<VaultError> for CliError {
 /// Whether `args` ask for the command line rather than the app: a command, or help or the version.
 pub fn is_command(args: &[std::ffi::OsString]) -> bool {
     let first = args.get(1).and_then(|a| a.to_str()).unwrap_or("");
-    matches!(first, "import" | "export" | "help" | "--help" | "-h" | "--version" | "-V")
+    matches!(first, "import" | "export" | "backup" | "help" | "--help" | "-h" | "--version" | "-V")
 }
 
 /// Runs the command in `args` and returns the process's exit status.
@@ -160,6 +202,7 @@ pub fn run(args: Vec<std::ffi::OsString>) -> i32 {
     let done = match cli.command {
         Command::Import(args) => import(&args),
         Command::Export(args) => export(&args),
+        Command::Backup(args) => backup(&args),
     };
     match done {
         Ok(()) => 0,
@@ -361,39 +404,48 @@ fn print_import(report: &ImportJson, skipped: &[import::Skipped]) {
 fn export(args: &ExportArgs) -> Result<(), CliError> {
     let vault = open_vault(&args.vault, false)?;
     // As in the app: where a recovery password is set, an export asks for it.
-    if let VaultStatus::Present { password: true, .. } = vault.status_now() {
-        let recovery =
-            password(args.vault.vault_password_file.as_deref(), false)?.ok_or(CliError::ExportNeedsRecoveryPassword)?;
-        vault.check_password(&recovery)?;
-    }
+    let recovery = password(args.vault.vault_password_file.as_deref(), false)?;
+    export::check_recovery(&vault, recovery.as_deref().map(String::as_str))?;
     let own = password(args.password_file.as_deref(), false)?;
-    let entries = vault.entries();
-    let (bytes, what): (Zeroizing<Vec<u8>>, &str) = match args.format {
-        ExportFormat::Twofold => {
-            let own = own.as_deref().map(|p| (p.as_str(), KdfParams::default()));
-            let backup = vault.export_backup(own).map_err(|error| match error {
-                VaultError::NoPasswordSlot => CliError::BackupNeedsPassword,
-                other => other.into(),
-            })?;
-            (Zeroizing::new(backup), "a Twofold backup")
-        }
-        ExportFormat::Aegis => {
-            let own = own.ok_or(CliError::AegisNeedsPassword)?;
-            (Zeroizing::new(twofold::export::aegis::encrypted(&entries, &own)), "an encrypted Aegis file")
-        }
-        ExportFormat::AegisPlain => (twofold::export::aegis::plain(&entries), "a plain Aegis file"),
-        ExportFormat::Otpauth => {
-            (Zeroizing::new(twofold::export::otpauth_list(&entries).as_bytes().to_vec()), "a list of otpauth links")
-        }
+    let format = match args.format {
+        ExportFormat::Twofold => export::Format::Twofold,
+        ExportFormat::Aegis => export::Format::Aegis,
+        ExportFormat::AegisPlain => export::Format::AegisPlain,
+        ExportFormat::Otpauth => export::Format::Otpauth,
     };
-    if matches!(args.format, ExportFormat::AegisPlain | ExportFormat::Otpauth) {
-        eprintln!("Warning: {}", twofold::export::PLAIN_WARNING);
+    let bytes = export::to_bytes(&vault, format, own.as_deref().map(String::as_str))?;
+    if format.is_plain() {
+        eprintln!("Warning: {}", export::PLAIN_WARNING);
     }
     twofold::fs::create_new(&args.output, &bytes).map_err(|error| match error.already_exists() {
         true => CliError::Exists(args.output.clone()),
         false => error.into(),
     })?;
-    println!("{} written to {} as {what}.", count_accounts(entries.len()), args.output.display());
+    let accounts = count_accounts(vault.entries().len());
+    println!("{accounts} written to {} as {}.", args.output.display(), format.description());
+    let _ = std::io::stdout().flush();
+    Ok(())
+}
+
+fn backup(args: &BackupArgs) -> Result<(), CliError> {
+    let folder = match &args.folder {
+        Some(folder) => folder.clone(),
+        None => {
+            let dir = twofold::paths::data_dir().ok_or(CliError::NoDataDir)?;
+            let settings = twofold::settings::Settings::load(&twofold::paths::settings(&dir));
+            settings.backups.folder.ok_or(CliError::NoBackupFolder)?
+        }
+    };
+    let vault = open_vault(&args.vault, false)?;
+    match args.action {
+        BackupAction::Now => {
+            let dir = twofold::paths::data_dir().ok_or(CliError::NoDataDir)?;
+            let keep = twofold::settings::Settings::load(&twofold::paths::settings(&dir)).backups.keep;
+            let made = backup::back_up(&vault, &folder, keep, unix_now())?;
+            println!("Backup written to {} ({}).", made.path.display(), count_accounts(vault.entries().len()));
+        }
+        BackupAction::Verify => println!("{}", backup::verify(&vault, &folder)?),
+    }
     let _ = std::io::stdout().flush();
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! The `#[tauri::command]`s the web UI invokes, all listed in `contract.rs`. Each runs one [`AppState`] method on
 //! a blocking thread (keychain, camera, files and clipboard never run on the UI thread) and returns a view without
-//! secrets; only `reveal_secret` and `account_qr` return one, because the user asked for it.
+//! secrets; only `reveal_secret`, `account_qr` and `export_codes` return one, because the user asked for it.
 
 use std::sync::Arc;
 
@@ -10,12 +10,14 @@ use twofold::settings::Settings;
 use twofold::vault::OnNameConflict;
 use zeroize::Zeroizing;
 
+use crate::backups::BackupView;
 use crate::error::AppError;
+use crate::exports::ExportRequest;
 use crate::pairing::ManualForm;
 use crate::state::AppState;
 use crate::views::{
-    AccountView, AddView, CameraView, DroppedView, PendingView, QrView, Revealed, ScanView, SettingsView, StartupView,
-    TrashView,
+    AccountView, AddView, CameraView, DroppedView, ExportCodesView, PendingView, QrView, Revealed, ScanView,
+    SettingsView, StartupView, TrashView,
 };
 
 /// The invoke handler of every command in the contract (`contract.rs`), so that no other list of them exists.
@@ -277,6 +279,58 @@ pub async fn save_settings(
 #[tauri::command]
 pub async fn set_password(state: Shared<'_>, password: Zeroizing<String>) -> Result<SettingsView, AppError> {
     blocking(state, move |s| s.set_password(&password)).await
+}
+
+/// Turns automatic backups on or off, or changes their folder or how many are kept.
+#[tauri::command]
+pub async fn set_backups(state: Shared<'_>, backups: twofold::settings::Backups) -> Result<SettingsView, AppError> {
+    blocking(state, move |s| s.set_backups(backups)).await
+}
+
+/// Makes a backup now.
+#[tauri::command]
+pub async fn back_up_now(state: Shared<'_>) -> Result<SettingsView, AppError> {
+    blocking(state, |s| s.back_up_now()).await
+}
+
+/// Reads the newest backup and compares it with the vault; resolves to a sentence saying what it found.
+#[tauri::command]
+pub async fn verify_backups(state: Shared<'_>) -> Result<String, AppError> {
+    blocking(state, |s| s.verify_backups()).await
+}
+
+/// From now on, sends the backups' state on `status` whenever it changes (a backup made, or one that failed).
+#[tauri::command]
+pub fn watch_backups(state: Shared<'_>, status: Channel<BackupView>) {
+    state.backups.watch(move |view| drop(status.send(view)));
+}
+
+/// Asks the user for a folder with the system's picker; `null` when they cancel.
+#[tauri::command]
+pub async fn choose_folder(app: tauri::AppHandle, state: Shared<'_>) -> Result<Option<String>, AppError> {
+    blocking_ok(state, move |_| crate::window::choose_folder(&app)).await
+}
+
+/// Asks the user where to save a file, offering `name`, with the system's picker; `null` when they cancel.
+#[tauri::command]
+pub async fn choose_save_file(
+    app: tauri::AppHandle,
+    state: Shared<'_>,
+    name: String,
+) -> Result<Option<String>, AppError> {
+    blocking_ok(state, move |_| crate::window::choose_save_file(&app, &name)).await
+}
+
+/// Writes the accounts to a file the user chose; resolves to a sentence saying how many went where.
+#[tauri::command]
+pub async fn export_file(state: Shared<'_>, request: ExportRequest) -> Result<String, AppError> {
+    blocking(state, move |s| s.export_file(&request)).await
+}
+
+/// Every account as Google Authenticator export QR codes, for the user who asked to move them to a phone.
+#[tauri::command]
+pub async fn export_codes(state: Shared<'_>, recovery: Option<Zeroizing<String>>) -> Result<ExportCodesView, AppError> {
+    blocking(state, move |s| s.export_codes(recovery.as_deref().map(String::as_str))).await
 }
 
 /// Records a UI timing for the measurement script (printed only when `TWOFOLD_TRACE` is set).

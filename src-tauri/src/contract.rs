@@ -42,6 +42,14 @@ macro_rules! with_commands {
             get_settings,
             save_settings,
             set_password,
+            set_backups,
+            back_up_now,
+            verify_backups,
+            watch_backups,
+            choose_folder,
+            choose_save_file,
+            export_file,
+            export_codes,
             report_timing,
         }
     };

@@ -23,6 +23,24 @@ pub enum AppError {
     /// Another authenticator's export could not be read.
     #[error(transparent)]
     Import(#[from] twofold::import::ImportError),
+    /// An export could not be made.
+    #[error(transparent)]
+    Export(#[from] twofold::export::ExportError),
+    /// A backup could not be made or checked.
+    #[error(transparent)]
+    Backup(#[from] twofold::backup::BackupError),
+    /// Backups were asked for with no folder chosen.
+    #[error("No backup folder is chosen. Choose one in the settings' Backups section.")]
+    NoBackupFolder,
+    /// An export asked to write over a file.
+    #[error("{} already exists. Choose another name: an export never writes over a file.", .0.display())]
+    FileExists(std::path::PathBuf),
+    /// A path that does not say which folder.
+    #[error("Give the whole path of the file, starting from the top folder (such as {}).", example_path())]
+    NotAbsolute(std::path::PathBuf),
+    /// A file could not be written.
+    #[error("{0} Check that the folder is writable and the disk has space, then try again.")]
+    Disk(#[from] twofold::fs::DiskError),
     /// A password came for an export when none was waiting for one.
     #[error("No encrypted export is waiting for its password. Choose the file again.")]
     NoLockedExport,
@@ -67,6 +85,20 @@ impl AppError {
                 twofold::import::ImportError::NeedsPassword(_) => "needsPassword",
                 _ => "import",
             },
+            AppError::Export(e) => match e {
+                twofold::export::ExportError::NeedsRecoveryPassword => "needsRecoveryPassword",
+                twofold::export::ExportError::Vault(VaultError::WrongPassword) => "wrongPassword",
+                _ => "export",
+            },
+            AppError::Backup(e) => match e {
+                twofold::backup::BackupError::NoRecoveryPassword => "needsRecoveryPassword",
+                twofold::backup::BackupError::FolderMissing(_) => "folderMissing",
+                _ => "backup",
+            },
+            AppError::NoBackupFolder => "folderMissing",
+            AppError::FileExists(_) => "fileExists",
+            AppError::Disk(_) => "io",
+            AppError::NotAbsolute(_) => "invalidPath",
             AppError::NoLockedExport => "noLockedExport",
             AppError::Vault(e) => match e {
                 VaultError::Keychain(_) | VaultError::KeychainMismatch | VaultError::NoKeychainSlot => "keychain",
@@ -101,6 +133,11 @@ impl AppError {
             AppError::Internal => "internal",
         }
     }
+}
+
+/// A whole path on this system, for the sentence about a path that is not one.
+fn example_path() -> &'static str {
+    if cfg!(windows) { r"C:\Users\you\Documents\twofold-export.twofold" } else { "/home/you/twofold-export.twofold" }
 }
 
 impl serde::Serialize for AppError {

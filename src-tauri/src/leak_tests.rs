@@ -59,11 +59,20 @@ pub(crate) const DRIVEN: &[&str] = &[
     "get_settings",
     "save_settings",
     "set_password",
+    "set_backups",
+    "back_up_now",
+    "verify_backups",
+    "watch_backups",
+    "export_file",
+    "export_codes",
 ];
 
 /// The commands this test leaves out, each with the reason it cannot leak.
-pub(crate) const NOT_DRIVEN: &[(&str, &str)] =
-    &[("report_timing", "it takes a name and a number from the page and returns nothing")];
+pub(crate) const NOT_DRIVEN: &[(&str, &str)] = &[
+    ("report_timing", "it takes a name and a number from the page and returns nothing"),
+    ("choose_folder", "it opens the system's folder picker and returns the path the user picked"),
+    ("choose_save_file", "it opens the system's save picker and returns the path the user picked"),
+];
 
 const LINK: &str = "otpauth://totp/Kaltura%20Events:user@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Kaltura%20Events";
 const LINK_NEW_SECRET: &str =
@@ -298,9 +307,47 @@ fn no_flow_sends_a_secret_or_an_otpauth_link_to_the_webview() {
     watch.clean("delete_for_good", &state.delete_for_good(&rest).unwrap());
     watch.clean("list_trash", &state.trash().unwrap());
     watch.clean("get_settings", &state.settings_view());
-    let settings = Settings { clipboard_clear_seconds: Some(45), theme: Theme::Dark, keep_in_tray: false };
+    let settings = Settings { clipboard_clear_seconds: Some(45), theme: Theme::Dark, ..Settings::default() };
     watch.clean("save_settings", &state.save_settings(settings).unwrap());
+    // Backups: made, checked and reported.
+    let backups = dir.path().join("backups");
+    std::fs::create_dir(&backups).unwrap();
+    let on = twofold::settings::Backups { enabled: true, folder: Some(backups.clone()), keep: 3 };
     watch.clean("set_password", &state.set_password("battery staple").unwrap());
+    let reports = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&reports);
+    watch.clean("watch_backups", &state.backups.watch(move |view| sink.lock().unwrap().push(view)));
+    watch.clean("set_backups", &state.set_backups(on).unwrap());
+    watch.clean("back_up_now", &state.back_up_now().unwrap());
+    watch.clean("verify_backups", &state.verify_backups().unwrap());
+    for report in reports.lock().unwrap().iter() {
+        watch.clean("watch_backups", report);
+    }
+    assert!(!reports.lock().unwrap().is_empty(), "a backup made is reported");
+    // Exports: refused without the recovery password; with it, the file is written and only a sentence returns.
+    let request = |format: &str, name: &str, recovery: Option<&str>| -> crate::exports::ExportRequest {
+        serde_json::from_value(serde_json::json!({
+            "format": format,
+            "path": dir.path().join(name),
+            "password": "export password",
+            "recovery": recovery,
+        }))
+        .unwrap()
+    };
+    watch.clean("export_file", &state.export_file(&request("aegis", "refused.json", None)).unwrap_err());
+    watch.clean("export_file", &state.export_file(&request("aegis", "refused.json", Some("not it"))).unwrap_err());
+    for (format, name) in
+        [("twofold", "out.twofold"), ("aegis", "out.json"), ("aegisPlain", "plain.json"), ("otpauth", "links.txt")]
+    {
+        watch.clean("export_file", &state.export_file(&request(format, name, Some("battery staple"))).unwrap());
+        assert!(dir.path().join(name).exists(), "{name} is written");
+    }
+    watch.clean(
+        "export_file",
+        &state.export_file(&request("otpauth", "links.txt", Some("battery staple"))).unwrap_err(),
+    );
+    let Err(refused) = state.export_codes(None) else { panic!("the codes are shown without the recovery password") };
+    watch.clean("export_codes", &refused);
     watch.clean("list_accounts", &state.accounts().unwrap());
     watch.clean("startup", &state.startup());
 
@@ -311,6 +358,8 @@ fn no_flow_sends_a_secret_or_an_otpauth_link_to_the_webview() {
     assert!(!watch.leaks(&revealed).is_empty());
     let qr = watch.revealing("account_qr", &state.account_qr(&kaltura.id).unwrap());
     assert!(qr.contains("data:image/svg+xml;base64,"));
+    let phone = watch.revealing("export_codes", &state.export_codes(Some("battery staple")).unwrap());
+    assert!(phone.contains("data:image/svg+xml;base64,"));
 
     // Another start: the vault, locked, opens with the recovery password.
     state.on_exit();

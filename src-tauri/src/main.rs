@@ -2,10 +2,12 @@
 //! web UI and the core; the core does the work.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod backups;
 mod cli;
 mod commands;
 mod contract;
 mod error;
+mod exports;
 #[cfg(test)]
 mod leak_tests;
 #[cfg(target_os = "linux")]
@@ -38,6 +40,9 @@ fn main() {
     let builder = tauri::Builder::default()
         // First among plugins: a second launch focuses the running window instead of opening the vault twice.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| window::bring_to_front(app)))
+        // The system's file and folder pickers, opened from Rust only: the page is granted none of the plugin's
+        // commands.
+        .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             // The same folder the command line finds (`TWOFOLD_DATA_DIR` overrides it).
             let dir = match twofold::paths::data_dir() {
@@ -48,6 +53,8 @@ fn main() {
             app.manage(placement::Placement::load(dir.join("window.json")));
             let replay_camera = twofold::scan::ReplaySource::from_env();
             let state = Arc::new(state::AppState::new(dir, started, replay_camera));
+            // Before the vault opens, so that the opening is the backups' first look.
+            state.backups.start();
             // Open the vault (a keychain round trip) while the webview loads, so the codes are ready when the
             // page asks for them.
             let early = Arc::clone(&state);

@@ -1,28 +1,55 @@
-//! The vault as the app holds it: open, or not (not created yet, or locked). The app's state and the pairing
-//! both reach the accounts through it.
+//! The vault as the app holds it: open, or not (not created yet, or locked). The app's state, the pairing and the
+//! backups reach the accounts through it; a change saved through it is told to whoever watches (the backups).
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use twofold::sync::lock;
 use twofold::vault::Vault;
 
 use crate::error::AppError;
 
+type Watcher = Box<dyn Fn() + Send + Sync>;
+
 /// The open vault, if any.
 #[derive(Default)]
-pub struct OpenVault(Mutex<Option<Vault>>);
+pub struct OpenVault {
+    vault: Mutex<Option<Vault>>,
+    /// Called, with the vault's lock released, after a change was saved or a vault was opened.
+    on_change: OnceLock<Watcher>,
+}
 
 impl OpenVault {
-    /// The vault, locked for this thread until the guard is dropped; `None` when not open.
+    /// The vault, locked for this thread until the guard is dropped; `None` when not open. Changes made through
+    /// the guard are not told to the watcher: make them through [`Self::with`].
     pub fn get(&self) -> MutexGuard<'_, Option<Vault>> {
-        lock(&self.0)
+        lock(&self.vault)
     }
 
-    /// Runs `f` on the open vault, or says that Twofold is locked.
+    /// Runs `f` on the open vault, or says that Twofold is locked. A change saved by `f` is told to the watcher.
     pub fn with<R>(&self, f: impl FnOnce(&mut Vault) -> Result<R, AppError>) -> Result<R, AppError> {
-        let mut guard = self.get();
-        let vault = guard.as_mut().ok_or(AppError::Locked)?;
-        f(vault)
+        let (result, changed) = {
+            let mut guard = self.get();
+            let vault = guard.as_mut().ok_or(AppError::Locked)?;
+            let before = vault.generation();
+            let result = f(vault);
+            (result, vault.generation() != before)
+        };
+        if changed {
+            self.changed();
+        }
+        result
+    }
+
+    /// From now on, `watcher` is called after every change saved and every opening. Only the first watcher set is
+    /// kept.
+    pub fn watch(&self, watcher: impl Fn() + Send + Sync + 'static) {
+        let _ = self.on_change.set(Box::new(watcher));
+    }
+
+    fn changed(&self) {
+        if let Some(watcher) = self.on_change.get() {
+            watcher();
+        }
     }
 
     /// Whether a vault is open.
@@ -33,5 +60,6 @@ impl OpenVault {
     /// Keeps `vault` as the open vault.
     pub fn set(&self, vault: Vault) {
         *self.get() = Some(vault);
+        self.changed();
     }
 }

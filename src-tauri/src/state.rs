@@ -1,5 +1,5 @@
-//! The app's state: the vault (open, locked, or not created yet), the clipboard, the preferences and the scans
-//! waiting for confirmation ([`Pairings`]). Commands call these methods from a blocking thread; each one is a
+//! The app's state: the vault (open, locked, or not created yet), the clipboard, the preferences, the backups
+//! ([`Backups`]) and the scans waiting for confirmation ([`Pairings`]). Commands call these methods from a blocking thread; each one is a
 //! short delegation to the core.
 
 use std::path::PathBuf;
@@ -12,10 +12,12 @@ use twofold::settings::Settings;
 use twofold::sync::lock;
 use twofold::vault::{AccountId, KdfParams, KeychainError, OsKeychain, Unlock, Vault, VaultError, VaultStatus};
 
+use crate::backups::Backups;
 use crate::error::AppError;
+use crate::exports::{self, ExportRequest};
 use crate::open_vault::OpenVault;
 use crate::pairing::Pairings;
-use crate::views::{AccountView, QrView, Revealed, SettingsView, Stage, StartupView, TrashView};
+use crate::views::{AccountView, ExportCodesView, QrView, Revealed, SettingsView, Stage, StartupView, TrashView};
 
 /// Shown after a password unlock that stored a new key in the keychain.
 const KEYCHAIN_REPAIRED: &str =
@@ -35,6 +37,8 @@ pub struct AppState {
     clipboard: Result<CodeClipboard, ClipboardError>,
     /// Scans and the accounts they found, waiting for confirmation.
     pub pairings: Arc<Pairings>,
+    /// Automatic backups.
+    pub backups: Arc<Backups>,
     started: Instant,
 }
 
@@ -69,9 +73,11 @@ impl AppState {
     pub fn new(dir: PathBuf, started: Instant, replay_camera: Option<(PathBuf, u32)>) -> Self {
         let settings_path = twofold::paths::settings(&dir);
         let vault = Arc::new(OpenVault::default());
+        let settings = Settings::load(&settings_path);
         AppState {
             vault_path: twofold::paths::vault(&dir),
-            settings: Mutex::new(Settings::load(&settings_path)),
+            backups: Arc::new(Backups::new(Arc::clone(&vault), settings.backups.clone())),
+            settings: Mutex::new(settings),
             settings_path,
             pairings: Arc::new(Pairings::new(Arc::clone(&vault), replay_camera)),
             vault,
@@ -281,7 +287,7 @@ impl AppState {
     pub fn settings_view(&self) -> SettingsView {
         let settings = lock(&self.settings).clone();
         let status = self.vault.get().as_ref().map(Vault::status_now);
-        SettingsView::new(&settings, status, self.vault_path.display().to_string())
+        SettingsView::new(&settings, status, self.vault_path.display().to_string(), self.backups.view())
     }
 
     /// Whether the user chose to keep Twofold in the tray.
@@ -296,15 +302,65 @@ impl AppState {
         lock(&self.settings).keep_in_tray = false;
     }
 
-    /// Saves new preferences.
+    /// Saves new preferences. The backups' settings are changed by [`Self::set_backups`] alone: those sent here
+    /// are ignored.
     pub fn save_settings(&self, settings: Settings) -> Result<SettingsView, AppError> {
-        {
-            // Held across the write, so that two saves leave the same preferences on disk and in memory.
-            let mut current = lock(&self.settings);
-            settings.save(&self.settings_path)?;
-            *current = settings;
-        }
+        self.change_settings(|current| Settings { backups: current.backups.clone(), ..settings })?;
         Ok(self.settings_view())
+    }
+
+    fn change_settings(&self, change: impl FnOnce(&Settings) -> Settings) -> Result<(), AppError> {
+        // Held across the write, so that two saves leave the same preferences on disk and in memory.
+        let mut current = lock(&self.settings);
+        let settings = change(&current);
+        settings.save(&self.settings_path)?;
+        *current = settings;
+        Ok(())
+    }
+
+    /// Turns automatic backups on or off, or changes their folder or number. Turning them on needs a folder that
+    /// is there and a recovery password, which encrypts them; the first backup follows at once.
+    pub fn set_backups(&self, backups: twofold::settings::Backups) -> Result<SettingsView, AppError> {
+        if backups.enabled {
+            let folder = backups.folder.as_deref().ok_or(AppError::NoBackupFolder)?;
+            if !folder.is_absolute() {
+                return Err(AppError::NotAbsolute(folder.to_path_buf()));
+            }
+            if !folder.is_dir() {
+                return Err(twofold::backup::BackupError::FolderMissing(folder.to_path_buf()).into());
+            }
+            if !matches!(self.vault.with(|v| Ok(v.status_now()))?, VaultStatus::Present { password: true, .. }) {
+                return Err(twofold::backup::BackupError::NoRecoveryPassword.into());
+            }
+        }
+        let keep = backups.keep.clamp(1, 1000);
+        self.change_settings(|current| Settings {
+            backups: twofold::settings::Backups { keep, ..backups.clone() },
+            ..current.clone()
+        })?;
+        self.backups.configure(lock(&self.settings).backups.clone());
+        Ok(self.settings_view())
+    }
+
+    /// Makes a backup now into the folder chosen.
+    pub fn back_up_now(&self) -> Result<SettingsView, AppError> {
+        self.backups.back_up_now()?;
+        Ok(self.settings_view())
+    }
+
+    /// Checks the newest backup against the vault; the sentence says what it found.
+    pub fn verify_backups(&self) -> Result<String, AppError> {
+        Ok(self.backups.verify()?.to_string())
+    }
+
+    /// Writes an export the user asked for.
+    pub fn export_file(&self, request: &ExportRequest) -> Result<String, AppError> {
+        exports::write_file(&self.vault, request)
+    }
+
+    /// Every account as Google Authenticator export QR codes, because the user asked for them.
+    pub fn export_codes(&self, recovery: Option<&str>) -> Result<ExportCodesView, AppError> {
+        exports::google_codes(&self.vault, recovery)
     }
 
     /// Sets or changes the recovery password.

@@ -11,6 +11,7 @@ use twofold::settings::{Settings, Theme};
 use twofold::vault::{AddOutcome, TrashedSummary, VaultStatus};
 use zeroize::Zeroizing;
 
+use crate::backups::BackupView;
 use crate::error::AppError;
 
 /// What the UI shows for one account.
@@ -283,10 +284,16 @@ pub struct SettingsView {
     pub version: &'static str,
     /// Where the vault file is, for backups.
     pub vault_path: String,
+    /// The automatic backups.
+    pub backups: BackupView,
+    /// The folder an export is offered to go to first.
+    pub export_folder: Option<String>,
+    /// What a plain export lays open, shown before one is written.
+    pub plain_warning: &'static str,
 }
 
 impl SettingsView {
-    pub fn new(settings: &Settings, status: Option<VaultStatus>, vault_path: String) -> Self {
+    pub fn new(settings: &Settings, status: Option<VaultStatus>, vault_path: String, backups: BackupView) -> Self {
         let (password_set, keychain_linked) = match status {
             Some(VaultStatus::Present { password, keychain }) => (Some(password), Some(keychain)),
             _ => (None, None),
@@ -299,6 +306,9 @@ impl SettingsView {
             keychain_linked,
             version: env!("CARGO_PKG_VERSION"),
             vault_path,
+            backups,
+            export_folder: twofold::paths::export_folder().map(|f| f.display().to_string()),
+            plain_warning: twofold::export::PLAIN_WARNING,
         }
     }
 }
@@ -308,6 +318,15 @@ impl SettingsView {
 pub struct Revealed {
     /// Base32, in groups of four.
     pub secret: Zeroizing<String>,
+}
+
+/// Every account as Google Authenticator export QR codes, shown because the user asked for them. No `Debug`.
+#[derive(Serialize)]
+pub struct ExportCodesView {
+    /// `data:image/svg+xml` URLs, in the order to scan them.
+    pub images: Vec<Zeroizing<String>>,
+    /// How many accounts they hold.
+    pub accounts: usize,
 }
 
 /// An account's QR code, shown because the user asked for it. No `Debug`: it must not reach a log.

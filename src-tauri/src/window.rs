@@ -53,3 +53,28 @@ pub fn show(app: &tauri::App) -> tauri::Result<()> {
     let _ = app.state::<Placement>().restore(&window.as_ref().window());
     raise(&window)
 }
+
+/// Asks for a folder with the system's picker, over the main window; `None` when the user cancels. Blocks: call it
+/// off the UI thread.
+pub fn choose_folder<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> Option<String> {
+    use tauri_plugin_dialog::DialogExt;
+    let mut picker = app.dialog().file().set_title("Choose the folder for backups");
+    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+        picker = picker.set_parent(&window);
+    }
+    picker.blocking_pick_folder().and_then(|p| p.into_path().ok()).map(|p| p.display().to_string())
+}
+
+/// Asks where to save a file, offering `name` in the documents folder, with the system's picker; `None` when the
+/// user cancels. Blocks: call it off the UI thread.
+pub fn choose_save_file<R: tauri::Runtime>(app: &tauri::AppHandle<R>, name: &str) -> Option<String> {
+    use tauri_plugin_dialog::DialogExt;
+    let mut picker = app.dialog().file().set_title("Export to").set_file_name(name);
+    if let Some(folder) = twofold::paths::export_folder() {
+        picker = picker.set_directory(folder);
+    }
+    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+        picker = picker.set_parent(&window);
+    }
+    picker.blocking_save_file().and_then(|p| p.into_path().ok()).map(|p| p.display().to_string())
+}

@@ -37,6 +37,7 @@
 //! [`Vault::create`] does, and it never writes over a file already there.
 
 mod accounts;
+mod backup_check;
 mod crypto;
 mod error;
 mod format;
@@ -48,6 +49,7 @@ mod slots;
 mod storage;
 mod unlocked;
 
+pub use backup_check::BackupCheck;
 pub use crypto::KdfParams;
 pub use error::VaultError;
 pub use keychain::{KeyStore, KeychainError, KeychainItem, MemoryKeyStore, OsKeychain};
