@@ -276,3 +276,86 @@ fn tell(inner: &Inner) {
         watcher(view_of(inner));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+
+    use twofold::account::Entry;
+    use twofold::vault::{KdfParams, MemoryKeyStore, OnNameConflict, Vault};
+
+    use super::*;
+
+    fn add(vault: &OpenVault, issuer: &str) {
+        let secret = data_encoding::BASE32_NOPAD.encode(issuer.repeat(4).as_bytes());
+        let link = format!("otpauth://totp/{issuer}:me?secret={secret}");
+        let entry = Entry::new(twofold::uri::parse(&link).unwrap());
+        vault.with(|v| Ok(v.add_entries(vec![entry], OnNameConflict::KeepBoth)?)).unwrap();
+    }
+
+    fn files(folder: &std::path::Path) -> usize {
+        backup::list(folder).unwrap().len()
+    }
+
+    /// Waits for the next view the thread reports, for at most a minute.
+    fn next(views: &mpsc::Receiver<BackupView>) -> BackupView {
+        views.recv_timeout(Duration::from_secs(60)).expect("the backup thread reports")
+    }
+
+    #[test]
+    fn a_burst_of_changes_makes_one_backup_and_a_failure_stays_shown_until_one_succeeds() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("backups");
+        std::fs::create_dir(&folder).unwrap();
+        let keychain = MemoryKeyStore::new();
+        let password = Some(("recovery words", KdfParams::INSECURE_FOR_TESTS));
+        let vault = Vault::create(&dir.path().join("vault.json"), Some(&keychain), password).unwrap();
+        let open = Arc::new(OpenVault::default());
+        let settings = settings::Backups { enabled: true, folder: Some(folder.clone()), keep: 10 };
+        let backups = Arc::new(Backups::new(Arc::clone(&open), settings));
+        let (sender, views) = mpsc::channel();
+        backups.watch(move |view| drop(sender.send(view)));
+        backups.start();
+
+        // Opening: no backup yet, so one is made at once.
+        open.set(vault);
+        let first = loop {
+            let view = next(&views);
+            if view.last_at.is_some() {
+                break view;
+            }
+        };
+        assert_eq!(first.failure, None);
+        assert_eq!(files(&folder), 1);
+
+        // Three changes in a row: one backup holds them all.
+        for issuer in ["One", "Two", "Three"] {
+            add(&open, issuer);
+        }
+        let after = next(&views);
+        assert_eq!(after.failure, None);
+        assert_eq!(files(&folder), 2, "one backup for the burst");
+        let newest = open.with(|v| Ok(backup::verify(v, &folder))).unwrap().unwrap();
+        assert!(newest.same_accounts && newest.accounts == 3, "{newest}");
+
+        // The folder goes away (an unplugged disk): the failure is reported and stays.
+        std::fs::rename(&folder, dir.path().join("elsewhere")).unwrap();
+        add(&open, "Four");
+        let failed = next(&views);
+        let failure = failed.failure.expect("the failure is shown");
+        assert!(failure.contains("is not there"), "{failure}");
+        assert_eq!(backups.view().failure.as_deref(), Some(failure.as_str()));
+
+        // Back again: the next change is backed up and the warning goes.
+        std::fs::rename(dir.path().join("elsewhere"), &folder).unwrap();
+        add(&open, "Five");
+        let recovered = loop {
+            let view = next(&views);
+            if view.failure.is_none() {
+                break view;
+            }
+        };
+        assert!(recovered.last_at.is_some());
+        assert_eq!(files(&folder), 3);
+    }
+}

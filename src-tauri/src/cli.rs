@@ -57,8 +57,9 @@ enum BackupAction {
 
 #[derive(Args)]
 struct ImportArgs {
-    /// The export file.
-    file: PathBuf,
+    /// The export file; or the pictures of every QR code of a Google Authenticator export, one code a picture.
+    #[arg(required = true, num_args = 1..)]
+    files: Vec<PathBuf>,
     /// A file holding the export's password, when it is encrypted.
     #[arg(long, value_name = "FILE", conflicts_with = "password_stdin")]
     password_file: Option<PathBuf>,
@@ -124,6 +125,10 @@ enum CliError {
     Import(#[from] ImportError),
     #[error(transparent)]
     Backup(#[from] BackupError),
+    #[error(
+        "Give one export file at a time. Several files are for the pictures of a Google Authenticator export, one code a picture."
+    )]
+    SeveralFiles,
     #[error("No backup folder is chosen. Turn on backups in the app's settings, or give the folder with --folder DIR.")]
     NoBackupFolder,
     #[error("{0}")]
@@ -309,12 +314,21 @@ struct Added {
 }
 
 fn import(args: &ImportArgs) -> Result<(), CliError> {
-    let bytes = read_file(&args.file)?;
-    let given = password(args.password_file.as_deref(), args.password_stdin)?;
-    let read = import::read(&bytes, given.as_deref().map(String::as_str)).map_err(|error| match error {
-        ImportError::NeedsPassword(format) => CliError::NeedsPassword(format),
-        other => CliError::Import(other),
-    })?;
+    let mut files = Vec::with_capacity(args.files.len());
+    for path in &args.files {
+        files.push((path.display().to_string(), read_file(path)?));
+    }
+    let read = match files.as_slice() {
+        [(_, bytes)] if !import::is_picture(bytes) => {
+            let given = password(args.password_file.as_deref(), args.password_stdin)?;
+            import::read(bytes, given.as_deref().map(String::as_str)).map_err(|error| match error {
+                ImportError::NeedsPassword(format) => CliError::NeedsPassword(format),
+                other => CliError::Import(other),
+            })?
+        }
+        _ if files.iter().all(|(_, bytes)| import::is_picture(bytes)) => import::read_pictures(&files)?,
+        _ => return Err(CliError::SeveralFiles),
+    };
     let at = args.at.unwrap_or_else(unix_now);
     let mut report = ImportJson {
         format: read.format,

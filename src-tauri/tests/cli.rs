@@ -182,9 +182,137 @@ fn a_file_it_cannot_use_is_refused_with_its_sentence_and_nothing_is_written() {
         "That password does not open this Proton Authenticator export.",
     );
     let image = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../icons/32x32.png")).unwrap();
-    refuse("picture.png", &image, &[], "Twofold does not recognise this file");
+    refuse("picture.png", &image, &[], "No QR code was found in");
     let noise: Vec<u8> = (0..17u32 * 1024 * 1024).map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8).collect();
     refuse("noise.bin", &noise, &[], "The file is 17 MB, far larger than an authenticator's export");
     let usage = twofold(&data, &["import"]);
     assert_eq!(usage.status.code(), Some(2), "a command line it cannot read");
+}
+
+#[test]
+fn backups_are_made_and_verified_from_the_command_line_and_restore_a_new_machine() {
+    if !private_keyring() {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data");
+    let folder = home.path().join("backups");
+    std::fs::create_dir(&folder).unwrap();
+    let folder_arg = folder.to_str().unwrap();
+    let file = fixtures().join("andotp_encrypted.json.aes");
+    let password = write(home.path(), "password", &format!("{PASSWORD}\n"));
+    let imported = twofold(&data, &["import", file.to_str().unwrap(), "--password-file", &password]);
+    assert!(imported.status.success(), "{}", stderr(&imported));
+
+    // No folder chosen, then no recovery password: each a sentence, nothing written.
+    let no_folder = twofold(&data, &["backup", "now"]);
+    assert_eq!(no_folder.status.code(), Some(1));
+    assert!(stderr(&no_folder).contains("No backup folder is chosen"), "{}", stderr(&no_folder));
+    let no_password = twofold(&data, &["backup", "now", "--folder", folder_arg]);
+    assert_eq!(no_password.status.code(), Some(1));
+    assert!(stderr(&no_password).contains("Set a recovery password"), "{}", stderr(&no_password));
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0);
+
+    let mut vault = Vault::open(&data.join("vault.json"), Unlock::Keychain(&OsKeychain)).unwrap();
+    vault.set_password("recovery words", twofold::vault::KdfParams::INSECURE_FOR_TESTS).unwrap();
+    drop(vault);
+    // The folder chosen in the app's settings is the one used.
+    let settings = serde_json::json!({"backups": {"enabled": true, "folder": folder, "keep": 10}});
+    std::fs::write(data.join("settings.json"), settings.to_string()).unwrap();
+    let made = twofold(&data, &["backup", "now"]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    assert!(stdout(&made).contains("Backup written to"), "{}", stdout(&made));
+    let verified = twofold(&data, &["backup", "verify"]);
+    assert!(verified.status.success(), "{}", stderr(&verified));
+    assert!(stdout(&verified).contains("holds 5 accounts, the same as Twofold now"), "{}", stdout(&verified));
+
+    // A new machine: an empty data folder, the backup and its password.
+    let backup = std::fs::read_dir(&folder).unwrap().next().unwrap().unwrap().path();
+    let new_machine = home.path().join("new machine");
+    let recovery = write(home.path(), "recovery", "recovery words\n");
+    let restored = twofold(&new_machine, &["import", backup.to_str().unwrap(), "--password-file", &recovery, "--json"]);
+    assert_eq!(json(&restored)["format"], "twofold");
+    assert_eq!(json(&restored)["added"]["added"].as_array().unwrap().len(), 5);
+}
+
+/// `text` as a PNG file in `dir`.
+fn qr_png(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    common::render_qr(text, 40).save(&path).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn the_pictures_of_a_google_authenticator_export_import_together_and_a_missing_one_is_named() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data");
+    let accounts: Vec<twofold::Account> = (0..23)
+        .map(|i| {
+            twofold::uri::parse(&format!(
+                "otpauth://totp/Service{i}:me?secret=JBSWY3DPEHPK3P{}Q",
+                b"ABCDEFGH"[i % 8] as char
+            ))
+        })
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let links = twofold::migration::encode(&accounts, twofold::migration::EncodeOptions::default()).unwrap();
+    let pictures: Vec<String> =
+        links.iter().enumerate().map(|(i, link)| qr_png(home.path(), &format!("export-{i}.png"), link)).collect();
+    assert_eq!(pictures.len(), 3);
+
+    let mut args = vec!["import", "--dry-run", "--json", "--at", "59"];
+    args.extend(pictures.iter().rev().map(String::as_str));
+    let report = json(&twofold(&data, &args));
+    assert_eq!(report["format"], "pictures");
+    let names: Vec<&str> =
+        report["entries"].as_array().unwrap().iter().map(|e| e["issuer"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 23, "every account of the three codes, in any order of pictures");
+    for account in &accounts {
+        assert!(names.contains(&account.issuer.as_str()), "{}", account.issuer);
+    }
+
+    let partial = twofold(&data, &["import", &pictures[0], &pictures[2]]);
+    assert_eq!(partial.status.code(), Some(1));
+    assert!(stderr(&partial).contains("2 of 3 codes scanned"), "{}", stderr(&partial));
+    assert!(!data.join("vault.json").exists(), "nothing is written");
+
+    let web = qr_png(home.path(), "web.png", "https://example.com/welcome");
+    let refused = twofold(&data, &["import", &web]);
+    assert!(stderr(&refused).contains("holds a web link"), "{}", stderr(&refused));
+    let blank = home.path().join("blank.png");
+    image::GrayImage::from_pixel(200, 200, image::Luma([255])).save(&blank).unwrap();
+    let nothing = twofold(&data, &["import", blank.to_str().unwrap()]);
+    assert!(stderr(&nothing).contains("No QR code was found in"), "{}", stderr(&nothing));
+    let mixed = twofold(&data, &["import", &pictures[0], fixtures().join("authpro_plain.authpro").to_str().unwrap()]);
+    assert!(stderr(&mixed).contains("one export file at a time"), "{}", stderr(&mixed));
+    assert!(!data.join("vault.json").exists(), "nothing is written");
+}
+
+#[test]
+fn a_webcam_photo_of_an_export_code_imports_what_the_code_holds() {
+    let Some(shared) = common::shared_dir() else { return };
+    if !common::have_oathtool() {
+        return;
+    }
+    for name in ["wc4242_0029", "wc4242_0083"] {
+        let photo = shared.join("webcam").join(format!("{name}.png"));
+        let expected = std::fs::read_to_string(photo.with_extension("txt")).unwrap();
+        let home = tempfile::tempdir().unwrap();
+        let report =
+            json(&twofold(home.path(), &["import", photo.to_str().unwrap(), "--dry-run", "--json", "--at", "59"]));
+        let oracle = twofold::import::read(expected.as_bytes(), None).unwrap();
+        let printed: Vec<(&str, &str)> = report["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["issuer"].as_str().unwrap(), e["code"].as_str().unwrap()))
+            .collect();
+        let wanted: Vec<(String, String)> = oracle
+            .entries
+            .iter()
+            .map(|e| (e.account.issuer.clone(), common::oracle_code(&e.account.secret, &e.account.otp, 59)))
+            .collect();
+        let wanted: Vec<(&str, &str)> = wanted.iter().map(|(i, c)| (i.as_str(), c.as_str())).collect();
+        assert_eq!(printed, wanted, "{name}");
+    }
 }

@@ -110,7 +110,7 @@ fn add_export(parsed: &mut Parsed, line: &str, number: usize) {
 }
 
 /// An account that a Google export holds but Twofold cannot use.
-fn skipped_from_export(error: MigrationError) -> Skipped {
+pub(crate) fn skipped_from_export(error: MigrationError) -> Skipped {
     match error {
         MigrationError::UnsupportedAlgorithm(name) => Skipped { name, reason: Reason::Algorithm("MD5".into()) },
         MigrationError::UnknownKind(name) => Skipped { name, reason: Reason::Kind("unknown".into()) },

@@ -31,6 +31,7 @@ mod entry;
 mod freeotp;
 mod lastpass;
 mod links;
+mod pictures;
 mod proton;
 mod raivo;
 mod twofas;
@@ -39,6 +40,7 @@ mod twofold;
 use serde_json::Value;
 
 pub use entry::{Entry, Reason, Skipped};
+pub use pictures::{is_picture, read_pictures};
 
 /// The largest file an import reads: far above any authenticator's export (a few hundred bytes an account), far
 /// below what would keep the app busy or short of memory.
@@ -73,6 +75,8 @@ pub enum Format {
     LastPass,
     /// A text file of `otpauth://` (or Google's `otpauth-migration://`) links, one a line.
     OtpauthList,
+    /// Pictures of QR codes: Google Authenticator's export codes, or any authenticator's.
+    Pictures,
 }
 
 impl Format {
@@ -91,6 +95,7 @@ impl Format {
             Format::Raivo => "Raivo OTP",
             Format::LastPass => "LastPass Authenticator",
             Format::OtpauthList => "authenticator link list",
+            Format::Pictures => "QR code picture",
         }
     }
 }
@@ -140,9 +145,35 @@ pub enum ImportError {
     },
     /// Not an export of any format Twofold reads.
     #[error(
-        "Twofold does not recognise this file as an authenticator's export. It reads Twofold's own backups and exports of Aegis, 2FAS, Ente Auth, Proton Authenticator, Bitwarden, andOTP, Authenticator Pro, FreeOTP+, LastPass Authenticator and Raivo OTP, and lists of otpauth:// links; choose the file one of them exported."
+        "Twofold does not recognise this file as an authenticator's export. It reads Twofold's own backups and exports of Aegis, 2FAS, Ente Auth, Proton Authenticator, Bitwarden, andOTP, Authenticator Pro, FreeOTP+, LastPass Authenticator and Raivo OTP, lists of otpauth:// links, and pictures of QR codes; choose the file one of them exported."
     )]
     NotRecognised,
+    /// A picture that cannot be decoded.
+    #[error("{reason}")]
+    Picture {
+        /// The picture's file name.
+        name: String,
+        /// The sentence of the image reader.
+        reason: String,
+    },
+    /// A picture with no QR code found in it.
+    #[error(
+        "No QR code was found in {0}. Use a sharp screenshot or photo in which the whole code is visible, one code a picture."
+    )]
+    NoQrCode(String),
+    /// A picture whose QR code is not an authenticator's.
+    #[error("{name}: {reason}")]
+    NotAuthenticatorCode {
+        /// The picture's file name.
+        name: String,
+        /// Why the code cannot be paired.
+        reason: String,
+    },
+    /// Not every code of a Google Authenticator export was given.
+    #[error(
+        "The pictures hold part of a Google Authenticator export: {0} Give a picture of every code the export showed, in one import."
+    )]
+    IncompleteExport(String),
     /// An encrypted export and no password.
     #[error("This {0} export is encrypted. Type the password it was exported with.")]
     NeedsPassword(Format),
@@ -257,6 +288,9 @@ pub fn identify(bytes: &[u8]) -> Result<(Format, Protection), ImportError> {
 /// Reads an export. `password` opens an encrypted one; it is not looked at for a plain one.
 pub fn read(bytes: &[u8], password: Option<&str>) -> Result<Import, ImportError> {
     check_size(bytes)?;
+    if is_picture(bytes) {
+        return read_pictures(&[("The picture".to_owned(), bytes.to_vec())]);
+    }
     let file = File::new(bytes);
     let (importer, protection) = match recognise(&file) {
         Ok(found) => found,
@@ -308,7 +342,8 @@ mod tests {
         let huge = vec![b'x'; MAX_BYTES + 1];
         assert_eq!(read(&huge, None), Err(ImportError::TooLarge { megabytes: 17 }));
         assert_eq!(read(br#"{"name": "a package.json"}"#, None), Err(ImportError::NotRecognised));
-        assert_eq!(read(b"\x89PNG\r\n\x1a\n\0\0\0", None), Err(ImportError::NotRecognised));
+        let cut_picture = read(b"\x89PNG\r\n\x1a\n\0\0\0", None).unwrap_err();
+        assert!(cut_picture.to_string().contains("could not be read as an image"), "{cut_picture}");
         let message = ImportError::NotRecognised.to_string();
         assert!(message.contains("Aegis, 2FAS, Ente Auth"), "{message}");
     }
