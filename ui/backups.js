@@ -32,8 +32,10 @@ export function initBackups(openSettings) {
   api.watchBackups(showBackups).catch(logFailure("listening for backups"));
 }
 
-/** Shows the backups' state: {enabled, folder, keep, lastAt, failure}. */
+/** Shows the backups' state: {enabled, folder, keep, lastAt, failure, revision}. A reply to a command may arrive
+ *  after a newer report from the backup thread: the older view is not shown. */
 export function showBackups(view) {
+  if (current && view.revision < current.revision) return;
   current = view;
   $("backup-enabled").checked = view.enabled;
   if (document.activeElement !== $("backup-folder")) $("backup-folder").value = view.folder ?? "";

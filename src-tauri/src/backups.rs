@@ -36,6 +36,9 @@ pub struct BackupView {
     pub last_at: Option<u64>,
     /// Why the last attempt failed, until one succeeds.
     pub failure: Option<String>,
+    /// Grows with every change of the above: the page keeps the newest view when a reply to a command and a
+    /// report of the thread arrive out of order.
+    pub revision: u64,
 }
 
 /// The backups' state, shared by the commands and the background thread.
@@ -61,6 +64,7 @@ struct Inner {
     watcher: Option<Watcher>,
     /// Set by a wake-up, cleared by the thread when it looks.
     woken: bool,
+    revision: u64,
 }
 
 impl Backups {
@@ -75,6 +79,7 @@ impl Backups {
             failure: None,
             watcher: None,
             woken: false,
+            revision: 0,
         };
         Backups { vault, inner: Mutex::new(inner), wake: Condvar::new() }
     }
@@ -108,6 +113,7 @@ impl Backups {
             inner.checked = false;
             inner.failure = None;
             inner.last_at = None;
+            inner.revision += 1;
         }
         self.notify(inner);
     }
@@ -149,7 +155,7 @@ impl Backups {
     fn failed(&self, message: String) {
         let mut inner = lock(&self.inner);
         inner.failure = Some((message, Instant::now()));
-        tell(&inner);
+        tell(&mut inner);
     }
 
     /// Writes a backup and records the outcome.
@@ -163,12 +169,12 @@ impl Backups {
                 inner.last_at = Some(file.made_at);
                 inner.failure = None;
                 inner.checked = true;
-                tell(&inner);
+                tell(&mut inner);
                 Ok(())
             }
             Ok((Err(error), _)) => {
                 inner.failure = Some((error.to_string(), Instant::now()));
-                tell(&inner);
+                tell(&mut inner);
                 Err(error.into())
             }
             Err(error) => Err(error),
@@ -257,7 +263,7 @@ impl Backups {
         {
             inner.saved_generation = Some(generation);
         }
-        tell(&inner);
+        tell(&mut inner);
     }
 }
 
@@ -268,10 +274,13 @@ fn view_of(inner: &Inner) -> BackupView {
         keep: inner.settings.keep,
         last_at: inner.last_at,
         failure: inner.failure.as_ref().map(|(message, _)| message.clone()),
+        revision: inner.revision,
     }
 }
 
-fn tell(inner: &Inner) {
+/// Reports the view, which has changed, to the watcher.
+fn tell(inner: &mut Inner) {
+    inner.revision += 1;
     if let Some(watcher) = &inner.watcher {
         watcher(view_of(inner));
     }

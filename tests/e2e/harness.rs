@@ -326,6 +326,13 @@ impl App {
         serde_json::from_value(value).expect("a field's value")
     }
 
+    /// The attribute `name` of the element matching `css`, if it has one.
+    pub async fn attribute(&self, css: &str, name: &str) -> Option<String> {
+        let script = "return document.querySelector(arguments[0]).getAttribute(arguments[1]);";
+        let value = self.client().execute(script, vec![css.into(), name.into()]).await.expect("the page answers");
+        serde_json::from_value(value).expect("an attribute's value or null")
+    }
+
     /// Whether the control matching `css` is disabled.
     pub async fn disabled(&self, css: &str) -> bool {
         let script = "return document.querySelector(arguments[0]).disabled;";

@@ -1007,3 +1007,111 @@ async fn a_new_machine_imports_another_apps_encrypted_export_dropped_on_the_welc
     app.click("#add-dialog .close").await;
     app.quit().await;
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn backups_are_made_verified_and_warned_about_exports_are_written_and_a_new_machine_restores_one() {
+    if !can_run() {
+        return;
+    }
+    let mut scenario = Scenario::start("backups_export_restore").await;
+    let accounts = [
+        totp("Kaltura Events", "user@example.com", KALTURA_SECRET),
+        totp("Video API", "dev@example.com", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
+        totp("Nimbus", "ops", "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U"),
+    ];
+    drop(vault_with(&scenario, &accounts));
+    let folder = scenario.data_dir().join("Sync");
+    std::fs::create_dir(&folder).unwrap();
+    let app = scenario.launch().await;
+    app.wait_texts("#accounts .issuer", &["Kaltura Events", "Video API", "Nimbus"]).await;
+
+    // Backups: found in their own section; turning them on without a recovery password asks for one first.
+    app.click("#open-settings").await;
+    app.click(".settings-nav a[href='#settings-backups']").await;
+    app.wait_focused("#backup-enabled").await;
+    app.fill("#backup-folder", folder.to_str().unwrap()).await;
+    app.press("\u{E004}").await; // Tab: the folder is kept
+    app.click("#backup-enabled").await;
+    app.wait_text("#backup-error", "Backups are encrypted with your recovery password").await;
+    app.wait_focused("#password-new").await;
+    assert!(!app.is_checked("#backup-enabled").await, "backups stay off");
+    app.fill("#password-new", RECOVERY_PASSWORD).await;
+    app.fill("#password-repeat", RECOVERY_PASSWORD).await;
+    app.click("#password-submit").await;
+    app.wait_text("#password-status", "A recovery password is set.").await;
+    app.click("#backup-enabled").await;
+    app.wait_text("#backup-last", "The last backup was made").await;
+    let backups = twofold::backup::list(&folder).unwrap();
+    assert_eq!(backups.len(), 1, "the first backup follows at once");
+    app.click("#backup-verify").await;
+    app.wait_text("#backup-result", "opens and holds 3 accounts, the same as Twofold now.").await;
+
+    // Export: an encrypted Aegis file, behind the recovery password checked in Rust.
+    let export = scenario.data_dir().join("aegis-export.json");
+    app.click(".settings-nav a[href='#settings-export']").await;
+    app.choose("#export-format", "aegis").await;
+    app.fill("#export-password", "aegis file password").await;
+    app.fill("#export-recovery", "not the password").await;
+    app.fill("#export-path", export.to_str().unwrap()).await;
+    app.click("#export-submit").await;
+    app.wait_text("#export-error", "That password is not correct.").await;
+    assert!(!export.exists(), "nothing is written");
+    app.fill("#export-password", "aegis file password").await;
+    app.fill("#export-recovery", RECOVERY_PASSWORD).await;
+    app.fill("#export-path", export.to_str().unwrap()).await;
+    app.click("#export-submit").await;
+    app.wait_text("#export-result", "3 accounts written to").await;
+    assert_eq!(app.value("#export-recovery").await, "", "a password leaves the page once sent");
+    let read = twofold::import::read(&std::fs::read(&export).unwrap(), Some("aegis file password")).unwrap();
+    assert_eq!(read.entries.iter().map(|e| e.account.clone()).collect::<Vec<_>>(), accounts);
+    // A plain list says what it exposes before it is written.
+    app.choose("#export-format", "otpauth").await;
+    app.wait_text("#export-warning", "A plain file holds every secret key unencrypted").await;
+
+    // To a phone: Google Authenticator's export codes, one after another, gone when the dialog closes.
+    app.choose("#export-format", "google").await;
+    app.fill("#export-recovery", RECOVERY_PASSWORD).await;
+    app.click("#export-submit").await;
+    app.wait_text("#codes-position", "Code 1 of 1").await;
+    app.wait_text("#codes-next", "Done").await;
+    app.click("#codes-next").await;
+    assert_eq!(app.attribute("#codes-image", "src").await, None, "the codes leave the page");
+    app.click("#settings-dialog .close").await;
+
+    // The folder goes away: the next change cannot be backed up, and the list says so until a backup succeeds.
+    let away = scenario.data_dir().join("Sync (unplugged)");
+    std::fs::rename(&folder, &away).unwrap();
+    app.focus("#accounts .account:nth-child(3)").await;
+    app.press(DELETE).await;
+    app.wait_texts("#accounts .issuer", &["Kaltura Events", "Video API"]).await;
+    app.wait_text("#backup-warning-text", "Backups are failing. The backup folder").await;
+    std::fs::rename(&away, &folder).unwrap();
+    app.click("#backup-warning-open").await;
+    app.wait_focused("#backup-enabled").await;
+    app.click("#backup-now").await;
+    app.wait_text("#backup-result", "Backup made.").await;
+    assert!(!app.shown("#backup-warning").await, "the warning goes once a backup succeeds");
+    app.click("#settings-dialog .close").await;
+    app.quit().await;
+    let newest = twofold::backup::newest(&folder).unwrap().unwrap();
+    let carried = std::fs::read(&newest.path).unwrap();
+    drop(scenario);
+
+    // A new machine: the welcome screen restores from the backup with the recovery password.
+    let mut scenario = Scenario::start("restore_from_backup").await;
+    let backup = scenario.data_dir().join("from-the-old-laptop.twofold");
+    std::fs::write(&backup, carried).unwrap();
+    let app = scenario.launch().await;
+    app.wait_text("#screen-welcome h1", "Welcome to Twofold").await;
+    app.click("#create-restore").await;
+    app.wait_shown("#tab-import").await;
+    app.drop_file(&backup, "#tab-import").await;
+    app.wait_text("#import-status", "This Twofold export is encrypted.").await;
+    app.fill("#import-password", RECOVERY_PASSWORD).await;
+    app.press(ENTER).await;
+    app.wait_texts("#pending-list .issuer", &["Kaltura Events", "Video API"]).await;
+    app.click("#confirm-add").await;
+    app.wait_texts("#accounts .issuer", &["Kaltura Events", "Video API"]).await;
+    assert_totp_shown(&app, "#accounts .account:first-child .code", KALTURA_SECRET).await;
+    app.quit().await;
+}
