@@ -319,14 +319,14 @@ fn import(args: &ImportArgs) -> Result<(), CliError> {
         files.push((path.display().to_string(), read_file(path)?));
     }
     let read = match files.as_slice() {
-        [(_, bytes)] if !import::is_picture(bytes) => {
+        [(_, bytes)] if !import::pictures::is_picture(bytes) => {
             let given = password(args.password_file.as_deref(), args.password_stdin)?;
             import::read(bytes, given.as_deref().map(String::as_str)).map_err(|error| match error {
                 ImportError::NeedsPassword(format) => CliError::NeedsPassword(format),
                 other => CliError::Import(other),
             })?
         }
-        _ if files.iter().all(|(_, bytes)| import::is_picture(bytes)) => import::read_pictures(&files)?,
+        _ if files.iter().all(|(_, bytes)| import::pictures::is_picture(bytes)) => import::pictures::read_pictures(&files)?,
         _ => return Err(CliError::SeveralFiles),
     };
     let at = args.at.unwrap_or_else(unix_now);

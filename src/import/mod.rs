@@ -31,7 +31,7 @@ mod entry;
 mod freeotp;
 mod lastpass;
 mod links;
-mod pictures;
+pub mod pictures;
 mod proton;
 mod raivo;
 mod twofas;
@@ -40,7 +40,6 @@ mod twofold;
 use serde_json::Value;
 
 pub use entry::{Entry, Reason, Skipped};
-pub use pictures::{is_picture, read_pictures};
 
 /// The largest file an import reads: far above any authenticator's export (a few hundred bytes an account), far
 /// below what would keep the app busy or short of memory.
@@ -288,8 +287,8 @@ pub fn identify(bytes: &[u8]) -> Result<(Format, Protection), ImportError> {
 /// Reads an export. `password` opens an encrypted one; it is not looked at for a plain one.
 pub fn read(bytes: &[u8], password: Option<&str>) -> Result<Import, ImportError> {
     check_size(bytes)?;
-    if is_picture(bytes) {
-        return read_pictures(&[("The picture".to_owned(), bytes.to_vec())]);
+    if pictures::is_picture(bytes) {
+        return pictures::read_pictures(&[("The picture".to_owned(), bytes.to_vec())]);
     }
     let file = File::new(bytes);
     let (importer, protection) = match recognise(&file) {

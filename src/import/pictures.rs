@@ -8,7 +8,7 @@
 
 use super::entry::Entry;
 use super::links::skipped_from_export;
-use super::{Format, Import, ImportError};
+use super::{Format, Import, ImportError, check_size};
 use crate::scan::{Decoder, Pairing, PairingStep, load_image_bytes};
 
 /// Whether `bytes` are a picture (PNG, JPEG, WebP, GIF or BMP) rather than an export file.
@@ -21,7 +21,7 @@ pub fn read_pictures(pictures: &[(String, Vec<u8>)]) -> Result<Import, ImportErr
     let mut pairing = Pairing::new();
     let mut import = Import { format: Format::Pictures, entries: Vec::new(), skipped: Vec::new() };
     for (name, bytes) in pictures {
-        super::check_size(bytes)?;
+        check_size(bytes)?;
         let frame = load_image_bytes(name, bytes)
             .map_err(|e| ImportError::Picture { name: name.clone(), reason: e.to_string() })?;
         let found = Decoder::new().decode(&frame).ok_or_else(|| ImportError::NoQrCode(name.clone()))?;
