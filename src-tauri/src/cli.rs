@@ -326,7 +326,9 @@ fn import(args: &ImportArgs) -> Result<(), CliError> {
                 other => CliError::Import(other),
             })?
         }
-        _ if files.iter().all(|(_, bytes)| import::pictures::is_picture(bytes)) => import::pictures::read_pictures(&files)?,
+        _ if files.iter().all(|(_, bytes)| import::pictures::is_picture(bytes)) => {
+            import::pictures::read_pictures(&files)?
+        }
         _ => return Err(CliError::SeveralFiles),
     };
     let at = args.at.unwrap_or_else(unix_now);

@@ -1005,6 +1005,26 @@ async fn a_new_machine_imports_another_apps_encrypted_export_dropped_on_the_welc
     app.wait_texts("#pending-list .pending-note", &["Already in Twofold."; 7]).await;
     assert!(app.disabled("#confirm-add").await, "nothing new to add");
     app.click("#add-dialog .close").await;
+
+    // An export whose Deno account has a new key, beside a new account: a conflict, replaced on confirmation in
+    // the same save as the new account, and the whole import undone from the toast.
+    let renewed = scenario.data_dir().join("renewed.txt");
+    let lines = "otpauth://totp/Deno:Mason?secret=JBSWY3DPEHPK3PXP&issuer=Deno\n\
+                 otpauth://totp/Nimbus:ops?secret=MFRGGZDFMZTWQ2LK\n";
+    std::fs::write(&renewed, lines).unwrap();
+    app.click("#open-add").await;
+    app.click("[data-tab=import]").await;
+    app.drop_file(&renewed, "#tab-import").await;
+    app.wait_text("#conflict-note", "1 of these have the same service and account name").await;
+    app.wait_texts("#pending-list .pending-note", &["Same name as an account you have.", ""]).await;
+    app.wait_text("#confirm-keep", "Keep both").await;
+    app.click("#confirm-add").await;
+    app.wait_texts("#accounts .issuer", &["Deno", "SPDX", "Airbnb", "Issuu", "Air Canada", "WWE", "Boeing", "Nimbus"])
+        .await;
+    assert_totp_shown(&app, "#accounts .account:first-child .code", "JBSWY3DPEHPK3PXP").await;
+    app.click("#toast-action").await;
+    app.wait_texts("#accounts .issuer", &["Deno", "SPDX", "Airbnb", "Issuu", "Air Canada", "WWE", "Boeing"]).await;
+    assert_totp_shown(&app, "#accounts .account:first-child .code", "4SJHB4GSD43FZBAI7C2HLRJGPQ").await;
     app.quit().await;
 }
 
