@@ -1016,7 +1016,7 @@ async fn a_new_machine_imports_another_apps_encrypted_export_dropped_on_the_welc
     app.click("[data-tab=import]").await;
     app.drop_file(&renewed, "#tab-import").await;
     app.wait_text("#conflict-note", "1 of these have the same service and account name").await;
-    app.wait_texts("#pending-list .pending-note", &["Same name as an account you have.", ""]).await;
+    app.wait_texts("#pending-list .pending-note", &["Same name as an account you have."]).await;
     app.wait_text("#confirm-keep", "Keep both").await;
     app.click("#confirm-add").await;
     app.wait_texts("#accounts .issuer", &["Deno", "SPDX", "Airbnb", "Issuu", "Air Canada", "WWE", "Boeing", "Nimbus"])
