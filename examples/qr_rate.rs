@@ -52,7 +52,7 @@ fn main() {
         let start = Instant::now();
         let found = decoder.decode(&frame);
         millis.push(start.elapsed().as_secs_f64() * 1000.0);
-        let ok = found.as_ref().is_some_and(|d| d.text == expected);
+        let ok = found.as_ref().is_some_and(|d| *d.text == expected);
         let entry = folders.entry(folder).or_default();
         entry.1 += 1;
         if ok {
@@ -62,7 +62,7 @@ fn main() {
         }
         if by_step {
             for (i, attempt) in ATTEMPTS.iter().enumerate() {
-                if run_attempt(attempt, &frame).is_some_and(|d| d.text == expected) {
+                if run_attempt(attempt, &frame).is_some_and(|d| *d.text == expected) {
                     step_hits[i] += 1;
                 }
             }

@@ -24,7 +24,7 @@ fn real_photographs_decode_at_the_established_rate_without_panicking() {
     for path in &paths {
         let expected = std::fs::read_to_string(path.with_extension("txt")).unwrap();
         let frame = load_image(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        if decoder.decode(&frame).is_some_and(|d| d.text == expected) {
+        if decoder.decode(&frame).is_some_and(|d| *d.text == expected) {
             correct += 1;
         }
     }

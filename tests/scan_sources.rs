@@ -180,7 +180,7 @@ fn child_reads_a_source_of_its_display() {
     };
     match frame {
         Ok(frame) => match twofold::scan::Decoder::new().decode(&frame) {
-            Some(found) => println!("\nread: {}", found.text),
+            Some(found) => println!("\nread: {}", found.text.as_str()),
             None => println!("\nread nothing in {}x{}", frame.width(), frame.height()),
         },
         Err(e) => println!("\nerror: {e:?}"),

@@ -27,7 +27,7 @@ fn frame_of(image: &GrayImage) -> GrayFrame {
 }
 
 fn read(image: &GrayImage) -> Option<String> {
-    Decoder::new().decode(&frame_of(image)).map(|d| d.text)
+    Decoder::new().decode(&frame_of(image)).map(|d| d.text.as_str().to_owned())
 }
 
 fn kaltura_account(text: Option<String>) -> Account {
@@ -46,7 +46,7 @@ fn a_clean_render_decodes_to_the_account_with_its_corners() {
     for corner in &found.corners {
         assert!((90.0..=page.width() as f32 - 90.0).contains(&corner.x), "{corner:?}");
     }
-    let account = kaltura_account(Some(found.text));
+    let account = kaltura_account(Some(found.text.as_str().to_owned()));
     assert_eq!((account.issuer.as_str(), account.name.as_str()), ("Kaltura Events", "user@example.com"));
 }
 

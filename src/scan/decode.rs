@@ -24,6 +24,7 @@ use image::{GrayImage, Luma};
 use rxing::common::{GlobalHistogramBinarizer, HybridBinarizer};
 use rxing::qrcode::QRCodeReader;
 use rxing::{Binarizer, BinaryBitmap, DecodeHints, Luma8LuminanceSource, Reader};
+use zeroize::Zeroizing;
 
 use super::detection::{Detection, Point};
 use super::frame::GrayFrame;
@@ -294,7 +295,7 @@ fn rqrr(w: usize, h: usize, pixels: &[u8]) -> Option<Detection> {
         let mut read = prepared.detect_grids().into_iter().filter_map(|grid| {
             let (_, text) = grid.decode().ok()?;
             let corners = grid.bounds.iter().map(|p| Point { x: p.x as f32, y: p.y as f32 }).collect();
-            Some(Detection { text, corners })
+            Some(Detection { text: Zeroizing::new(text), corners })
         });
         let first = read.next()?;
         if is_authenticator(&first.text) {
@@ -326,7 +327,7 @@ fn rxing<B: Binarizer>(
             let Ok(source) = Luma8LuminanceSource::new(pixels.clone(), width, height) else { break };
             let Ok(result) = QRCodeReader::new().decode_with_hints(&mut bitmap(source), &hints) else { break };
             let corners = result.getPoints().iter().map(|p| Point { x: p.x, y: p.y }).collect();
-            let found = Detection { text: result.getText().to_owned(), corners };
+            let found = Detection { text: Zeroizing::new(result.getText().to_owned()), corners };
             if is_authenticator(&found.text) {
                 return Some(found);
             }
@@ -400,7 +401,11 @@ mod tests {
             for engine in [Engine::Rqrr, Engine::RxingHybrid, Engine::RxingGlobal] {
                 let found = decode_with(engine, page.width(), page.height(), page.as_raw()).map(|d| d.text);
                 // Compared without printing: the link holds a secret.
-                let read = if found.as_deref() == Some(link) { "the set-up code" } else { "something else" };
+                let read = if found.as_deref().map(String::as_str) == Some(link) {
+                    "the set-up code"
+                } else {
+                    "something else"
+                };
                 assert_eq!(read, "the set-up code", "{engine:?}, with the help link on the {help_side}");
             }
         }

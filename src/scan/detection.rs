@@ -1,5 +1,7 @@
 //! What a decoder reports: the text of a QR code and where the code is in the frame.
 
+use zeroize::Zeroizing;
+
 /// A point in frame coordinates (pixels).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Point {
@@ -9,11 +11,12 @@ pub struct Point {
     pub y: f32,
 }
 
-/// A decoded QR code: its text and where it is in the frame. `Debug` leaves the text out: it may hold a secret.
+/// A decoded QR code: its text and where it is in the frame. `Debug` leaves the text out, and the text is wiped from
+/// memory when dropped: it may hold a secret. (The decoders' own working copies are theirs to keep or free.)
 #[derive(Clone, PartialEq)]
 pub struct Detection {
     /// The text the code holds.
-    pub text: String,
+    pub text: Zeroizing<String>,
     /// Its corners (rqrr) or finder and alignment pattern centres (rxing), in the original frame's coordinates.
     pub corners: Vec<Point>,
 }

@@ -204,7 +204,8 @@ fn decode(shared: &Shared, still: bool, pairing: &Mutex<Pairing>, mut events: im
                 }
             }
             PairingStep::Rejected(why) => {
-                if rejected.insert(found.text) {
+                // Remembered by its digest: the text of a code may hold a secret.
+                if rejected.insert(<sha2::Sha256 as sha2::Digest>::digest(found.text.as_bytes())) {
                     events(ScanEvent::Rejected(why));
                 }
             }

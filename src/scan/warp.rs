@@ -55,7 +55,7 @@ pub(super) fn decode_warped(width: u32, height: u32, pixels: &[u8]) -> Option<De
                     Point { x, y }
                 })
                 .collect();
-            return Some(Detection { text, corners });
+            return Some(Detection { text: zeroize::Zeroizing::new(text), corners });
         }
     }
     None
@@ -353,7 +353,7 @@ mod tests {
         let image = bent_code();
         assert!(!rqrr_reads(&image), "the bend is strong enough to defeat a single perspective transform");
         let found = decode_warped(image.width(), image.height(), image.as_raw()).expect("the bent code is read");
-        assert_eq!(found.text, TEXT);
+        assert_eq!(found.text.as_str(), TEXT);
         assert_eq!(found.corners.len(), 4);
     }
 
@@ -362,7 +362,7 @@ mod tests {
         let code = qrcode::QrCode::new(TEXT.as_bytes()).unwrap();
         let qr = code.render::<Luma<u8>>().quiet_zone(true).min_dimensions(200, 200).build();
         let found = decode_warped(qr.width(), qr.height(), qr.as_raw()).expect("the flat code is read");
-        assert_eq!(found.text, TEXT);
+        assert_eq!(found.text.as_str(), TEXT);
     }
 
     #[test]
