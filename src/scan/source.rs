@@ -12,6 +12,17 @@ pub const REPLAY_CAMERA_ENV: &str = "TWOFOLD_REPLAY_CAMERA";
 /// Image file extensions the sources read.
 pub const IMAGE_EXTENSIONS: [&str; 6] = ["png", "jpg", "jpeg", "webp", "gif", "bmp"];
 
+/// The largest picture read, in pixels (width × height), checked from the file's header before anything is
+/// decoded: a photo from a 40-megapixel camera passes; a small file that claims to be a huge picture (a PNG of a few
+/// hundred kilobytes can unpack to gigabytes) is refused at once.
+pub const MAX_PIXELS: u64 = 40_000_000;
+
+/// The most memory a picture's decoder may take (the decoded pixels of the largest picture allowed, with room).
+const MAX_DECODE_BYTES: u64 = 4 * MAX_PIXELS + (64 << 20);
+
+/// The smallest side a picture that holds a QR code can have: a version 1 code is 21 modules wide.
+const MIN_SIDE: u32 = 21;
+
 /// Why a source gave no frame. Each message says what to do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -61,6 +72,30 @@ pub enum SourceError {
     /// Screen capture failed.
     #[error("The screen could not be captured ({0}). Take a screenshot instead, then drop it here or paste it.")]
     Screen(String),
+    /// A picture larger than [`MAX_PIXELS`].
+    #[error(
+        "{name} is {width} × {height} pixels, larger than Twofold reads (40 megapixels). Crop it to the QR code, or take a screenshot of the code instead."
+    )]
+    ImageTooLarge {
+        /// The file name.
+        name: String,
+        /// Its width in pixels.
+        width: u32,
+        /// Its height in pixels.
+        height: u32,
+    },
+    /// A picture too small to hold a QR code (0 × 0, 1 × 1…).
+    #[error(
+        "{name} is only {width} × {height} pixels, too small to hold a QR code. Use a screenshot or photo in which the code is clearly visible."
+    )]
+    ImageTooSmall {
+        /// The file name.
+        name: String,
+        /// Its width in pixels.
+        width: u32,
+        /// Its height in pixels.
+        height: u32,
+    },
     /// A replay folder without images.
     #[error("The replay camera folder {0} holds no images.")]
     ReplayEmpty(PathBuf),
@@ -79,19 +114,37 @@ fn file_name(path: &Path) -> String {
 
 /// Reads an image file (PNG, JPEG, WebP, GIF or BMP) as one greyscale frame.
 pub fn load_image(path: &Path) -> Result<GrayFrame, SourceError> {
-    let image = image::ImageReader::open(path)
-        .and_then(|r| r.with_guessed_format())
-        .map_err(|e| SourceError::Image { name: file_name(path), reason: e.to_string() })?
-        .decode()
-        .map_err(|e| SourceError::Image { name: file_name(path), reason: e.to_string() })?;
+    let name = file_name(path);
+    let bytes = std::fs::read(path).map_err(|e| SourceError::Image { name: name.clone(), reason: e.to_string() })?;
+    load_image_bytes(&name, &bytes)
+}
+
+/// Decodes image bytes (a dropped or pasted file) as one greyscale frame. The size the header claims is checked
+/// first ([`MAX_PIXELS`], and large enough to hold a code), and the decoder may not allocate beyond it.
+pub fn load_image_bytes(name: &str, bytes: &[u8]) -> Result<GrayFrame, SourceError> {
+    let failed = |e: &dyn std::fmt::Display| SourceError::Image { name: name.to_owned(), reason: e.to_string() };
+    let reader = || image::ImageReader::new(std::io::Cursor::new(bytes)).with_guessed_format().map_err(|e| failed(&e));
+    let (width, height) = reader()?.into_dimensions().map_err(|e| failed(&e))?;
+    check_size(name, width, height)?;
+    let mut reader = reader()?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(width);
+    limits.max_image_height = Some(height);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
+    let image = reader.decode().map_err(|e| failed(&e))?;
     Ok(GrayFrame::from_image(&image))
 }
 
-/// Decodes image bytes (a dropped or pasted file) as one greyscale frame.
-pub fn load_image_bytes(name: &str, bytes: &[u8]) -> Result<GrayFrame, SourceError> {
-    image::load_from_memory(bytes)
-        .map(|img| GrayFrame::from_image(&img))
-        .map_err(|e| SourceError::Image { name: name.to_owned(), reason: e.to_string() })
+/// Refuses a picture too large to decode safely or too small to hold a code.
+pub fn check_size(name: &str, width: u32, height: u32) -> Result<(), SourceError> {
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(SourceError::ImageTooLarge { name: name.to_owned(), width, height });
+    }
+    if width < MIN_SIDE || height < MIN_SIDE {
+        return Err(SourceError::ImageTooSmall { name: name.to_owned(), width, height });
+    }
+    Ok(())
 }
 
 /// One still image: yields its frame once.
@@ -177,8 +230,12 @@ impl FrameSource for ReplaySource {
 pub fn clipboard_frame() -> Result<GrayFrame, SourceError> {
     let mut clipboard = arboard::Clipboard::new().map_err(|e| SourceError::Clipboard(e.to_string()))?;
     match clipboard.get_image() {
-        Ok(image) => GrayFrame::from_rgba(image.width as u32, image.height as u32, &image.bytes)
-            .ok_or_else(|| SourceError::Clipboard("the picture has an unexpected size".into())),
+        Ok(image) => {
+            let (width, height) = (image.width as u32, image.height as u32);
+            check_size("The picture on the clipboard", width, height)?;
+            GrayFrame::from_rgba(width, height, &image.bytes)
+                .ok_or_else(|| SourceError::Clipboard("the picture has an unexpected size".into()))
+        }
         Err(arboard::Error::ContentNotAvailable) => Err(SourceError::ClipboardEmpty),
         Err(e) => Err(SourceError::Clipboard(e.to_string())),
     }
@@ -397,5 +454,46 @@ mod camera {
             assert!(matches!(result, Err(SourceError::CameraUnplugged)));
             assert_eq!(captured, 1);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A PNG that announces `width` × `height` grey pixels and holds none of them: its one data chunk is an empty
+    /// zlib stream, enough for a reader to take its size from the header.
+    fn png_header(width: u32, height: u32) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        let mut encoder = png::Encoder::new(&mut bytes, width, height);
+        encoder.set_color(png::ColorType::Grayscale);
+        let mut writer = encoder.write_header().unwrap();
+        writer.write_chunk(png::chunk::IDAT, &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]).unwrap();
+        drop(writer);
+        bytes
+    }
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        image::GrayImage::from_pixel(width, height, image::Luma([255]))
+            .write_to(&mut bytes, image::ImageFormat::Png)
+            .unwrap();
+        bytes.into_inner()
+    }
+
+    #[test]
+    fn a_picture_claiming_twenty_thousand_pixels_a_side_is_refused_before_it_is_decoded() {
+        let refused = load_image_bytes("huge.png", &png_header(20_000, 20_000)).unwrap_err();
+        assert!(matches!(refused, SourceError::ImageTooLarge { width: 20_000, height: 20_000, .. }), "{refused:?}");
+        assert!(refused.to_string().contains("larger than Twofold reads (40 megapixels)"), "{refused}");
+    }
+
+    #[test]
+    fn a_picture_too_small_to_hold_a_code_gets_a_sentence_not_a_panic() {
+        for (width, height) in [(1, 1), (20, 400), (400, 3)] {
+            let refused = load_image_bytes("tiny.png", &png(width, height)).unwrap_err();
+            assert!(refused.to_string().contains("too small to hold a QR code"), "{refused}");
+        }
+        assert!(load_image_bytes("blank.png", &png(21, 21)).is_ok());
     }
 }
