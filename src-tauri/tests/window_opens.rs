@@ -47,6 +47,11 @@ fn the_app_opens_a_window_titled_twofold() {
         eprintln!("screenshot: {}", shot.display());
     }
     assert!(!data.join("vault.json").exists(), "starting the app never creates a vault by itself");
+    // A crash writes no core file.
+    let pid = app.0.id();
+    let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).expect("the app's limits");
+    let core = limits.lines().find(|l| l.starts_with("Max core file size")).expect("a core file limit");
+    assert_eq!(core.split_whitespace().skip(4).take(2).collect::<Vec<_>>(), ["0", "0"], "{core}");
 }
 
 #[test]

@@ -11,6 +11,27 @@ use std::time::{Duration, Instant};
 use super::error::VaultError;
 use crate::fs::{self as durable, DiskError, Keep};
 
+/// Creates the vault's folder, private to the user on Unix (0700), or makes an existing one private: other local
+/// users may not even list it. Elsewhere the folder inherits the user profile's own protection.
+fn private_folder(dir: &Path) -> Result<(), DiskError> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        builder.mode(0o700);
+        builder.create(dir).map_err(|e| DiskError::new("create the folder", dir, e))?;
+        let mode = fs::metadata(dir).map_err(|e| DiskError::new("look at", dir, e))?.permissions().mode();
+        if mode & 0o077 != 0 {
+            fs::set_permissions(dir, fs::Permissions::from_mode(mode & 0o700))
+                .map_err(|e| DiskError::new("make private the folder", dir, e))?;
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    builder.create(dir).map_err(|e| DiskError::new("create the folder", dir, e))
+}
+
 /// How long a busy lock is retried before the vault is reported in use.
 const LOCK_PATIENCE: Duration = Duration::from_millis(1500);
 
@@ -37,16 +58,17 @@ impl Files {
         Ok(exists(&self.current)? || exists(&self.previous)?)
     }
 
-    /// Takes the exclusive lock, creating the folder if needed. Held until the returned file is dropped.
+    /// Takes the exclusive lock, creating the folder if needed. Held until the returned file is dropped. On Unix the
+    /// folder is made private to the user (0700) and the lock file too (0600); the vault's own files are written
+    /// 0600 by [`crate::fs`].
     pub fn lock(&self) -> Result<File, VaultError> {
         let dir = durable::folder_of(&self.current);
-        fs::create_dir_all(dir).map_err(|e| DiskError::new("create the folder", dir, e))?;
-        let file = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&self.lock)
-            .map_err(|e| DiskError::new("open the lock file", &self.lock, e))?;
+        private_folder(dir)?;
+        let mut options = File::options();
+        options.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(&self.lock).map_err(|e| DiskError::new("open the lock file", &self.lock, e))?;
         // A lock can be held for an instant by a process this one is spawning (between fork and exec the child
         // shares the lock's file description), so a busy lock is retried briefly before it means "in use".
         let deadline = Instant::now() + LOCK_PATIENCE;

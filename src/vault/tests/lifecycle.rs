@@ -114,3 +114,25 @@ fn a_failed_save_leaves_memory_and_disk_as_they_were() {
     assert!(matches!(vault.add_all(import, OnNameConflict::Ask).unwrap_err(), VaultError::Io { .. }));
     assert_eq!(names(&vault), ["a"], "an import is added whole or not at all");
 }
+
+#[cfg(unix)]
+#[test]
+fn the_folder_and_every_file_of_a_vault_are_private_to_the_user() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("data");
+    let path = folder.join("vault.json");
+    let store = MemoryKeyStore::new();
+    let mut vault = Vault::create(&path, Some(&store), None).unwrap();
+    vault.add(account("Example", "alice", "JBSWY3DPEHPK3PXP"), OnNameConflict::Ask).unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&folder), 0o700);
+    for file in ["vault.json", "vault.json.prev", "vault.json.lock"] {
+        assert_eq!(mode(&folder.join(file)), 0o600, "{file}");
+    }
+    drop(vault);
+    // A folder made readable by others (an older version, a copy) is made private again at the next opening.
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+    drop(Vault::open(&path, Unlock::Keychain(&store)).unwrap());
+    assert_eq!(mode(&folder), 0o700);
+}
