@@ -22,6 +22,7 @@ pub mod backup;
 pub mod clipboard;
 pub mod export;
 pub mod fs;
+pub mod gate;
 pub mod import;
 pub mod manual;
 pub mod migration;

@@ -29,6 +29,12 @@ export function initAccount() {
     $(asker).focus(); // the Cancel button is gone with its question
   });
   $("sensitive-show").addEventListener("click", showSensitive);
+  $("sensitive-password").addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      showSensitive();
+    }
+  });
   // Whatever was revealed is dropped from the page as soon as the dialog closes, or the window is hidden
   // (minimised, or closed into the tray), so that it is not on screen when the window comes back.
   dialog.addEventListener("close", hideSensitive);
@@ -92,27 +98,41 @@ function ask(what) {
   $("sensitive-cancel").focus();
 }
 
+/** Asks Rust for what the question offered. Where a recovery password is set, Rust wants it first: the question
+ *  then shows a field for it, and says why a try was refused (a wrong password, or a wait after several). */
 async function showSensitive() {
-  // The keyboard stays in the dialog, on the button that asked, while the Show button goes with its question.
-  $(askerOf(sensitive)).focus();
-  $("sensitive-confirm").hidden = true;
+  // A password stays in the page only while it is being typed.
+  const password = $("sensitive-password").value || null;
+  $("sensitive-password").value = "";
+  $("sensitive-error").textContent = "";
   const asked = hides.now();
   try {
-    if (sensitive === "qr") {
-      const { image } = await api.accountQr(current.id);
-      if (!asked()) return;
-      $("qr-image").src = image;
+    const what = sensitive;
+    const shown = what === "qr"
+      ? await api.accountQr(current.id, password)
+      : await api.revealSecret(current.id, password);
+    if (!asked()) return;
+    // The keyboard stays in the dialog, on the button that asked, while the Show button goes with its question.
+    $(askerOf(what)).focus();
+    $("sensitive-confirm").hidden = true;
+    if (what === "qr") {
+      $("qr-image").src = shown.image;
       $("qr-image").hidden = false;
     } else {
-      const { secret } = await api.revealSecret(current.id);
-      if (!asked()) return;
-      $("secret-text").textContent = secret;
+      $("secret-text").textContent = shown.secret;
       $("secret-text").hidden = false;
     }
     $("sensitive-view").hidden = false;
     $("sensitive-view").scrollIntoView({ block: "nearest" });
   } catch (error) {
-    toast(message(error));
+    if (!asked()) return;
+    if (["needsRecoveryPassword", "wrongPassword", "wait"].includes(error?.kind)) {
+      $("sensitive-password-row").hidden = false;
+      $("sensitive-error").textContent = message(error);
+      $("sensitive-password").focus();
+    } else {
+      toast(message(error));
+    }
   }
 }
 
@@ -122,6 +142,9 @@ const askerOf = (what) => (what === "qr" ? "action-qr" : "action-reveal");
 function hideSensitive() {
   hides.next();
   $("sensitive-confirm").hidden = true;
+  $("sensitive-password-row").hidden = true;
+  $("sensitive-password").value = "";
+  $("sensitive-error").textContent = "";
   $("sensitive-view").hidden = true;
   $("qr-image").removeAttribute("src");
   $("qr-image").hidden = true;

@@ -55,11 +55,12 @@ export const moveAccount = (id, to) => invoke("move_account", { id, to });
 /** Advances a counter-based (HOTP) account to its next code. */
 export const nextCode = (id) => invoke("next_code", { id });
 
-/** {secret}: the secret key, grouped by four. Only on the user's explicit request. */
-export const revealSecret = (id) => invoke("reveal_secret", { id });
+/** {secret}: the secret key, grouped by four. Only on the user's explicit request, and with the recovery password
+ *  where one is set (else {kind: "needsRecoveryPassword" | "wrongPassword" | "wait", message}). */
+export const revealSecret = (id, password = null) => invoke("reveal_secret", { id, password });
 
-/** {image}: a data: URL of the account's QR code. Only on the user's explicit request. */
-export const accountQr = (id) => invoke("account_qr", { id });
+/** {image}: a data: URL of the account's QR code. As revealSecret, with the recovery password where one is set. */
+export const accountQr = (id, password = null) => invoke("account_qr", { id, password });
 
 /** The cameras: [{index, name}]. */
 export const listCameras = () => invoke("list_cameras");
@@ -125,8 +126,8 @@ export const getSettings = () => invoke("get_settings");
 /** Saves {clipboardClearSeconds, theme, keepInTray}; backups are changed by setBackups. */
 export const saveSettings = (settings) => invoke("save_settings", { settings });
 
-/** Sets or changes the recovery password. */
-export const setPassword = (password) => invoke("set_password", { password });
+/** Sets the recovery password, or changes it given the current one. */
+export const setPassword = (password, current = null) => invoke("set_password", { password, current });
 
 /** Turns automatic backups on or off, or changes them: {enabled, folder, keep}. Resolves to the settings. */
 export const setBackups = (backups) => invoke("set_backups", { backups });

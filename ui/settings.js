@@ -86,6 +86,7 @@ function show(view) {
     ? "A recovery password is set. It opens your accounts if the keychain is reset or unavailable."
     : "No recovery password is set. If the keychain is reset, your accounts cannot be opened. Set one now.";
   $("password-submit").textContent = view.passwordSet ? "Change password" : "Set password";
+  $("password-current-row").hidden = !view.passwordSet;
   $("about-version").textContent = view.version;
   $("about-path").textContent = view.vaultPath;
   showBackups(view.backups);
@@ -135,13 +136,16 @@ async function onPassword(event) {
   submit.textContent = "Saving…";
   try {
     const changed = settings?.passwordSet;
-    show(await api.setPassword(password));
+    const current = $("password-current").value || null;
+    $("password-current").value = "";
+    show(await api.setPassword(password, current));
     $("password-new").value = "";
     $("password-repeat").value = "";
     toast(changed ? "Recovery password changed" : "Recovery password set");
   } catch (error) {
     $("password-error").textContent = message(error);
     show(settings);
+    if (["needsRecoveryPassword", "wrongPassword", "wait"].includes(error?.kind)) $("password-current").focus();
   } finally {
     submit.disabled = false;
   }

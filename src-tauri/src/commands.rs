@@ -135,16 +135,25 @@ pub async fn next_code(state: Shared<'_>, id: String) -> Result<(), AppError> {
     blocking(state, move |s| s.next_code(&id)).await
 }
 
-/// The account's secret key, for the user who asked to see it.
+/// The account's secret key, for the user who asked to see it, with the recovery password when one is set.
 #[tauri::command]
-pub async fn reveal_secret(state: Shared<'_>, id: String) -> Result<Revealed, AppError> {
-    blocking(state, move |s| s.reveal_secret(&id)).await
+pub async fn reveal_secret(
+    state: Shared<'_>,
+    id: String,
+    password: Option<Zeroizing<String>>,
+) -> Result<Revealed, AppError> {
+    blocking(state, move |s| s.reveal_secret(&id, password.as_deref().map(String::as_str))).await
 }
 
-/// The account as a QR code, for the user who asked to move it to a phone.
+/// The account as a QR code, for the user who asked to move it to a phone, with the recovery password when one is
+/// set.
 #[tauri::command]
-pub async fn account_qr(state: Shared<'_>, id: String) -> Result<QrView, AppError> {
-    blocking(state, move |s| s.account_qr(&id)).await
+pub async fn account_qr(
+    state: Shared<'_>,
+    id: String,
+    password: Option<Zeroizing<String>>,
+) -> Result<QrView, AppError> {
+    blocking(state, move |s| s.account_qr(&id, password.as_deref().map(String::as_str))).await
 }
 
 /// The cameras to choose from.
@@ -275,10 +284,14 @@ pub async fn save_settings(
     crate::tray::apply_and_save(&app, settings.keep_in_tray, blocking(state, move |s| s.save_settings(settings))).await
 }
 
-/// Sets or changes the recovery password.
+/// Sets the recovery password, or changes it given the current one.
 #[tauri::command]
-pub async fn set_password(state: Shared<'_>, password: Zeroizing<String>) -> Result<SettingsView, AppError> {
-    blocking(state, move |s| s.set_password(&password)).await
+pub async fn set_password(
+    state: Shared<'_>,
+    password: Zeroizing<String>,
+    current: Option<Zeroizing<String>>,
+) -> Result<SettingsView, AppError> {
+    blocking(state, move |s| s.set_password(&password, current.as_deref().map(String::as_str))).await
 }
 
 /// Turns automatic backups on or off, or changes their folder or how many are kept.

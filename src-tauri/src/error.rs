@@ -23,6 +23,9 @@ pub enum AppError {
     /// Another authenticator's export could not be read.
     #[error(transparent)]
     Import(#[from] twofold::import::ImportError),
+    /// The recovery password was not given, or not right, for a secret to leave.
+    #[error(transparent)]
+    Gate(#[from] twofold::gate::GateError),
     /// An export could not be made.
     #[error(transparent)]
     Export(#[from] twofold::export::ExportError),
@@ -85,6 +88,12 @@ impl AppError {
                 twofold::import::ImportError::NeedsPassword(_) => "needsPassword",
                 _ => "import",
             },
+            AppError::Gate(e) => match e {
+                twofold::gate::GateError::PasswordRequired => "needsRecoveryPassword",
+                twofold::gate::GateError::WrongPassword => "wrongPassword",
+                twofold::gate::GateError::Wait(_) => "wait",
+                _ => "vault",
+            },
             AppError::Export(e) => match e {
                 twofold::export::ExportError::NeedsRecoveryPassword => "needsRecoveryPassword",
                 twofold::export::ExportError::Vault(VaultError::WrongPassword) => "wrongPassword",
@@ -119,7 +128,9 @@ impl AppError {
                 SourceError::CameraPermission => "cameraPermission",
                 SourceError::CameraUnplugged => "cameraUnplugged",
                 SourceError::Camera(_) | SourceError::ReplayEmpty(_) => "camera",
-                SourceError::Image { .. } => "image",
+                SourceError::Image { .. } | SourceError::ImageTooLarge { .. } | SourceError::ImageTooSmall { .. } => {
+                    "image"
+                }
                 SourceError::ClipboardEmpty => "clipboardEmpty",
                 SourceError::ScreenUnsupported => "screenUnsupported",
                 SourceError::Screen(_) => "screen",

@@ -1,11 +1,12 @@
 //! Exports the user asked for: a file written where they chose, or Google Authenticator's export QR codes for a
-//! phone. Each asks for the recovery password first when one is set, checked here in Rust
-//! ([`twofold::export::check_recovery`]); a file is never written over one already there.
+//! phone. Each asks for the recovery password first when one is set, checked here in Rust by the app's
+//! [`PasswordGate`]; a file is never written over one already there.
 
 use std::path::PathBuf;
 
 use serde::Deserialize;
 use twofold::export::{self, Format};
+use twofold::gate::PasswordGate;
 use zeroize::Zeroizing;
 
 use crate::error::AppError;
@@ -27,13 +28,13 @@ pub struct ExportRequest {
 }
 
 /// Writes the export; the sentence says how many accounts went where.
-pub fn write_file(vault: &OpenVault, request: &ExportRequest) -> Result<String, AppError> {
+pub fn write_file(vault: &OpenVault, gate: &PasswordGate, request: &ExportRequest) -> Result<String, AppError> {
     let path = PathBuf::from(request.path.trim());
     if !path.is_absolute() {
         return Err(AppError::NotAbsolute(path));
     }
     let (bytes, count) = vault.with(|vault| {
-        export::check_recovery(vault, request.recovery.as_deref().map(String::as_str))?;
+        gate.check(vault, request.recovery.as_deref().map(String::as_str))?;
         let bytes = export::to_bytes(vault, request.format, request.password.as_deref().map(String::as_str))?;
         Ok((bytes, vault.entries().len()))
     })?;
@@ -46,9 +47,13 @@ pub fn write_file(vault: &OpenVault, request: &ExportRequest) -> Result<String, 
 }
 
 /// Every account as Google Authenticator export QR codes, in the order to scan them.
-pub fn google_codes(vault: &OpenVault, recovery: Option<&str>) -> Result<ExportCodesView, AppError> {
+pub fn google_codes(
+    vault: &OpenVault,
+    gate: &PasswordGate,
+    recovery: Option<&str>,
+) -> Result<ExportCodesView, AppError> {
     vault.with(|vault| {
-        export::check_recovery(vault, recovery)?;
+        gate.check(vault, recovery)?;
         let accounts: Vec<_> = vault.entries().into_iter().map(|e| e.account).collect();
         Ok(ExportCodesView { images: twofold::transfer::migration_qr_data_urls(&accounts)?, accounts: accounts.len() })
     })

@@ -313,7 +313,10 @@ fn no_flow_sends_a_secret_or_an_otpauth_link_to_the_webview() {
     let backups = dir.path().join("backups");
     std::fs::create_dir(&backups).unwrap();
     let on = twofold::settings::Backups { enabled: true, folder: Some(backups.clone()), keep: 3 };
-    watch.clean("set_password", &state.set_password("battery staple").unwrap());
+    // Changing the recovery password needs the current one.
+    watch.clean("set_password", &state.set_password("battery staple", None).unwrap_err());
+    watch.clean("set_password", &state.set_password("battery staple", Some("wrong")).unwrap_err());
+    watch.clean("set_password", &state.set_password("battery staple", Some("correct horse")).unwrap());
     let reports = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&reports);
     watch.clean("watch_backups", &state.backups.watch(move |view| sink.lock().unwrap().push(view)));
@@ -353,10 +356,15 @@ fn no_flow_sends_a_secret_or_an_otpauth_link_to_the_webview() {
 
     // The explicit actions do show the secret, and the check sees it.
     let kaltura = state.accounts().unwrap().into_iter().find(|a| a.issuer == "Kaltura").unwrap();
-    let revealed = watch.revealing("reveal_secret", &state.reveal_secret(&kaltura.id).unwrap());
+    // Without the recovery password, or with a wrong one, nothing is shown.
+    let Err(refused) = state.reveal_secret(&kaltura.id, None) else { panic!("a key shown without the password") };
+    watch.clean("reveal_secret", &refused);
+    let Err(refused) = state.account_qr(&kaltura.id, Some("not it")) else { panic!("a QR shown for a wrong password") };
+    watch.clean("account_qr", &refused);
+    let revealed = watch.revealing("reveal_secret", &state.reveal_secret(&kaltura.id, Some("battery staple")).unwrap());
     assert!(revealed.contains("JBSW Y3DP EHPK 3PXP"));
     assert!(!watch.leaks(&revealed).is_empty());
-    let qr = watch.revealing("account_qr", &state.account_qr(&kaltura.id).unwrap());
+    let qr = watch.revealing("account_qr", &state.account_qr(&kaltura.id, Some("battery staple")).unwrap());
     assert!(qr.contains("data:image/svg+xml;base64,"));
     let phone = watch.revealing("export_codes", &state.export_codes(Some("battery staple")).unwrap());
     assert!(phone.contains("data:image/svg+xml;base64,"));

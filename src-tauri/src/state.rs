@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use twofold::clipboard::{ClipboardError, CodeClipboard};
+use twofold::gate::PasswordGate;
 use twofold::otp::unix_now;
 use twofold::settings::Settings;
 use twofold::sync::lock;
@@ -39,6 +40,8 @@ pub struct AppState {
     pub pairings: Arc<Pairings>,
     /// Automatic backups.
     pub backups: Arc<Backups>,
+    /// The recovery password asked before a secret leaves.
+    gate: PasswordGate,
     started: Instant,
 }
 
@@ -77,6 +80,7 @@ impl AppState {
         AppState {
             vault_path: twofold::paths::vault(&dir),
             backups: Arc::new(Backups::new(Arc::clone(&vault), settings.backups.clone())),
+            gate: PasswordGate::new(),
             settings: Mutex::new(settings),
             settings_path,
             pairings: Arc::new(Pairings::new(Arc::clone(&vault), replay_camera)),
@@ -267,17 +271,20 @@ impl AppState {
         self.vault.with(|vault| vault.next_hotp(&AccountId::from(id)).map(drop).map_err(Into::into))
     }
 
-    /// The account's secret, because the user asked to reveal it.
-    pub fn reveal_secret(&self, id: &str) -> Result<Revealed, AppError> {
+    /// The account's secret, because the user asked to reveal it (with the recovery password, when one is set).
+    pub fn reveal_secret(&self, id: &str, password: Option<&str>) -> Result<Revealed, AppError> {
         self.vault.with(|vault| {
+            self.gate.check(vault, password)?;
             let account = vault.account(&AccountId::from(id)).ok_or(VaultError::UnknownAccount)?;
             Ok(Revealed { secret: account.secret.to_base32_grouped() })
         })
     }
 
-    /// The account as a QR code for a phone, because the user asked to show it.
-    pub fn account_qr(&self, id: &str) -> Result<QrView, AppError> {
+    /// The account as a QR code for a phone, because the user asked to show it (with the recovery password, when
+    /// one is set).
+    pub fn account_qr(&self, id: &str, password: Option<&str>) -> Result<QrView, AppError> {
         self.vault.with(|vault| {
+            self.gate.check(vault, password)?;
             let account = vault.account(&AccountId::from(id)).ok_or(VaultError::UnknownAccount)?;
             Ok(QrView { image: twofold::transfer::qr_data_url(account) })
         })
@@ -355,17 +362,21 @@ impl AppState {
 
     /// Writes an export the user asked for.
     pub fn export_file(&self, request: &ExportRequest) -> Result<String, AppError> {
-        exports::write_file(&self.vault, request)
+        exports::write_file(&self.vault, &self.gate, request)
     }
 
     /// Every account as Google Authenticator export QR codes, because the user asked for them.
     pub fn export_codes(&self, recovery: Option<&str>) -> Result<ExportCodesView, AppError> {
-        exports::google_codes(&self.vault, recovery)
+        exports::google_codes(&self.vault, &self.gate, recovery)
     }
 
     /// Sets or changes the recovery password.
-    pub fn set_password(&self, password: &str) -> Result<SettingsView, AppError> {
-        self.vault.with(|vault| Ok(vault.set_password(password, KdfParams::default())?))?;
+    /// Changing one needs the current one, checked by the gate, so that a page left open cannot replace it.
+    pub fn set_password(&self, password: &str, current: Option<&str>) -> Result<SettingsView, AppError> {
+        self.vault.with(|vault| {
+            self.gate.check(vault, current)?;
+            Ok(vault.set_password(password, KdfParams::default())?)
+        })?;
         Ok(self.settings_view())
     }
 
