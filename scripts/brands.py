@@ -56,10 +56,15 @@ def main(package):
         "const norm = (text) => text.toLowerCase().replace(/[^a-z0-9]/g, \"\");\n\n"
         "/** The brand icon for an issuer (exact name, or its first word: \"Google Workspace\" -> Google), or null. */\n"
         "export function brandFor(issuer) {\n"
-        "  const whole = BRANDS[norm(issuer)];\n"
-        "  const first = BRANDS[norm(issuer.split(/[\\s:(]/)[0] ?? \"\")];\n"
+        "  const whole = own(BRANDS, norm(issuer));\n"
+        "  const first = own(BRANDS, norm(issuer.split(/[\\s:(]/)[0] ?? \"\"));\n"
         "  const [slug, hex] = whole ?? first ?? [];\n"
-        "  return slug ? { slug, hex, path: PATHS[slug] } : null;\n"
+        "  return slug ? { slug, hex, path: own(PATHS, slug) } : null;\n"
+        "}\n\n"
+        "/** The table's own entry for `key`: never one inherited from Object.prototype (an issuer named \"constructor\" or\n"
+        " *  \"toString\" is a name like any other). */\n"
+        "function own(table, key) {\n"
+        "  return Object.hasOwn(table, key) ? table[key] : undefined;\n"
         "}\n"
     )
     print(f"{len(paths)} icons, {len(table)} names")

@@ -184,8 +184,14 @@ const norm = (text) => text.toLowerCase().replace(/[^a-z0-9]/g, "");
 
 /** The brand icon for an issuer (exact name, or its first word: "Google Workspace" -> Google), or null. */
 export function brandFor(issuer) {
-  const whole = BRANDS[norm(issuer)];
-  const first = BRANDS[norm(issuer.split(/[\s:(]/)[0] ?? "")];
+  const whole = own(BRANDS, norm(issuer));
+  const first = own(BRANDS, norm(issuer.split(/[\s:(]/)[0] ?? ""));
   const [slug, hex] = whole ?? first ?? [];
-  return slug ? { slug, hex, path: PATHS[slug] } : null;
+  return slug ? { slug, hex, path: own(PATHS, slug) } : null;
+}
+
+/** The table's own entry for `key`: never one inherited from Object.prototype (an issuer named "constructor" or
+ *  "toString" is a name like any other). */
+function own(table, key) {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
 }

@@ -8,12 +8,14 @@ mod commands;
 mod contract;
 mod error;
 mod exports;
+mod harden;
 #[cfg(test)]
 mod leak_tests;
 #[cfg(target_os = "linux")]
 mod linux_webview;
 #[cfg(target_os = "linux")]
 mod lookup_order;
+mod navigation;
 mod open_vault;
 mod pairing;
 mod placement;
@@ -29,6 +31,8 @@ use tauri::Manager;
 
 fn main() {
     let started = std::time::Instant::now();
+    // First of all, before any secret is in memory: a crash must not write one to a core file.
+    harden::no_core_dumps();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if cli::is_command(&args) {
         #[cfg(windows)]
@@ -43,6 +47,7 @@ fn main() {
         // The system's file and folder pickers, opened from Rust only: the page is granted none of the plugin's
         // commands.
         .plugin(tauri_plugin_dialog::init())
+        .plugin(navigation::guard())
         .setup(move |app| {
             // The same folder the command line finds (`TWOFOLD_DATA_DIR` overrides it).
             let dir = match twofold::paths::data_dir() {
