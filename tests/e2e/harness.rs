@@ -326,6 +326,28 @@ impl App {
         serde_json::from_value(value).expect("a field's value")
     }
 
+    /// Runs `script` in the page, as a tampered page could.
+    pub async fn run_script(&self, script: &str) {
+        self.client().execute(script, vec![]).await.expect("the page runs the script");
+    }
+
+    /// The address of the page shown.
+    pub async fn url(&self) -> String {
+        self.client().current_url().await.expect("the page answers").to_string()
+    }
+
+    /// How many elements match `css`.
+    pub async fn count(&self, css: &str) -> usize {
+        let script = "return document.querySelectorAll(arguments[0]).length;";
+        let value = self.client().execute(script, vec![css.into()]).await.expect("the page answers");
+        serde_json::from_value(value).expect("a count")
+    }
+
+    /// The page's title.
+    pub async fn title(&self) -> String {
+        self.client().title().await.expect("the page answers")
+    }
+
     /// The attribute `name` of the element matching `css`, if it has one.
     pub async fn attribute(&self, css: &str, name: &str) -> Option<String> {
         let script = "return document.querySelector(arguments[0]).getAttribute(arguments[1]);";

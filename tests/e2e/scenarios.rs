@@ -1074,7 +1074,7 @@ async fn backups_are_made_verified_and_warned_about_exports_are_written_and_a_ne
     app.fill("#export-recovery", "not the password").await;
     app.fill("#export-path", export.to_str().unwrap()).await;
     app.click("#export-submit").await;
-    app.wait_text("#export-error", "That password is not correct.").await;
+    app.wait_text("#export-error", "That is not your recovery password.").await;
     assert!(!export.exists(), "nothing is written");
     app.fill("#export-password", "aegis file password").await;
     app.fill("#export-recovery", RECOVERY_PASSWORD).await;
@@ -1096,6 +1096,31 @@ async fn backups_are_made_verified_and_warned_about_exports_are_written_and_a_ne
     app.wait_text("#codes-next", "Done").await;
     app.click("#codes-next").await;
     assert_eq!(app.attribute("#codes-image", "src").await, None, "the codes leave the page");
+    app.click("#settings-dialog .close").await;
+
+    // With a recovery password set, a secret key is shown only once Rust has checked the password.
+    app.focus("#accounts .account:first-child .more").await;
+    app.press(ENTER).await;
+    app.click("#action-reveal").await;
+    app.click("#sensitive-show").await;
+    app.wait_text("#sensitive-error", "Type your recovery password first").await;
+    app.wait_focused("#sensitive-password").await;
+    app.fill("#sensitive-password", "not the password").await;
+    app.press(ENTER).await;
+    app.wait_text("#sensitive-error", "That is not your recovery password.").await;
+    assert!(!app.shown("#secret-text").await, "nothing is shown after a wrong password");
+    app.fill("#sensitive-password", RECOVERY_PASSWORD).await;
+    app.press(ENTER).await;
+    app.wait_text("#secret-text", "JBSW Y3DP EHPK 3PXP").await;
+    app.press(ESCAPE).await;
+    // Changing the recovery password needs the current one.
+    app.click("#open-settings").await;
+    app.click(".settings-nav a[href='#settings-security']").await;
+    app.fill("#password-new", "a new phrase").await;
+    app.fill("#password-repeat", "a new phrase").await;
+    app.click("#password-submit").await;
+    app.wait_text("#password-error", "Type your recovery password first").await;
+    app.wait_focused("#password-current").await;
     app.click("#settings-dialog .close").await;
 
     // The folder goes away: the next change cannot be backed up, and the list says so until a backup succeeds.
@@ -1133,5 +1158,61 @@ async fn backups_are_made_verified_and_warned_about_exports_are_written_and_a_ne
     app.click("#confirm-add").await;
     app.wait_texts("#accounts .issuer", &["Kaltura Events", "Video API"]).await;
     assert_totp_shown(&app, "#accounts .account:first-child .code", KALTURA_SECRET).await;
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn hostile_names_from_a_qr_code_are_shown_as_text_and_break_nothing() {
+    if !can_run() {
+        return;
+    }
+    let markup = "<img src=x onerror=\"document.title='owned'\"><b>Bold</b>";
+    let right_to_left = "\u{202E}gnp.exe";
+    let accounts = [
+        totp("constructor", "c@example.com", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
+        totp("__proto__", "p@example.com", "ORSXG5BAON2HE2LOM4QGC3TEEBUXG5DF"),
+        totp("toString", "t@example.com", "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U"),
+        totp(right_to_left, "r@example.com", "KRUGS4ZANFZSAYJANZSXOIDTMVRXEZLU"),
+        totp(markup, "m@example.com", "MFRGGZDFMZTWQ2LKGEZDGNBVGY3TQOJQ"),
+    ];
+    let links = encode(&accounts, EncodeOptions { accounts_per_code: 10, batch_id: 77 }).expect("the export encodes");
+    let mut scenario = Scenario::start("hostile_names").await;
+    drop(vault_with(&scenario, &[totp("Kaltura Events", "user@example.com", KALTURA_SECRET)]));
+    scenario.camera_shows(&[camera_frame(&links[0])]);
+    let app = scenario.launch().await;
+    app.wait_texts("#accounts .issuer", &["Kaltura Events"]).await;
+
+    app.click("#open-add").await;
+    let names = ["constructor", "__proto__", "toString", right_to_left, markup];
+    app.wait_texts("#pending-list .issuer", &names).await;
+    app.click("#confirm-add").await;
+    let mut listed = vec!["Kaltura Events"];
+    listed.extend(names);
+    app.wait_texts("#accounts .issuer", &listed).await;
+    assert_totp_shown(&app, "#accounts .account:nth-child(2) .code", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").await;
+    assert_totp_shown(&app, "#accounts .account:nth-child(6) .code", "MFRGGZDFMZTWQ2LKGEZDGNBVGY3TQOJQ").await;
+    assert_eq!(app.count("#accounts img, #accounts b").await, 0, "markup in a name stays text");
+    assert_ne!(app.title().await, "owned");
+
+    // A name of 10,000 characters, pasted as a link (no QR code holds that much), is shown and the list still works.
+    let long = "W".repeat(10_000);
+    app.click("#open-add").await;
+    app.click("[data-tab=link]").await;
+    app.fill("#link-text", &format!("otpauth://totp/{long}:me?secret=NBSWY3DPO5XXE3DE")).await;
+    app.click("#link-form button[type=submit]").await;
+    app.click("#confirm-add").await;
+    app.wait_text("#accounts .account:nth-child(7) .issuer", &long[..100]).await;
+    app.fill("#search", "constructor").await;
+    app.wait_texts("#accounts .issuer", &["constructor"]).await;
+
+    // A page that was tampered with cannot take the window elsewhere, nor open another one.
+    let own = app.url().await;
+    let windows = || common::window_titles(scenario.display()).lines().filter(|l| l.contains('"')).count();
+    let before = windows();
+    app.run_script("window.location.href = 'https://example.com/';").await;
+    app.run_script("window.open('https://example.com/');").await;
+    app.assert_text_stays("#accounts .issuer", "constructor", Duration::from_secs(2)).await;
+    assert_eq!(app.url().await, own, "the window still shows Twofold");
+    assert_eq!(windows(), before, "no other window opened");
     app.quit().await;
 }
