@@ -109,6 +109,11 @@ check_workflows() {
   ensure_workflow_tools
   "$WORKFLOW_TOOLS_DIR/bin/check-jsonschema" --builtin-schema vendor.github-workflows .github/workflows/*.yml
   "$WORKFLOW_TOOLS_DIR/bin/zizmor" --offline --no-progress --min-severity high .github/workflows
+  # Releases are built by the same exact tauri-cli as the local installers.
+  if ! grep -q "@tauri-apps/cli@$TAURI_CLI_VERSION\b" .github/workflows/release.yml; then
+    echo "The release workflow must install @tauri-apps/cli@$TAURI_CLI_VERSION, as scripts/lib.sh does." >&2
+    return 1
+  fi
 }
 
 # The Tauri command line, which builds the installers and the icons: the program prebuilt for this system from the
