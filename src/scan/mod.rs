@@ -31,6 +31,6 @@ pub use source::screen_frame;
 #[cfg(feature = "camera")]
 pub use source::{CameraInfo, CameraSource, list_cameras};
 pub use source::{
-    FrameSource, IMAGE_EXTENSIONS, REPLAY_CAMERA_ENV, ReplaySource, SourceError, StillSource, load_image,
-    load_image_bytes,
+    FrameSource, IMAGE_EXTENSIONS, MAX_PIXELS, REPLAY_CAMERA_ENV, ReplaySource, SourceError, StillSource, check_size,
+    load_image, load_image_bytes,
 };
