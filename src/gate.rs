@@ -111,6 +111,56 @@ impl PasswordGate {
     }
 }
 
+/// Wrong recovery passwords at unlocking, kept in a small file beside the vault, so that quitting and starting
+/// again does not reset the wait: the same schedule as the gate's ([`wait_after`]), in wall-clock time, never more
+/// than [`LONGEST_WAIT`] ahead (a clock set back cannot lock the user out).
+#[derive(Debug)]
+pub struct UnlockTries {
+    path: std::path::PathBuf,
+}
+
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct UnlockRecord {
+    failures: u32,
+    /// Unix seconds before which no try is taken.
+    until: u64,
+}
+
+impl UnlockTries {
+    /// The tries recorded in the file at `path` (none if it is missing or unreadable).
+    pub fn new(path: std::path::PathBuf) -> Self {
+        UnlockTries { path }
+    }
+
+    fn record(&self) -> UnlockRecord {
+        std::fs::read(&self.path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default()
+    }
+
+    /// `Err(GateError::Wait)` while the wait after the last wrong try runs, at `now` (Unix seconds).
+    pub fn check(&self, now: u64) -> Result<(), GateError> {
+        let until = self.record().until.min(now + LONGEST_WAIT.as_secs());
+        if until > now { Err(GateError::Wait(until - now)) } else { Ok(()) }
+    }
+
+    /// Records a wrong password at `now`; says how long the next try waits.
+    pub fn failed(&self, now: u64) -> Duration {
+        let mut record = self.record();
+        record.failures = record.failures.saturating_add(1);
+        let wait = wait_after(record.failures);
+        record.until = now + wait.as_secs();
+        // A record that cannot be written only loses the wait across a restart; the unlock itself is not refused.
+        let _ = crate::fs::replace_json(&self.path, &record, crate::fs::Keep::Nothing);
+        wait
+    }
+
+    /// Forgets the wrong tries, after a right password.
+    pub fn succeeded(&self) {
+        if self.record().failures > 0 {
+            let _ = crate::fs::replace_json(&self.path, &UnlockRecord::default(), crate::fs::Keep::Nothing);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,5 +197,26 @@ mod tests {
         lock(&gate.tries).shut_until = None;
         assert_eq!(gate.check(&vault, Some("recovery words")), Ok(()));
         assert_eq!(lock(&gate.tries).failures, 0);
+    }
+
+    #[test]
+    fn wrong_unlocks_wait_longer_each_time_and_the_wait_survives_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("unlock-tries.json");
+        let now = 1_796_620_330;
+        let tries = UnlockTries::new(path.clone());
+        assert_eq!(tries.check(now), Ok(()));
+        assert_eq!(tries.failed(now), Duration::ZERO);
+        assert_eq!(tries.failed(now), Duration::ZERO);
+        assert_eq!(tries.failed(now), Duration::from_secs(2));
+        // Another start reads the same wait.
+        let again = UnlockTries::new(path.clone());
+        assert_eq!(again.check(now + 1), Err(GateError::Wait(1)));
+        assert_eq!(again.check(now + 2), Ok(()));
+        assert_eq!(again.failed(now + 2), Duration::from_secs(4));
+        // A clock set far back waits no more than the longest wait.
+        assert_eq!(again.check(now - 100_000), Err(GateError::Wait(LONGEST_WAIT.as_secs())));
+        again.succeeded();
+        assert_eq!(UnlockTries::new(path).check(now), Ok(()));
     }
 }

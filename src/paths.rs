@@ -29,6 +29,11 @@ pub fn settings(dir: &std::path::Path) -> PathBuf {
     dir.join("settings.json")
 }
 
+/// The record of wrong recovery passwords at unlocking in `dir` ([`crate::gate::UnlockTries`]).
+pub fn unlock_tries(dir: &std::path::Path) -> PathBuf {
+    dir.join("unlock-tries.json")
+}
+
 /// Where an export is offered to go first: the user's documents folder, else the home folder.
 pub fn export_folder() -> Option<PathBuf> {
     dirs::document_dir().or_else(dirs::home_dir)

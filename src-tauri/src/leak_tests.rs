@@ -372,7 +372,17 @@ fn no_flow_sends_a_secret_or_an_otpauth_link_to_the_webview() {
     // Another start: the vault, locked, opens with the recovery password.
     state.on_exit();
     drop((state, pairings));
+    let state = AppState::new(data.clone(), Instant::now(), None);
+    // Three wrong passwords: the third makes the next try wait, right password or not, even after a restart.
+    for _ in 0..3 {
+        watch.clean("unlock_with_password", &state.unlock_with_password("guess").unwrap_err());
+    }
+    drop(state);
     let state = AppState::new(data, Instant::now(), None);
+    let waiting = state.unlock_with_password("battery staple").unwrap_err();
+    assert_eq!(waiting.kind(), "wait", "{waiting}");
+    watch.clean("unlock_with_password", &waiting);
+    std::thread::sleep(Duration::from_secs(2));
     watch.clean("unlock_with_password", &state.unlock_with_password("battery staple").unwrap());
 
     let driven: Vec<&str> = watch.driven.borrow().iter().copied().collect();

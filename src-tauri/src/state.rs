@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use twofold::clipboard::{ClipboardError, CodeClipboard};
-use twofold::gate::PasswordGate;
+use twofold::gate::{PasswordGate, UnlockTries};
 use twofold::otp::unix_now;
 use twofold::settings::Settings;
 use twofold::sync::lock;
@@ -42,6 +42,8 @@ pub struct AppState {
     pub backups: Arc<Backups>,
     /// The recovery password asked before a secret leaves.
     gate: PasswordGate,
+    /// Wrong recovery passwords at unlocking, and the wait they impose, across restarts.
+    unlock_tries: UnlockTries,
     started: Instant,
 }
 
@@ -81,6 +83,7 @@ impl AppState {
             vault_path: twofold::paths::vault(&dir),
             backups: Arc::new(Backups::new(Arc::clone(&vault), settings.backups.clone())),
             gate: PasswordGate::new(),
+            unlock_tries: UnlockTries::new(twofold::paths::unlock_tries(&dir)),
             settings: Mutex::new(settings),
             settings_path,
             pairings: Arc::new(Pairings::new(Arc::clone(&vault), replay_camera)),
@@ -173,7 +176,17 @@ impl AppState {
         if self.vault.is_open() {
             return Ok(self.startup_view(Opening::Ready));
         }
-        let mut vault = Vault::open(&self.vault_path, Unlock::Password(password))?;
+        // After a few wrong passwords each try waits longer, and quitting does not reset the wait.
+        let now = unix_now();
+        self.unlock_tries.check(now)?;
+        let mut vault = match Vault::open(&self.vault_path, Unlock::Password(password)) {
+            Err(VaultError::WrongPassword) => {
+                self.unlock_tries.failed(now);
+                return Err(VaultError::WrongPassword.into());
+            }
+            opened => opened?,
+        };
+        self.unlock_tries.succeeded();
         let keychain_notice = match vault.repair_keychain(&OsKeychain) {
             Ok(true) => Some(KEYCHAIN_REPAIRED.to_owned()),
             Ok(false) => None,
