@@ -113,7 +113,7 @@ impl PasswordGate {
 
 /// Wrong recovery passwords at unlocking, kept in a small file beside the vault, so that quitting and starting
 /// again does not reset the wait: the same schedule as the gate's ([`wait_after`]), in wall-clock time, never more
-/// than [`LONGEST_WAIT`] ahead (a clock set back cannot lock the user out).
+/// than the longest wait (five minutes) ahead: a clock set back cannot lock the user out.
 #[derive(Debug)]
 pub struct UnlockTries {
     path: std::path::PathBuf,
