@@ -73,6 +73,12 @@ pub enum BackupError {
         .0.display()
     )]
     OtherVault(PathBuf),
+    /// The newest backup was made before the recovery password changed.
+    #[error(
+        "The newest backup, {}, was made before the recovery password changed, so it opens with the password of then and not the current one. Make a backup now (\"Back up now\")."
+        , .0.display()
+    )]
+    EarlierPassword(PathBuf),
     /// The vault could not make the backup.
     #[error(transparent)]
     Vault(VaultError),
@@ -217,6 +223,7 @@ pub fn verify(vault: &Vault, folder: &Path) -> Result<Verified, BackupError> {
             Ok(Verified { file, accounts, same_accounts, current_password })
         }
         BackupCheck::OtherVault => Err(BackupError::OtherVault(file.path)),
+        BackupCheck::EarlierKey => Err(BackupError::EarlierPassword(file.path)),
         BackupCheck::Damaged(reason) => Err(BackupError::Damaged { path: file.path, reason }),
     }
 }

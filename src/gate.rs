@@ -173,7 +173,7 @@ mod tests {
         let mut vault = Vault::create(&dir.path().join("vault.json"), Some(&keychain), None).unwrap();
         let gate = PasswordGate::new();
         assert_eq!(gate.check(&vault, None), Ok(()));
-        vault.set_password("recovery words", KdfParams::INSECURE_FOR_TESTS).unwrap();
+        vault.set_password("recovery words", KdfParams::INSECURE_FOR_TESTS, &keychain).unwrap();
         assert_eq!(gate.check(&vault, None), Err(GateError::PasswordRequired));
         assert_eq!(gate.check(&vault, Some("")), Err(GateError::PasswordRequired));
         assert_eq!(gate.check(&vault, Some("recovery words")), Ok(()));

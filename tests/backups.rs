@@ -13,9 +13,12 @@ const PASSWORD: &str = "recovery words";
 const NOW: u64 = 1_796_620_330;
 
 fn vault_in(dir: &Path, password: Option<&str>) -> Vault {
-    let keychain = MemoryKeyStore::new();
+    vault_with(dir, password, &MemoryKeyStore::new())
+}
+
+fn vault_with(dir: &Path, password: Option<&str>, keychain: &MemoryKeyStore) -> Vault {
     let password = password.map(|p| (p, KdfParams::INSECURE_FOR_TESTS));
-    Vault::create(&dir.join("vault.json"), Some(&keychain), password).unwrap()
+    Vault::create(&dir.join("vault.json"), Some(keychain), password).unwrap()
 }
 
 fn add(vault: &mut Vault, uri: &str) {
@@ -104,7 +107,8 @@ fn verifying_tells_a_current_backup_from_an_old_one() {
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("backups");
     std::fs::create_dir(&folder).unwrap();
-    let mut vault = vault_in(dir.path(), Some(PASSWORD));
+    let keychain = MemoryKeyStore::new();
+    let mut vault = vault_with(dir.path(), Some(PASSWORD), &keychain);
     assert_eq!(backup::verify(&vault, &folder).unwrap_err(), BackupError::NoBackups(folder.clone()));
     add(&mut vault, "otpauth://totp/Kaltura:me?secret=JBSWY3DPEHPK3PXP");
     backup::back_up(&vault, &folder, 10, NOW).unwrap();
@@ -119,7 +123,10 @@ fn verifying_tells_a_current_backup_from_an_old_one() {
     assert!(!behind.same_accounts);
     assert!(behind.to_string().contains("Twofold has changed since"), "{behind}");
 
-    vault.set_password("another password", KdfParams::INSECURE_FOR_TESTS).unwrap();
+    vault.set_password("another password", KdfParams::INSECURE_FOR_TESTS, &keychain).unwrap();
+    let made_before = backup::verify(&vault, &folder).unwrap_err();
+    assert_eq!(made_before, BackupError::EarlierPassword(folder.join(backup::file_name(NOW))));
+    assert!(made_before.to_string().contains("made before the recovery password changed"), "{made_before}");
     backup::back_up(&vault, &folder, 10, NOW + 60).unwrap();
     let rekeyed = backup::verify(&vault, &folder).unwrap();
     assert!(rekeyed.same_accounts && rekeyed.current_password);

@@ -54,7 +54,7 @@ fn add_list_reopen_change_password_delete_and_restore_through_the_real_secret_se
 
     let mut vault = Vault::open(&path, Unlock::Keychain(&OsKeychain)).unwrap();
     assert_eq!(names(&vault), ["user@example.com", "octocat", "me@social"]);
-    vault.set_password("second recovery password", KdfParams::INSECURE_FOR_TESTS).unwrap();
+    vault.set_password("second recovery password", KdfParams::INSECURE_FOR_TESTS, &OsKeychain).unwrap();
     let github = vault.accounts()[1].id.clone();
     vault.delete(&github).unwrap();
     drop(vault);

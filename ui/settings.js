@@ -87,6 +87,7 @@ function show(view) {
     : "No recovery password is set. If the keychain is reset, your accounts cannot be opened. Set one now.";
   $("password-submit").textContent = view.passwordSet ? "Change password" : "Set password";
   $("password-current-row").hidden = !view.passwordSet;
+  $("password-rekey-note").hidden = !view.passwordSet;
   $("about-version").textContent = view.version;
   $("about-path").textContent = view.vaultPath;
   showBackups(view.backups);

@@ -388,7 +388,7 @@ impl AppState {
     pub fn set_password(&self, password: &str, current: Option<&str>) -> Result<SettingsView, AppError> {
         self.vault.with(|vault| {
             self.gate.check(vault, current)?;
-            Ok(vault.set_password(password, KdfParams::default())?)
+            Ok(vault.set_password(password, KdfParams::default(), &OsKeychain)?)
         })?;
         Ok(self.settings_view())
     }

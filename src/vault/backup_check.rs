@@ -21,6 +21,9 @@ pub enum BackupCheck {
     },
     /// A backup of another vault (another computer's, or one made before this vault was created).
     OtherVault,
+    /// A backup of this vault made before its recovery password changed, which re-keyed it: it opens with the
+    /// password of then.
+    EarlierKey,
     /// A file that is not a Twofold backup, or is damaged.
     Damaged(&'static str),
 }
@@ -39,8 +42,9 @@ impl Vault {
         let Some(sealed) = format::decode_sealed(&header.nonce, &header.data) else {
             return BackupCheck::Damaged("its data is not base64");
         };
+        // The checksum held, so a payload that does not open with this key was sealed with an earlier one.
         let Some(plaintext) = crypto::open(&self.key, &payload_context(&header.vault_id), &sealed) else {
-            return BackupCheck::Damaged("its encrypted data does not verify");
+            return BackupCheck::EarlierKey;
         };
         let Some(payload) = Payload::from_json(&plaintext) else {
             return BackupCheck::Damaged("its accounts cannot be read");

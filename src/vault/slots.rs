@@ -87,24 +87,59 @@ impl Vault {
     }
 
     /// Sets or changes the recovery password.
-    pub fn set_password(&mut self, password: &str, params: KdfParams) -> Result<(), VaultError> {
-        let slot = password_slot(&self.header.vault_id, &self.key, password, params)?;
-        self.change_slots(|slots| {
-            slots.retain(|s| s.kind != format::SLOT_PASSWORD);
-            slots.push(slot);
-            Ok(())
-        })
+    ///
+    /// Changing it **re-keys** the vault: a new master key seals this and every later save, wrapped by the new
+    /// password and, when the vault is linked to the keychain, by the keychain's key (read from `keychain`). So a
+    /// copy of an earlier generation, a leftover temporary file or an old backup, opened with the old password,
+    /// gives the accounts as they were then and never opens a later save; those earlier backups keep the password
+    /// they were made with. Setting the first password adds a slot and keeps the key.
+    pub fn set_password(
+        &mut self,
+        password: &str,
+        params: KdfParams,
+        keychain: &dyn KeyStore,
+    ) -> Result<(), VaultError> {
+        if !self.header.slots.iter().any(|s| s.kind == format::SLOT_PASSWORD) {
+            let slot = password_slot(&self.header.vault_id, &self.key, password, params)?;
+            return self.change_slots(|slots| {
+                slots.push(slot);
+                Ok(())
+            });
+        }
+        let key = crypto::random_key();
+        let slot = password_slot(&self.header.vault_id, &key, password, params)?;
+        self.rekey(key, Some(slot), keychain)
     }
 
-    /// Removes the recovery password; refused when the keychain is not linked.
-    pub fn remove_password(&mut self) -> Result<(), VaultError> {
-        self.change_slots(|slots| {
-            if !slots.iter().any(|s| s.kind == format::SLOT_KEYCHAIN) {
-                return Err(VaultError::LastUnlockMethod);
-            }
-            slots.retain(|s| s.kind != format::SLOT_PASSWORD);
-            Ok(())
-        })
+    /// Removes the recovery password; refused when the keychain is not linked. Re-keys the vault as changing the
+    /// password does ([`Vault::set_password`]), so the removed password opens no later save.
+    pub fn remove_password(&mut self, keychain: &dyn KeyStore) -> Result<(), VaultError> {
+        if !self.header.slots.iter().any(|s| s.kind == format::SLOT_KEYCHAIN) {
+            return Err(VaultError::LastUnlockMethod);
+        }
+        if !self.header.slots.iter().any(|s| s.kind == format::SLOT_PASSWORD) {
+            return Ok(());
+        }
+        self.rekey(crypto::random_key(), None, keychain)
+    }
+
+    /// Saves the accounts sealed with `key`, which `password` (a slot) and the keychain's key wrap, and only then
+    /// forgets the old key. The keychain item stays the same, so the previous generation still opens with it. A
+    /// failure at any step (the keychain cannot be read, the disk) changes nothing.
+    fn rekey(&mut self, key: Key256, password: Option<Slot>, store: &dyn KeyStore) -> Result<(), VaultError> {
+        let mut slots: Vec<Slot> = password.into_iter().collect();
+        for old in self.header.slots.iter().filter(|s| s.kind == format::SLOT_KEYCHAIN) {
+            slots.push(rewrap_keychain_slot(&self.header.vault_id, old, &key, store)?);
+        }
+        let old_key = std::mem::replace(&mut self.key, key);
+        let old_slots = std::mem::replace(&mut self.header.slots, slots);
+        let payload = self.payload.clone();
+        if let Err(e) = self.save(&payload) {
+            self.key = old_key;
+            self.header.slots = old_slots;
+            return Err(e);
+        }
+        Ok(())
     }
 
     /// Stores a new key in the keychain and links the vault to it, replacing any keychain slot. Use after a
@@ -211,6 +246,17 @@ pub(super) fn keychain_slot(
         extra: Map::new(),
     };
     Ok((slot, item))
+}
+
+/// The keychain slot `old` wrapping `key` instead, with the same keychain item's key.
+fn rewrap_keychain_slot(vault_id: &str, old: &Slot, key: &Key256, store: &dyn KeyStore) -> Result<Slot, VaultError> {
+    let item = old.item.as_ref().ok_or(VaultError::KeychainMismatch)?;
+    let bytes = store.get(item)?;
+    let wrapping: [u8; KEY_LEN] = bytes.as_slice().try_into().map_err(|_| VaultError::KeychainMismatch)?;
+    let wrapping = Zeroizing::new(wrapping);
+    let sealed = crypto::seal(&wrapping, &slot_context(vault_id, &old.id), key.as_ref());
+    let (nonce, wrapped_key) = format::encode_sealed(&sealed);
+    Ok(Slot { nonce, wrapped_key, ..old.clone() })
 }
 
 /// Unwraps the master key from the slot that `unlock` opens.

@@ -1,4 +1,5 @@
 use super::*;
+use crate::vault::format::Header;
 use zeroize::Zeroizing;
 
 #[test]
@@ -34,19 +35,19 @@ fn the_recovery_password_can_be_set_changed_and_removed_but_not_the_last_unlock_
     let f = fixture();
     let mut vault = Vault::create(&f.path, Some(&f.store), None).unwrap();
     assert_eq!(vault.status_now(), VaultStatus::Present { keychain: true, password: false });
-    vault.set_password("first", FAST).unwrap();
-    vault.set_password("second", FAST).unwrap();
+    vault.set_password("first", FAST, &f.store).unwrap();
+    vault.set_password("second", FAST, &f.store).unwrap();
     drop(vault);
     assert_eq!(Vault::open(&f.path, Unlock::Password("first")).unwrap_err(), VaultError::WrongPassword);
     let mut vault = Vault::open(&f.path, Unlock::Password("second")).unwrap();
-    assert_eq!(vault.set_password("", FAST), Err(VaultError::EmptyPassword));
-    vault.remove_password().unwrap();
+    assert_eq!(vault.set_password("", FAST, &f.store), Err(VaultError::EmptyPassword));
+    vault.remove_password(&f.store).unwrap();
     drop(vault);
     assert_eq!(Vault::open(&f.path, Unlock::Password("second")).unwrap_err(), VaultError::NoPasswordSlot);
 
     let g = fixture();
     let mut only_password = Vault::create(&g.path, None, Some(("pw", FAST))).unwrap();
-    assert_eq!(only_password.remove_password(), Err(VaultError::LastUnlockMethod));
+    assert_eq!(only_password.remove_password(&g.store), Err(VaultError::LastUnlockMethod));
     assert_eq!(Vault::create(&g.path, None, None).unwrap_err(), VaultError::NoUnlockMethod);
 }
 
@@ -103,4 +104,60 @@ impl KeyStore for UnreachableKeyStore {
     fn delete(&self, _: &KeychainItem) -> Result<(), KeychainError> {
         Err(KeychainError::Locked)
     }
+}
+
+/// The file at `path` with the key slots of `slots_from`: what an attacker holding an old copy and its password
+/// would try on a later save.
+fn with_slots_of(path: &std::path::Path, slots_from: &[u8]) -> Vec<u8> {
+    let mut header = Header::from_bytes(&std::fs::read(path).unwrap()).unwrap();
+    header.slots = Header::from_bytes(slots_from).unwrap().slots;
+    header.to_bytes()
+}
+
+#[test]
+fn changing_the_password_rekeys_so_an_old_copy_and_its_password_open_no_later_save() {
+    let f = fixture();
+    let mut vault = f.create();
+    vault.add(account("GitHub", "octocat", "JBSWY3DPEHPK3PXP"), OnNameConflict::Ask).unwrap();
+    let old_copy = std::fs::read(&f.path).unwrap();
+    vault.set_password("new horse", FAST, &f.store).unwrap();
+    vault.add(account("Video API", "dev", "GEZDGNBVGY3TQOJQ"), OnNameConflict::Ask).unwrap();
+    drop(vault);
+
+    // The old copy still opens with its password, and shows the accounts of then only.
+    let then = read_entries(&old_copy, "correct horse").unwrap();
+    assert_eq!(then.len(), 1);
+    // Its key slots, put on the new file, do not open it: the new file is sealed with another key.
+    let spliced = with_slots_of(&f.path, &old_copy);
+    assert!(matches!(read_entries(&spliced, "correct horse"), Err(VaultError::Damaged { .. })));
+    assert_eq!(Vault::open(&f.path, Unlock::Password("correct horse")).unwrap_err(), VaultError::WrongPassword);
+    assert_eq!(names(&Vault::open(&f.path, Unlock::Password("new horse")).unwrap()), ["octocat", "dev"]);
+    // The keychain item is the same one, so it opens the new file as it did the earlier ones.
+    assert_eq!(names(&f.open()), ["octocat", "dev"]);
+}
+
+#[test]
+fn removing_the_password_rekeys_too() {
+    let f = fixture();
+    let mut vault = f.create();
+    let old_copy = std::fs::read(&f.path).unwrap();
+    vault.remove_password(&f.store).unwrap();
+    drop(vault);
+    assert!(read_entries(&with_slots_of(&f.path, &old_copy), "correct horse").is_err());
+    assert!(f.open().accounts().is_empty());
+}
+
+#[test]
+fn a_keychain_that_cannot_be_read_while_rekeying_changes_nothing() {
+    let f = fixture();
+    let mut vault = f.create();
+    let before = std::fs::read(&f.path).unwrap();
+    f.store.set_fault(Some(KeychainError::Locked));
+    assert_eq!(vault.set_password("new horse", FAST, &f.store), Err(VaultError::Keychain(KeychainError::Locked)));
+    f.store.set_fault(None);
+    assert_eq!(std::fs::read(&f.path).unwrap(), before);
+    // The key in memory is the one the file holds: a later save still opens with the old password.
+    vault.add(account("A", "a", "JBSWY3DPEHPK3PXP"), OnNameConflict::Ask).unwrap();
+    drop(vault);
+    assert_eq!(names(&Vault::open(&f.path, Unlock::Password("correct horse")).unwrap()), ["a"]);
 }
