@@ -80,6 +80,20 @@ ensure_tauri_driver() {
   cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked --quiet
 }
 
+# The fuzzing tools: a nightly toolchain beside the default stable one, and cargo-fuzz at a known version.
+CARGO_FUZZ_VERSION=0.13.2
+
+ensure_fuzz_tools() {
+  if ! rustup toolchain list | grep -q '^nightly'; then
+    step "Installing a nightly Rust toolchain for fuzzing (stable stays the default)"
+    rustup toolchain install nightly --profile minimal
+  fi
+  if ! cargo install --list | grep -qx "cargo-fuzz v$CARGO_FUZZ_VERSION:"; then
+    step "Installing cargo-fuzz $CARGO_FUZZ_VERSION"
+    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --quiet
+  fi
+}
+
 # Make sure cargo's lint and format tools are installed (rustup toolchains may lack them).
 ensure_rust_components() {
   if ! cargo clippy --version >/dev/null 2>&1 || ! cargo fmt --version >/dev/null 2>&1; then

@@ -94,6 +94,15 @@ if ls target/e2e-artifacts/*/ >/dev/null 2>&1; then
   echo "Screenshots and app logs of the failed end-to-end scenarios: $(pwd)/target/e2e-artifacts"
 fi
 
+# A short run of every fuzz target, seeded from fuzz/seeds and the fixtures; a crash fails the command.
+step "Fuzzing every target for 15 s (cargo-fuzz on nightly)"
+ensure_fuzz_tools
+set +e
+bash fuzz/run.sh 15 2>&1 | tee target/fuzz.log
+fuzz_status=${PIPESTATUS[0]}
+set -e
+if [ "$fuzz_status" -eq 0 ]; then echo "fuzzing: no crash"; else echo "fuzzing: FAILED (a crash, or the build)"; fi
+
 # The release check: the .deb and .rpm build, the .deb installs, the installed program shows its window.
 step "Installers: build the .deb and .rpm, install the .deb, start it, remove it"
 set +e
@@ -103,5 +112,6 @@ set -e
 if [ "$package_status" -eq 0 ]; then echo "installer check: passed"; else echo "installer check: FAILED"; fi
 
 step_times
+[ "$status" -eq 0 ] && status=$fuzz_status
 [ "$status" -eq 0 ] && status=$package_status
 exit "$status"
