@@ -95,7 +95,12 @@ impl AppState {
     }
 
     fn startup_view(&self, opening: Opening) -> StartupView {
-        let recovery = self.vault.get().as_ref().and_then(|v| v.recovery().map(ToString::to_string));
+        // A fall back to the previous generation, or a file put back to an older one: the user checks the accounts.
+        let recovery = self
+            .vault
+            .get()
+            .as_ref()
+            .and_then(|v| v.recovery().map(ToString::to_string).or_else(|| v.rollback().map(ToString::to_string)));
         let (stage, problem, password_available, accounts) = match opening {
             Opening::Welcome => (Stage::Welcome, None, false, None),
             Opening::Ready => (Stage::Ready, None, false, self.accounts().ok()),

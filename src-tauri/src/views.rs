@@ -86,7 +86,7 @@ pub struct StartupView {
     pub problem: Option<AppError>,
     /// Whether a recovery password can unlock it.
     pub password_available: bool,
-    /// Set when a damaged vault file was replaced by its previous version.
+    /// Set when a damaged vault file was replaced by its previous version, or the file was put back to an older one.
     pub recovery: Option<String>,
     /// After a password unlock: what became of the keychain link (a new key stored, or why that failed).
     pub keychain_notice: Option<String>,

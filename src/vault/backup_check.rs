@@ -46,7 +46,7 @@ impl Vault {
         let Some(plaintext) = crypto::open(&self.key, &payload_context(&header.vault_id), &sealed) else {
             return BackupCheck::EarlierKey;
         };
-        let Some(payload) = Payload::from_json(&plaintext) else {
+        let Some((payload, _)) = Payload::from_json(&plaintext) else {
             return BackupCheck::Damaged("its accounts cannot be read");
         };
         let entries = |p: &Payload| p.accounts.iter().map(|s| (s.id.clone(), s.entry())).collect::<Vec<_>>();

@@ -76,7 +76,16 @@ impl Vault {
             data: String::new(),
             extra: Map::new(),
         };
-        let mut vault = Vault { files, _lock: lock, key, header, payload: Payload::default(), recovery: None };
+        let mut vault = Vault {
+            files,
+            _lock: lock,
+            key,
+            header,
+            payload: Payload::default(),
+            recovery: None,
+            rollback: None,
+            newest_seen: 0,
+        };
         let first = vault.next_generation(&Payload::default());
         if let Err(e) = vault.files.create(&first.to_bytes()) {
             if let Some((store, item)) = created_item {
@@ -85,6 +94,7 @@ impl Vault {
             return Err(e);
         }
         vault.header = first;
+        let _ = vault.files.record_seen(&vault.header.vault_id, vault.header.generation);
         Ok(vault)
     }
 
@@ -102,7 +112,18 @@ impl Vault {
         let first_problem = match &current {
             Some(bytes) => match load(bytes, unlock) {
                 Ok((header, key, payload)) => {
-                    return Ok(Vault { files, _lock: lock, key, header, payload, recovery: None });
+                    let mut vault = Vault {
+                        files,
+                        _lock: lock,
+                        key,
+                        header,
+                        payload,
+                        recovery: None,
+                        rollback: None,
+                        newest_seen: 0,
+                    };
+                    vault.check_generation();
+                    return Ok(vault);
                 }
                 Err(LoadError::Final(e)) => return Err(e),
                 Err(LoadError::Damaged(reason)) => reason,
@@ -129,7 +150,18 @@ impl Vault {
         // Restore the readable generation as the current file; the previous generation is untouched.
         files.write(&previous)?;
         let recovery = Recovery { reason: first_problem, saved_at: header.saved_at, damaged_copy };
-        Ok(Vault { files, _lock: lock, key, header, payload, recovery: Some(recovery) })
+        let mut vault = Vault {
+            files,
+            _lock: lock,
+            key,
+            header,
+            payload,
+            recovery: Some(recovery),
+            rollback: None,
+            newest_seen: 0,
+        };
+        vault.check_generation();
+        Ok(vault)
     }
 }
 
@@ -154,6 +186,11 @@ fn load(bytes: &[u8], unlock: Unlock<'_>) -> Result<(Header, Key256, Payload), L
         format::decode_sealed(&header.nonce, &header.data).ok_or(LoadError::Damaged("its data is not base64"))?;
     let plaintext = crypto::open(&key, &payload_context(&header.vault_id), &sealed)
         .ok_or(LoadError::Damaged("its encrypted data does not verify"))?;
-    let payload = Payload::from_json(&plaintext).ok_or(LoadError::Damaged("its accounts cannot be read"))?;
+    let (payload, generation) =
+        Payload::from_json(&plaintext).ok_or(LoadError::Damaged("its accounts cannot be read"))?;
+    // The generation sealed inside must be the header's: a header edited to look newer is damage, not a rollback.
+    if generation.is_some_and(|g| g != header.generation) {
+        return Err(LoadError::Damaged("its save number was altered"));
+    }
     Ok((header, key, payload))
 }

@@ -56,7 +56,7 @@ pub use keychain::{KeyStore, KeychainError, KeychainItem, MemoryKeyStore, OsKeyc
 pub use lifecycle::read_entries;
 pub use model::{AccountId, AccountSummary, AddOutcome, OnNameConflict, TrashedSummary};
 pub use slots::{KEYCHAIN_SERVICE, Unlock, VaultStatus};
-pub use unlocked::{Recovery, Vault};
+pub use unlocked::{Recovery, Rollback, Vault};
 
 #[cfg(test)]
 mod tests;

@@ -3,6 +3,7 @@
 //!
 //! ```json
 //! {
+//!   "generation": 7,                          // the header's, sealed so that it cannot be changed unnoticed
 //!   "accounts": [
 //!     { "id": "32 hex digits", "issuer": "Example", "name": "alice@example.com", "secret": "BASE32",
 //!       "otp": { "type": "totp", "algorithm": "SHA1", "digits": 6, "period": 30 },
@@ -28,6 +29,10 @@ use crate::secret::Secret;
 /// The decrypted payload: accounts and trash. Secrets are base32 text inside the encrypted data only.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub(super) struct PayloadRecord {
+    /// The header's generation, repeated inside the sealed data so that it cannot be changed unnoticed. Absent
+    /// from files saved before it was added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generation: Option<u64>,
     #[serde(default)]
     pub accounts: Vec<AccountRecord>,
     #[serde(default)]
@@ -167,9 +172,10 @@ impl Stored {
 }
 
 impl Payload {
-    /// The payload as JSON, in a buffer that is zeroed when dropped.
-    pub(super) fn to_json(&self) -> Zeroizing<Vec<u8>> {
+    /// The payload of save number `generation` as JSON, in a buffer that is zeroed when dropped.
+    pub(super) fn to_json(&self, generation: u64) -> Zeroizing<Vec<u8>> {
         let record = PayloadRecord {
+            generation: Some(generation),
             accounts: self.accounts.iter().map(Stored::to_record).collect(),
             trash: self
                 .trash
@@ -190,8 +196,8 @@ impl Payload {
         out
     }
 
-    /// Reads a payload; `None` if any record is not valid.
-    pub(super) fn from_json(bytes: &[u8]) -> Option<Payload> {
+    /// Reads a payload and the generation sealed in it; `None` if any record is not valid.
+    pub(super) fn from_json(bytes: &[u8]) -> Option<(Payload, Option<u64>)> {
         let record: PayloadRecord = serde_json::from_slice(bytes).ok()?;
         let accounts = record.accounts.into_iter().map(Stored::from_record).collect::<Option<Vec<_>>>()?;
         let trash = record
@@ -207,7 +213,7 @@ impl Payload {
                 })
             })
             .collect::<Option<Vec<_>>>()?;
-        Some(Payload { accounts, trash, extra: record.extra })
+        Some((Payload { accounts, trash, extra: record.extra }, record.generation))
     }
 }
 

@@ -1,4 +1,6 @@
-//! The files of one vault: the vault itself, its previous generation, and the lock that keeps a second process out.
+//! The files of one vault: the vault itself, its previous generation, the lock that keeps a second process out,
+//! and the record of the newest generation seen here (`vault.json.seen`), which tells a file put back to an older
+//! generation.
 //!
 //! A save goes through [`crate::fs::replace`], which keeps the current file as the previous generation before the
 //! new one takes its place: whatever instant a crash hits, `vault.json` is the old or the new state and
@@ -41,6 +43,15 @@ pub(crate) struct Files {
     pub current: PathBuf,
     pub previous: PathBuf,
     lock: PathBuf,
+    seen: PathBuf,
+}
+
+/// The newest generation this computer saved or opened, kept beside the vault so that a vault file put back to an
+/// older generation is noticed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Seen {
+    pub vault_id: String,
+    pub generation: u64,
 }
 
 impl Files {
@@ -49,6 +60,7 @@ impl Files {
             current: path.to_path_buf(),
             previous: durable::with_suffix(path, ".prev"),
             lock: durable::with_suffix(path, ".lock"),
+            seen: durable::with_suffix(path, ".seen"),
         }
     }
 
@@ -100,6 +112,19 @@ impl Files {
             true => VaultError::AlreadyExists(self.current.clone()),
             false => e.into(),
         })
+    }
+
+    /// The newest generation seen of vault `vault_id`; `None` when none is recorded, or the record is another
+    /// vault's or cannot be read (it only ever adds a warning, so it never stops the vault from opening).
+    pub fn seen(&self, vault_id: &str) -> Option<u64> {
+        let bytes = durable::read_optional(&self.seen).ok()??;
+        let seen: Seen = serde_json::from_slice(&bytes).ok()?;
+        (seen.vault_id == vault_id).then_some(seen.generation)
+    }
+
+    /// Records `generation` as the newest seen of vault `vault_id`.
+    pub fn record_seen(&self, vault_id: &str, generation: u64) -> Result<(), DiskError> {
+        durable::replace_json(&self.seen, &Seen { vault_id: vault_id.into(), generation }, Keep::Nothing)
     }
 
     /// Moves a damaged vault file aside (never deletes it) and returns where it went.

@@ -19,6 +19,9 @@ pub struct Vault {
     pub(super) header: Header,
     pub(super) payload: Payload,
     pub(super) recovery: Option<Recovery>,
+    pub(super) rollback: Option<Rollback>,
+    /// The newest generation seen on this computer; the next save is numbered above it.
+    pub(super) newest_seen: u64,
 }
 
 impl std::fmt::Debug for Vault {
@@ -56,6 +59,26 @@ impl std::fmt::Display for Recovery {
     }
 }
 
+/// The vault file is an older generation than one this computer saved or opened before: it was put back, by a
+/// sync service, a restored copy, or someone who can write the user's files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rollback {
+    /// The generation the file holds.
+    pub found: u64,
+    /// The newest generation seen here before.
+    pub seen: u64,
+}
+
+impl std::fmt::Display for Rollback {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "The vault file is older than the newest one this computer saved (save {} of {}): it was replaced by an earlier copy, by a sync service, a restored backup or someone with access to your files. Check your accounts, and import your newest backup if any is missing.",
+            self.found, self.seen
+        )
+    }
+}
+
 /// The associated data that binds a sealed payload to its vault and format version.
 pub(super) fn payload_context(vault_id: &str) -> Vec<u8> {
     format!("twofold-vault/{}/{vault_id}", format::VERSION).into_bytes()
@@ -65,6 +88,30 @@ impl Vault {
     /// Set when [`Vault::open`] had to fall back to the previous generation.
     pub fn recovery(&self) -> Option<&Recovery> {
         self.recovery.as_ref()
+    }
+
+    /// Set when [`Vault::open`] found the file older than the newest generation seen on this computer.
+    pub fn rollback(&self) -> Option<&Rollback> {
+        self.rollback.as_ref()
+    }
+
+    /// Compares the opened generation with the newest seen here, and records it when it is newer. After a
+    /// rollback, or a fall back to the previous generation, the next save continues from the newest number seen.
+    pub(super) fn check_generation(&mut self) {
+        let found = self.header.generation;
+        match self.files.seen(&self.header.vault_id) {
+            Some(seen) if seen > found => {
+                if self.recovery.is_none() {
+                    self.rollback = Some(Rollback { found, seen });
+                }
+                self.newest_seen = seen;
+            }
+            Some(seen) if seen == found => {}
+            // Not recorded yet, or newer: the record is only a warning, so failing to write it is not an error.
+            _ => {
+                let _ = self.files.record_seen(&self.header.vault_id, found);
+            }
+        }
     }
 
     /// The vault file's path.
@@ -104,16 +151,18 @@ impl Vault {
         let header = self.next_generation(payload);
         self.files.write(&header.to_bytes())?;
         self.header = header;
+        // Saved already; the record only serves the rollback warning, so a failure to write it is not reported.
+        let _ = self.files.record_seen(&self.header.vault_id, self.header.generation);
         Ok(())
     }
 
     /// The header of the next generation, holding `payload` sealed with the master key.
     pub(super) fn next_generation(&self, payload: &Payload) -> Header {
-        let plaintext = payload.to_json();
-        let sealed = crypto::seal(&self.key, &payload_context(&self.header.vault_id), &plaintext);
         let mut header = self.header.clone();
+        header.generation = header.generation.max(self.newest_seen) + 1;
+        let plaintext = payload.to_json(header.generation);
+        let sealed = crypto::seal(&self.key, &payload_context(&self.header.vault_id), &plaintext);
         (header.nonce, header.data) = format::encode_sealed(&sealed);
-        header.generation += 1;
         header.saved_at = unix_now();
         header
     }

@@ -127,7 +127,7 @@ fn the_folder_and_every_file_of_a_vault_are_private_to_the_user() {
     vault.add(account("Example", "alice", "JBSWY3DPEHPK3PXP"), OnNameConflict::Ask).unwrap();
     let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&folder), 0o700);
-    for file in ["vault.json", "vault.json.prev", "vault.json.lock"] {
+    for file in ["vault.json", "vault.json.prev", "vault.json.lock", "vault.json.seen"] {
         assert_eq!(mode(&folder.join(file)), 0o600, "{file}");
     }
     drop(vault);
@@ -135,4 +135,53 @@ fn the_folder_and_every_file_of_a_vault_are_private_to_the_user() {
     std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
     drop(Vault::open(&path, Unlock::Keychain(&store)).unwrap());
     assert_eq!(mode(&folder), 0o700);
+}
+
+#[test]
+fn a_vault_file_put_back_to_an_older_generation_is_reported_and_saves_continue_above() {
+    let f = fixture();
+    let mut vault = f.create();
+    vault.add(account("Example", "alice", "JBSWY3DPEHPK3PXP"), OnNameConflict::Ask).unwrap();
+    let older = std::fs::read(&f.path).unwrap();
+    vault.add(account("Video API", "dev", "GEZDGNBVGY3TQOJQ"), OnNameConflict::Ask).unwrap();
+    assert_eq!(vault.generation(), 3);
+    drop(vault);
+
+    std::fs::write(&f.path, &older).unwrap();
+    let mut vault = f.open();
+    assert_eq!(vault.rollback(), Some(&Rollback { found: 2, seen: 3 }));
+    assert!(vault.rollback().unwrap().to_string().contains("older than the newest one this computer saved"));
+    assert_eq!(names(&vault), ["alice"]);
+    vault.add(account("Mail", "me", "MFRGGZDFMZTWQ2LK"), OnNameConflict::Ask).unwrap();
+    assert_eq!(vault.generation(), 4, "numbered above the newest seen, never reusing one");
+    drop(vault);
+    assert_eq!(f.open().rollback(), None, "a save after the warning settles it");
+}
+
+#[test]
+fn a_save_number_edited_to_look_newer_is_damage_and_the_previous_generation_opens() {
+    let f = fixture();
+    let mut vault = f.create();
+    vault.add(account("Example", "alice", "JBSWY3DPEHPK3PXP"), OnNameConflict::Ask).unwrap();
+    vault.add(account("Video API", "dev", "GEZDGNBVGY3TQOJQ"), OnNameConflict::Ask).unwrap();
+    drop(vault);
+    let mut header = Header::from_bytes(&std::fs::read(&f.path).unwrap()).unwrap();
+    header.generation += 10;
+    std::fs::write(&f.path, header.to_bytes()).unwrap();
+
+    let vault = f.open();
+    assert_eq!(vault.recovery().unwrap().reason, "its save number was altered");
+    assert_eq!(vault.rollback(), None, "falling back is reported as the recovery it is");
+    assert_eq!(names(&vault), ["alice"]);
+}
+
+#[test]
+fn the_record_of_another_vault_or_a_damaged_one_never_stops_a_vault_from_opening() {
+    let f = fixture();
+    drop(f.create());
+    let seen = f.path.with_file_name("vault.json.seen");
+    std::fs::write(&seen, br#"{"vault_id": "another", "generation": 99}"#).unwrap();
+    assert_eq!(f.open().rollback(), None);
+    std::fs::write(&seen, b"not json").unwrap();
+    assert_eq!(f.open().rollback(), None);
 }
