@@ -1,5 +1,6 @@
 // "Recently deleted" in the settings dialog. Deleted accounts, and those a new QR code replaced, stay in the vault's
-// trash, encrypted, until the user restores them here or deletes them for good (after a confirmation). Loaded the
+// trash, encrypted, until the user restores them here or deletes them for good. Deleting for good is confirmed in
+// the system's own dialog, which Twofold's Rust side shows and reads, so no page script can answer it. Loaded the
 // first time the settings open, so it costs the start-up nothing.
 import * as api from "./api.js";
 import { refresh } from "./list.js";
@@ -8,14 +9,11 @@ import { $, message, paintAvatar, toast } from "./ui.js";
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 /** The trash as last fetched, most recently deleted first. */
 let items = [];
-/** What the open confirmation would delete for good: one item, or "all". */
-let target = null;
 let wired = false;
 
 /** Fetches the trash and shows it; the settings dialog calls this each time it opens. */
 export async function showTrash() {
   wire();
-  hideConfirm();
   $("trash-error").textContent = "";
   await fetchTrash();
 }
@@ -34,14 +32,7 @@ function wire() {
   if (wired) return;
   wired = true;
   $("trash-list").addEventListener("click", onRowClick);
-  $("trash-empty").addEventListener("click", () => ask("all"));
-  $("trash-cancel").addEventListener("click", () => {
-    const asked = target;
-    hideConfirm();
-    if (asked === "all") $("trash-empty").focus();
-    else focusRow(items.indexOf(asked));
-  });
-  $("trash-purge").addEventListener("click", purge);
+  $("trash-empty").addEventListener("click", () => purge("all"));
 }
 
 const labelOf = (item) => (item.issuer && item.name ? `${item.issuer} (${item.name})` : item.issuer || item.name);
@@ -80,23 +71,23 @@ function onRowClick(event) {
   const item = items.find((i) => i.id === button?.closest(".trash-item")?.dataset.id);
   if (!item) return;
   if (button.classList.contains("trash-restore")) restore(item);
-  else ask(item);
+  else purge(item);
 }
 
 /** Runs one change to the trash, about `item` (or all), with the section's buttons off, so a double click sends it
  *  once. On failure the sentence shows and the list is fetched again, the trash may have changed behind it (an
  *  undo, say), and the keyboard goes back to the item's row, or to the first. */
 async function change(request, item) {
-  const buttons = document.querySelectorAll("#trash-list button, #trash-empty, #trash-purge");
+  const buttons = document.querySelectorAll("#trash-list button, #trash-empty");
   for (const button of buttons) button.disabled = true;
   $("trash-error").textContent = "";
   try {
     await request();
     return true;
   } catch (error) {
-    hideConfirm();
     await fetchTrash();
-    $("trash-error").textContent = message(error);
+    // "Cancel" in the confirmation: nothing happened, and nothing needs saying.
+    if (error?.kind !== "cancelled") $("trash-error").textContent = message(error);
     focusRow(Math.max(0, items.findIndex((i) => i.id === item?.id)));
     return false;
   } finally {
@@ -108,42 +99,19 @@ async function restore(item) {
   if (!(await change(() => api.restoreFromTrash(item.id), item))) return;
   const index = items.indexOf(item);
   items = items.filter((i) => i !== item);
-  if (target === item) hideConfirm();
   render();
   toast(`${labelOf(item)} is back in your accounts.`);
   focusRow(index);
   await refresh();
 }
 
-function ask(what) {
-  target = what;
-  const [question, its, where] =
-    what !== "all"
-      ? [`Delete ${labelOf(what)} for good?`, "Its", what.issuer || "that service"]
-      : items.length === 1
-        ? ["Delete the one account here for good?", "Its", "that service"]
-        : [`Delete all ${items.length} accounts here for good?`, "Their", "those services"];
-  $("trash-question").textContent =
-    `${question} ${its} codes cannot be brought back, so make sure you can sign in to ${where} another way, ` +
-    "or have turned two-step sign-in off there.";
-  $("trash-confirm").hidden = false;
-  $("trash-cancel").focus();
-}
-
-function hideConfirm() {
-  target = null;
-  $("trash-confirm").hidden = true;
-}
-
-async function purge() {
-  const what = target;
-  if (!what) return;
-  // Exactly what the question named: an account that reached the trash since is not deleted unseen.
+/** Deletes `what` (one item, or "all") for good, once the user confirms in the system's dialog. */
+async function purge(what) {
+  // Exactly what the page shows: an account that reached the trash since is not deleted unseen.
   const ids = what === "all" ? items.map((i) => i.id) : [what.id];
   if (!(await change(() => api.deleteForGood(ids), what === "all" ? null : what))) return;
   const index = what === "all" ? 0 : items.indexOf(what);
   items = what === "all" ? [] : items.filter((i) => i !== what);
-  hideConfirm();
   render();
   toast(what === "all" ? "Recently deleted is empty." : `${labelOf(what)} is deleted for good.`);
   focusRow(index);

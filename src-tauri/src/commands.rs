@@ -105,10 +105,14 @@ pub async fn restore_from_trash(state: Shared<'_>, id: String) -> Result<(), App
     blocking(state, move |s| s.restore_from_trash(&id)).await
 }
 
-/// Deletes these accounts in the trash for good (one, or all the UI shows): all, or none if one is no longer there.
+/// Deletes these accounts in the trash for good (one, or all the UI shows) once the user confirms in the shell's
+/// own dialog: all, or none if one is no longer there.
 #[tauri::command]
-pub async fn delete_for_good(state: Shared<'_>, ids: Vec<String>) -> Result<(), AppError> {
-    blocking(state, move |s| s.delete_for_good(&ids)).await
+pub async fn delete_for_good(app: tauri::AppHandle, state: Shared<'_>, ids: Vec<String>) -> Result<(), AppError> {
+    blocking(state, move |s| {
+        s.delete_for_good(&ids, &|question| crate::window::confirm(&app, question, "Delete for good"))
+    })
+    .await
 }
 
 /// Changes an account's issuer and name.

@@ -71,6 +71,9 @@ pub enum AppError {
     /// The vault is not unlocked yet.
     #[error("Twofold is locked. Unlock it first.")]
     Locked,
+    /// The user answered "Cancel" to Twofold's own question.
+    #[error("Nothing was deleted: you chose Cancel.")]
+    Cancelled,
     /// A background task stopped unexpectedly.
     #[error("Twofold hit an internal problem and could not finish. Try again; if it keeps happening, restart Twofold.")]
     Internal,
@@ -105,6 +108,7 @@ impl AppError {
                 _ => "backup",
             },
             AppError::NoBackupFolder => "folderMissing",
+            AppError::Cancelled => "cancelled",
             AppError::FileExists(_) => "fileExists",
             AppError::Disk(_) => "io",
             AppError::NotAbsolute(_) => "invalidPath",

@@ -302,9 +302,28 @@ fn no_flow_sends_a_secret_or_an_otpauth_link_to_the_webview() {
     watch.clean("list_trash", &trash);
     assert!(trash.len() >= 2 && trash[0].id == first, "{} in the trash, newest first", trash.len());
     watch.clean("restore_from_trash", &state.restore_from_trash(&first).unwrap());
-    watch.clean("delete_for_good", &state.delete_for_good(std::slice::from_ref(&trash[1].id)).unwrap());
+    // Deleting for good asks in the shell's own dialog: a "Cancel" deletes nothing, and the question is clean too.
+    let asked = std::cell::RefCell::new(Vec::new());
+    let answer = |yes: bool| {
+        let asked = &asked;
+        move |question: &str| {
+            asked.borrow_mut().push(question.to_owned());
+            yes
+        }
+    };
+    let one = std::slice::from_ref(&trash[1].id);
+    let refused = state.delete_for_good(one, &answer(false)).unwrap_err();
+    assert_eq!(refused.kind(), "cancelled");
+    assert_eq!(state.trash().unwrap().len(), trash.len() - 1, "a cancelled deletion deletes nothing");
+    watch.clean("delete_for_good", &state.delete_for_good(one, &answer(true)).unwrap());
     let rest: Vec<String> = state.trash().unwrap().into_iter().map(|t| t.id).collect();
-    watch.clean("delete_for_good", &state.delete_for_good(&rest).unwrap());
+    watch.clean("delete_for_good", &state.delete_for_good(&rest, &answer(true)).unwrap());
+    let asked = asked.into_inner();
+    assert!(asked[0].starts_with("Delete ") && asked[0].contains("for good?"), "{}", asked[0]);
+    assert!(asked[2].starts_with("Empty Recently deleted?"), "{}", asked[2]);
+    for question in &asked {
+        watch.clean("delete_for_good", question);
+    }
     watch.clean("list_trash", &state.trash().unwrap());
     watch.clean("get_settings", &state.settings_view());
     let settings = Settings { clipboard_clear_seconds: Some(45), theme: Theme::Dark, ..Settings::default() };

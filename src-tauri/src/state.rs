@@ -263,9 +263,33 @@ impl AppState {
         self.vault.with(|vault| Ok(vault.restore_alongside(&AccountId::from(id))?))
     }
 
-    /// Deletes these accounts in the trash for good: all, or none if one is no longer there.
-    pub fn delete_for_good(&self, ids: &[String]) -> Result<(), AppError> {
+    /// Deletes these accounts in the trash for good: all, or none if one is no longer there. `confirm` asks the
+    /// user, in the shell's own dialog that the page cannot answer, the question named after the accounts the
+    /// vault holds under these ids; [`AppError::Cancelled`] when the answer is no.
+    pub fn delete_for_good(&self, ids: &[String], confirm: &dyn Fn(&str) -> bool) -> Result<(), AppError> {
         let ids: Vec<AccountId> = ids.iter().map(|id| AccountId::from(id.as_str())).collect();
+        let question = self.vault.with(|vault| {
+            let trash = vault.trash();
+            let named: Vec<_> = trash.iter().filter(|t| ids.contains(&t.account.id)).collect();
+            if named.len() != ids.len() {
+                return Err(VaultError::UnknownAccount.into());
+            }
+            const ADVICE: &str = "cannot be brought back, so make sure you can sign in another way, or have turned two-step sign-in off there.";
+            Ok(match named.as_slice() {
+                [one] => format!(
+                    "Delete {} for good? Its codes {ADVICE}",
+                    shortened(&twofold::account::display_name(&one.account.issuer, &one.account.name))
+                ),
+                _ if ids.len() == trash.len() => {
+                    format!("Empty Recently deleted? The codes of the {} accounts in it {ADVICE}", ids.len())
+                }
+                _ => format!("Delete {} accounts for good? Their codes {ADVICE}", ids.len()),
+            })
+        })?;
+        // Asked with the vault free: the dialog waits for the user, and codes keep coming meanwhile.
+        if !confirm(&question) {
+            return Err(AppError::Cancelled);
+        }
         self.vault.with(|vault| Ok(vault.purge(&ids)?))
     }
 
@@ -414,5 +438,14 @@ impl AppState {
         if let Ok(clipboard) = &self.clipboard {
             clipboard.clear_if_ours();
         }
+    }
+}
+
+/// `text` cut to 80 characters, with an ellipsis when it was longer: names in the shell's own dialogs.
+fn shortened(text: &str) -> String {
+    const MAX: usize = 80;
+    match text.char_indices().nth(MAX) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
     }
 }

@@ -78,3 +78,20 @@ pub fn choose_save_file<R: tauri::Runtime>(app: &tauri::AppHandle<R>, name: &str
     }
     picker.blocking_save_file().and_then(|p| p.into_path().ok()).map(|p| p.display().to_string())
 }
+
+/// Asks `question` in the system's own dialog over the main window, titled and answered with `yes`, or "Cancel";
+/// whether the user chose `yes`. The page cannot answer it, so a compromised page cannot confirm for the user. Blocks: call it off
+/// the UI thread.
+pub fn confirm<R: tauri::Runtime>(app: &tauri::AppHandle<R>, question: &str, yes: &str) -> bool {
+    use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
+    let mut dialog = app
+        .dialog()
+        .message(question)
+        .title(yes)
+        .kind(MessageDialogKind::Warning)
+        .buttons(MessageDialogButtons::OkCancelCustom(yes.to_owned(), "Cancel".to_owned()));
+    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+        dialog = dialog.parent(&window);
+    }
+    dialog.blocking_show()
+}

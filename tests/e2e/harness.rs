@@ -277,6 +277,26 @@ impl App {
         wait_window(&self.display, "^Twofold$").await;
     }
 
+    /// Answers the system dialog titled `title`, which the app's Rust side shows, by pressing `key` in it (Return
+    /// for the button that has the keyboard, the first; Escape for Cancel), and waits until it has closed.
+    pub async fn answer_dialog(&self, title: &str, key: &str) {
+        let name = format!("^{title}$");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let id = loop {
+            if let Some(id) = xdotool_search(&self.display, &name).into_iter().next() {
+                break id;
+            }
+            assert!(Instant::now() < deadline, "no dialog titled {title:?} appeared");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        // Without a window manager nothing gives a new window the keyboard: focus it by hand first.
+        xdotool(&self.display, &["windowfocus", "--sync", &id, "sleep", "0.3", "key", key]);
+        while !xdotool_search(&self.display, &name).is_empty() {
+            assert!(Instant::now() < deadline, "the dialog titled {title:?} did not close after {key}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Waits until the Twofold window has the keyboard, as `xdotool getwindowfocus` reports it.
     pub async fn wait_keyboard(&self) {
         let started = Instant::now();

@@ -473,23 +473,30 @@ async fn deleted_and_replaced_accounts_wait_in_recently_deleted_until_restored_o
     assert_totp_shown(&app, "#accounts .account:nth-child(1) .code", OLD_GITHUB).await;
     assert_totp_shown(&app, "#accounts .account:nth-child(2) .code", NEW_GITHUB).await;
 
-    // Deleting one for good asks first; Cancel keeps it.
+    // Deleting one for good asks first, in the system's dialog the page cannot answer; Cancel keeps it.
     app.click("#trash-list .trash-item:nth-child(2) .trash-delete").await;
-    app.wait_text("#trash-question", "Delete Dropbox (dave) for good? Its codes cannot be brought back").await;
-    app.click("#trash-cancel").await;
+    app.answer_dialog("Delete for good", "Escape").await;
     app.wait_texts("#trash-list .issuer", &["GitLab", "Dropbox"]).await;
+    assert_eq!(app.text("#trash-error").await, "", "a Cancel needs no sentence");
     app.click("#trash-list .trash-item:nth-child(2) .trash-delete").await;
-    app.click("#trash-purge").await;
+    app.answer_dialog("Delete for good", "Return").await;
     app.wait_text("#toast-text", "Dropbox (dave) is deleted for good.").await;
     app.wait_texts("#trash-list .issuer", &["GitLab"]).await;
+    // A page script that calls the command itself meets the same dialog: it deletes nothing on its own.
+    app.run_script(
+        "const id = document.querySelector('#trash-list .trash-item').dataset.id; \
+         window.__TAURI__.core.invoke('delete_for_good', { ids: [id] }).catch(() => {});",
+    )
+    .await;
+    app.answer_dialog("Delete for good", "Escape").await;
+    app.wait_texts("#trash-list .issuer", &["GitLab"]).await;
 
-    // Emptying asks too (Cancel gives the keyboard back to the Empty button), then leaves nothing.
+    // Emptying asks too, then leaves nothing.
     app.click("#trash-empty").await;
-    app.wait_text("#trash-question", "Delete the one account here for good? Its codes cannot be brought back").await;
-    app.click("#trash-cancel").await;
-    app.wait_focused("#trash-empty").await;
+    app.answer_dialog("Delete for good", "Escape").await;
+    app.wait_texts("#trash-list .issuer", &["GitLab"]).await;
     app.click("#trash-empty").await;
-    app.click("#trash-purge").await;
+    app.answer_dialog("Delete for good", "Return").await;
     app.wait_text("#trash-status", "No deleted accounts.").await;
     assert!(!app.shown("#trash-empty").await, "nothing left to empty");
     assert_no_secret_reached_the_page(&app, OLD_GITHUB, "GitLab").await;
