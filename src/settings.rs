@@ -38,6 +38,8 @@ pub struct Settings {
     pub keep_in_tray: bool,
     /// Automatic backups. Off unless chosen.
     pub backups: Backups,
+    /// The app lock. Off unless chosen.
+    pub lock: AppLock,
 }
 
 impl Default for Settings {
@@ -47,8 +49,25 @@ impl Default for Settings {
             theme: Theme::System,
             keep_in_tray: false,
             backups: Backups::default(),
+            lock: AppLock::default(),
         }
     }
+}
+
+/// The app lock: whether opening Twofold needs the recovery password, and when an open Twofold locks itself.
+/// Locking needs a recovery password, which unlocks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AppLock {
+    /// The keychain holds no key that opens the vault alone: every start asks for the recovery password.
+    pub require_password: bool,
+    /// Locks after this many seconds without use, and when the computer sleeps or its screen locks; `None` never.
+    pub after_idle_seconds: Option<u32>,
+}
+
+impl AppLock {
+    /// The idle time offered when the lock is first turned on: five minutes.
+    pub const DEFAULT_IDLE_SECONDS: u32 = 300;
 }
 
 /// Automatic backups ([`crate::backup`]): on or off, into which folder, and how many to keep. The folder is kept
@@ -128,6 +147,7 @@ mod tests {
             theme: Theme::Dark,
             keep_in_tray: true,
             backups: Backups { enabled: true, folder: Some(dir.path().join("backups")), keep: 3 },
+            lock: AppLock { require_password: true, after_idle_seconds: Some(60) },
         };
         chosen.save(&path).unwrap();
         assert_eq!(Settings::load(&path), chosen);

@@ -129,6 +129,23 @@ export const saveSettings = (settings) => invoke("save_settings", { settings });
 /** Sets the recovery password, or changes it given the current one. */
 export const setPassword = (password, current = null) => invoke("set_password", { password, current });
 
+/** Changes the app lock, {requirePassword, afterIdleSeconds}, given the recovery password. Resolves to the
+ *  settings. */
+export const setAppLock = (lock, password = null) => invoke("set_app_lock", { lock, password });
+
+/** Locks Twofold now. Resolves to whether it locked. */
+export const lockNow = () => invoke("lock_now");
+
+/** Tells Rust the user did something, so the app lock's wait starts again. */
+export const noteUse = () => invoke("note_use");
+
+/** Calls `onLocked()` each time Twofold locks (after a time without use, say). */
+export function watchLock(onLocked) {
+  const locked = new Channel();
+  locked.onmessage = onLocked;
+  return invoke("watch_lock", { locked });
+}
+
 /** Turns automatic backups on or off, or changes them: {enabled, folder, keep}. Resolves to the settings. */
 export const setBackups = (backups) => invoke("set_backups", { backups });
 

@@ -7,6 +7,7 @@ import { anyDialogOpen } from "./dialogs.js";
 import { clearSearch, focusFirst, focusSearch, focusStep, initList, onFirstPaint, refresh, searchHasFocus } from "./list.js";
 import { logFailure, oneAtATime } from "./requests.js";
 import { showScreen as show, screenShown } from "./screens.js";
+import { initLock, lockNow } from "./lock.js";
 import { applyTheme, initSettings, openSettings } from "./settings.js";
 import { $, message, undo } from "./ui.js";
 
@@ -34,6 +35,8 @@ async function enter(state) {
     $("locked-message").textContent = state.problem?.message ?? "";
     $("unlock-form").hidden = !state.passwordAvailable;
     $("retry-keychain").textContent = state.problem?.kind === "keychain" ? "Try the keychain again" : "Try again";
+    // Locked by the user or the clock: only the recovery password opens it, never the keychain.
+    $("retry-keychain").hidden = state.problem?.kind === "locked";
     show("locked");
     if (state.passwordAvailable) $("unlock-password").focus();
   } else {
@@ -128,6 +131,17 @@ $("settings-import").addEventListener("click", () => {
 
 initList({ openAccount });
 initAccount();
+initLock(onLocked);
+
+/** Twofold locked (after a time without use, or the Lock button): the open dialogs close, the codes leave the
+ *  page, and the locked screen asks for the recovery password. */
+async function onLocked() {
+  for (const dialog of document.querySelectorAll("dialog[open]")) dialog.close();
+  await refresh([]);
+  $("recovery-notice").hidden = true;
+  const state = await api.startup().catch(logFailure("showing the locked screen"));
+  if (state) await enter(state);
+}
 
 const typing = () => ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement?.tagName);
 
@@ -144,6 +158,9 @@ document.addEventListener("keydown", (event) => {
   } else if (ctrl && key === "n") {
     event.preventDefault();
     openAdd();
+  } else if (ctrl && key === "l" && !$("lock-now").hidden) {
+    event.preventDefault();
+    lockNow();
   } else if (ctrl && key === ",") {
     event.preventDefault();
     openSettings();

@@ -1,8 +1,9 @@
-// The settings dialog, in sections: general (clipboard clear delay, theme, tray), recovery password, backups
-// (backups.js), export (export.js), recently deleted (trash.js), about.
+// The settings dialog, in sections: general (clipboard clear delay, theme, tray), recovery password, app lock
+// (lock.js), backups (backups.js), export (export.js), recently deleted (trash.js), about.
 import * as api from "./api.js";
 import { initBackups, showBackups } from "./backups.js";
 import { initExport, showExport } from "./export.js";
+import { showLock } from "./lock.js";
 import { openDialog } from "./dialogs.js";
 import { Latest } from "./requests.js";
 import { $, message, toast } from "./ui.js";
@@ -32,6 +33,7 @@ export function initSettings(initial) {
   // A password stays in the page only while it is being typed: one left half-typed is gone when the dialog closes.
   dialog.addEventListener("close", () => {
     $("password-form").reset();
+    $("lock-password").value = "";
     $("export-password").value = "";
     $("export-recovery").value = "";
   });
@@ -92,6 +94,7 @@ function show(view) {
   $("about-path").textContent = view.vaultPath;
   showBackups(view.backups);
   showExport(view);
+  showLock(view);
 }
 
 let saving = Promise.resolve();

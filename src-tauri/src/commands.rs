@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use tauri::State;
 use tauri::ipc::{Channel, InvokeBody, InvokeResponseBody, Request};
-use twofold::settings::Settings;
+use twofold::settings::{AppLock, Settings};
 use twofold::vault::OnNameConflict;
 use zeroize::Zeroizing;
 
@@ -296,6 +296,35 @@ pub async fn set_password(
     current: Option<Zeroizing<String>>,
 ) -> Result<SettingsView, AppError> {
     blocking(state, move |s| s.set_password(&password, current.as_deref().map(String::as_str))).await
+}
+
+/// Changes the app lock ("Require the password to open Twofold", lock after a time without use), given the
+/// recovery password.
+#[tauri::command]
+pub async fn set_app_lock(
+    state: Shared<'_>,
+    lock: AppLock,
+    password: Option<Zeroizing<String>>,
+) -> Result<SettingsView, AppError> {
+    blocking(state, move |s| s.set_app_lock(lock, password.as_deref().map(String::as_str))).await
+}
+
+/// Locks Twofold now; whether it locked. Refused without a recovery password, which unlocks it.
+#[tauri::command]
+pub async fn lock_now(state: Shared<'_>) -> Result<bool, AppError> {
+    blocking(state, |s| s.lock_now()).await
+}
+
+/// The user did something in the window: the time without use before the app lock starts again.
+#[tauri::command]
+pub fn note_use(state: Shared<'_>) {
+    state.idle.used();
+}
+
+/// From now on, tells the page on `locked` each time Twofold locks, so that it drops its codes.
+#[tauri::command]
+pub fn watch_lock(state: Shared<'_>, locked: Channel<()>) {
+    state.watch_lock(move || drop(locked.send(())));
 }
 
 /// Turns automatic backups on or off, or changes their folder or how many are kept.

@@ -71,6 +71,12 @@ pub enum AppError {
     /// The vault is not unlocked yet.
     #[error("Twofold is locked. Unlock it first.")]
     Locked,
+    /// Locked by the user, or after a time without use: the recovery password opens it again.
+    #[error("Twofold is locked. Type your recovery password to unlock it.")]
+    LockedByUser,
+    /// Locking needs the recovery password that unlocks again.
+    #[error("Locking needs a recovery password, which is what unlocks Twofold again. Set one in the settings first.")]
+    LockNeedsPassword,
     /// The user answered "Cancel" to Twofold's own question.
     #[error("Nothing was deleted: you chose Cancel.")]
     Cancelled,
@@ -109,6 +115,8 @@ impl AppError {
             },
             AppError::NoBackupFolder => "folderMissing",
             AppError::Cancelled => "cancelled",
+            AppError::LockedByUser => "locked",
+            AppError::LockNeedsPassword => "needsRecoveryPassword",
             AppError::FileExists(_) => "fileExists",
             AppError::Disk(_) => "io",
             AppError::NotAbsolute(_) => "invalidPath",

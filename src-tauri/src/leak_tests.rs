@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use data_encoding::{BASE32_NOPAD, BASE64, BASE64URL_NOPAD, HEXLOWER, HEXUPPER};
 use serde::Serialize;
 use twofold::otp::Kind;
-use twofold::settings::{Settings, Theme};
+use twofold::settings::{AppLock, Settings, Theme};
 use twofold::vault::OnNameConflict;
 
 use crate::pairing::ManualForm;
@@ -59,6 +59,10 @@ pub(crate) const DRIVEN: &[&str] = &[
     "get_settings",
     "save_settings",
     "set_password",
+    "set_app_lock",
+    "lock_now",
+    "note_use",
+    "watch_lock",
     "set_backups",
     "back_up_now",
     "verify_backups",
@@ -387,6 +391,26 @@ fn no_flow_sends_a_secret_or_an_otpauth_link_to_the_webview() {
     assert!(qr.contains("data:image/svg+xml;base64,"));
     let phone = watch.revealing("export_codes", &state.export_codes(Some("battery staple")).unwrap());
     assert!(phone.contains("data:image/svg+xml;base64,"));
+
+    // The app lock: each change needs the recovery password. Locking tells the page and closes the vault; the
+    // keychain does not open it again, the recovery password does.
+    let strict = AppLock { require_password: true, after_idle_seconds: Some(60) };
+    watch.clean("set_app_lock", &state.set_app_lock(strict, None).unwrap_err());
+    watch.clean("set_app_lock", &state.set_app_lock(strict, Some("not it")).unwrap_err());
+    let view = watch.clean("set_app_lock", &state.set_app_lock(strict, Some("battery staple")).unwrap());
+    assert!(view.contains(r#""keychainLinked":false"#), "the keychain no longer opens the vault: {view}");
+    let locks = Arc::new(Mutex::new(0));
+    let count = Arc::clone(&locks);
+    watch.clean("watch_lock", &state.watch_lock(move || *count.lock().unwrap() += 1));
+    watch.clean("note_use", &state.idle.used());
+    watch.clean("lock_now", &state.lock_now().unwrap());
+    assert_eq!(*locks.lock().unwrap(), 1, "the page is told");
+    assert_eq!(state.accounts().unwrap_err().kind(), "locked");
+    let locked = watch.clean("startup", &state.startup());
+    assert!(locked.contains(r#""stage":"locked""#) && locked.contains(r#""kind":"locked""#), "{locked}");
+    watch.clean("unlock_with_password", &state.unlock_with_password("battery staple").unwrap());
+    let view = watch.clean("set_app_lock", &state.set_app_lock(AppLock::default(), Some("battery staple")).unwrap());
+    assert!(view.contains(r#""keychainLinked":true"#), "the keychain opens it again: {view}");
 
     // Another start: the vault, locked, opens with the recovery password.
     state.on_exit();

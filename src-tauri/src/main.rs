@@ -2,6 +2,7 @@
 //! web UI and the core; the core does the work.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod app_lock;
 mod backups;
 mod cli;
 mod commands;
@@ -64,6 +65,9 @@ fn main() {
             // page asks for them.
             let early = Arc::clone(&state);
             std::thread::spawn(move || early.open_early());
+            // The app lock's clock; locking tells the page, which drops its codes.
+            let idle = Arc::clone(&state);
+            state.idle.start(move || idle.lock_when_idle());
             let keep_in_tray = state.keeps_in_tray();
             app.manage(Arc::clone(&state));
             window::show(app)?;

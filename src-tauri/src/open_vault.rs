@@ -57,6 +57,13 @@ impl OpenVault {
         self.get().is_some()
     }
 
+    /// Closes the vault (locking Twofold): its keys leave memory, zeroed as they are dropped. Returns whether one
+    /// was open.
+    pub fn close(&self) -> bool {
+        let vault = self.get().take();
+        vault.is_some()
+    }
+
     /// Keeps `vault` as the open vault.
     pub fn set(&self, vault: Vault) {
         *self.get() = Some(vault);

@@ -3,16 +3,18 @@
 //! short delegation to the core.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use twofold::clipboard::{ClipboardError, CodeClipboard};
 use twofold::gate::{PasswordGate, UnlockTries};
 use twofold::otp::unix_now;
-use twofold::settings::Settings;
+use twofold::settings::{AppLock, Settings};
 use twofold::sync::lock;
 use twofold::vault::{AccountId, KdfParams, KeychainError, OsKeychain, Unlock, Vault, VaultError, VaultStatus};
 
+use crate::app_lock::IdleLock;
 use crate::backups::Backups;
 use crate::error::AppError;
 use crate::exports::{self, ExportRequest};
@@ -44,6 +46,12 @@ pub struct AppState {
     gate: PasswordGate,
     /// Wrong recovery passwords at unlocking, and the wait they impose, across restarts.
     unlock_tries: UnlockTries,
+    /// The app lock's clock.
+    pub idle: Arc<IdleLock>,
+    /// Locked by the user or the clock: only the recovery password opens it again, not the keychain.
+    locked_by_user: AtomicBool,
+    /// Told each time Twofold locks, so the page drops its codes.
+    on_lock: Mutex<Option<Box<dyn Fn() + Send>>>,
     started: Instant,
 }
 
@@ -84,6 +92,9 @@ impl AppState {
             backups: Arc::new(Backups::new(Arc::clone(&vault), settings.backups.clone())),
             gate: PasswordGate::new(),
             unlock_tries: UnlockTries::new(twofold::paths::unlock_tries(&dir)),
+            idle: IdleLock::new(idle_time(&settings.lock)),
+            locked_by_user: AtomicBool::new(false),
+            on_lock: Mutex::new(None),
             settings: Mutex::new(settings),
             settings_path,
             pairings: Arc::new(Pairings::new(Arc::clone(&vault), replay_camera)),
@@ -137,6 +148,11 @@ impl AppState {
             Ok(VaultStatus::Present { password, .. }) => password,
             Err(e) => return Opening::Locked { problem: e.into(), password_available: true },
         };
+        // Locked by the user or the clock, or set to need the password at every start: the keychain is not asked.
+        let by_choice = self.locked_by_user.load(Ordering::SeqCst) || lock(&self.settings).lock.require_password;
+        if by_choice && password_available {
+            return Opening::Locked { problem: AppError::LockedByUser, password_available };
+        }
         match Vault::open(&self.vault_path, Unlock::Keychain(&OsKeychain)) {
             Ok(vault) => {
                 self.vault.set(vault);
@@ -169,6 +185,7 @@ impl AppState {
 
     fn opened(&self, vault: Vault) -> StartupView {
         self.vault.set(vault);
+        self.idle.used();
         self.startup_view(Opening::Ready)
     }
 
@@ -192,10 +209,16 @@ impl AppState {
             opened => opened?,
         };
         self.unlock_tries.succeeded();
-        let keychain_notice = match vault.repair_keychain(&OsKeychain) {
-            Ok(true) => Some(KEYCHAIN_REPAIRED.to_owned()),
-            Ok(false) => None,
-            Err(e) => Some(AppError::from(e).to_string()),
+        self.locked_by_user.store(false, Ordering::SeqCst);
+        self.idle.used();
+        // "Require the password to open Twofold" keeps the keychain out; otherwise a lost key is stored again.
+        let keychain_notice = match lock(&self.settings).lock.require_password {
+            true => None,
+            false => match vault.repair_keychain(&OsKeychain) {
+                Ok(true) => Some(KEYCHAIN_REPAIRED.to_owned()),
+                Ok(false) => None,
+                Err(e) => Some(AppError::from(e).to_string()),
+            },
         };
         Ok(StartupView { keychain_notice, ..self.opened(vault) })
     }
@@ -351,11 +374,74 @@ impl AppState {
         lock(&self.settings).keep_in_tray = false;
     }
 
-    /// Saves new preferences. The backups' settings are changed by [`Self::set_backups`] alone: those sent here
-    /// are ignored.
+    /// Saves new preferences. The backups' and the app lock's settings are changed by [`Self::set_backups`] and
+    /// [`Self::set_app_lock`] alone: those sent here are ignored.
     pub fn save_settings(&self, settings: Settings) -> Result<SettingsView, AppError> {
-        self.change_settings(|current| Settings { backups: current.backups.clone(), ..settings })?;
+        self.change_settings(|current| Settings { backups: current.backups.clone(), lock: current.lock, ..settings })?;
         Ok(self.settings_view())
+    }
+
+    /// Changes the app lock. Each change needs the recovery password (`password`), checked here with its waits
+    /// after wrong tries: "Require the password to open Twofold" takes the keychain out of the vault (or puts it
+    /// back), and locking after a time without use needs the password that unlocks it.
+    pub fn set_app_lock(&self, wanted: AppLock, password: Option<&str>) -> Result<SettingsView, AppError> {
+        let current = lock(&self.settings).lock;
+        let wanted = AppLock { after_idle_seconds: wanted.after_idle_seconds.map(|s| s.clamp(1, 24 * 3600)), ..wanted };
+        if wanted == current {
+            return Ok(self.settings_view());
+        }
+        self.vault.with(|vault| {
+            if !matches!(vault.status_now(), VaultStatus::Present { password: true, .. }) {
+                return Err(AppError::LockNeedsPassword);
+            }
+            self.gate.check(vault, password)?;
+            let password = password.unwrap_or_default();
+            match (current.require_password, wanted.require_password) {
+                (false, true) => vault.unlink_keychain(password, KdfParams::default(), &OsKeychain)?,
+                (true, false) => vault.link_keychain(&OsKeychain)?,
+                _ => {}
+            }
+            Ok(())
+        })?;
+        self.change_settings(|settings| Settings { lock: wanted, ..settings.clone() })?;
+        self.idle.configure(idle_time(&wanted));
+        Ok(self.settings_view())
+    }
+
+    /// Calls `listener` each time Twofold locks (only the last listener set is kept: the page's).
+    pub fn watch_lock(&self, listener: impl Fn() + Send + 'static) {
+        *lock(&self.on_lock) = Some(Box::new(listener));
+    }
+
+    /// Locks Twofold now: the vault closes and its keys leave memory, the accounts a scan found are forgotten, and
+    /// the page is told to drop its codes. Only the recovery password opens it again. Refused without one.
+    /// Returns whether it locked (it may be locked already).
+    pub fn lock_now(&self) -> Result<bool, AppError> {
+        let _opening = lock(&self.opening);
+        let has_password =
+            self.vault.get().as_ref().map(|v| matches!(v.status_now(), VaultStatus::Present { password: true, .. }));
+        match has_password {
+            None => return Ok(false),
+            Some(false) => return Err(AppError::LockNeedsPassword),
+            Some(true) => {}
+        }
+        self.locked_by_user.store(true, Ordering::SeqCst);
+        self.pairings.discard();
+        self.pairings.stop_camera();
+        self.vault.close();
+        if let Some(listener) = lock(&self.on_lock).as_ref() {
+            listener();
+        }
+        Ok(true)
+    }
+
+    /// Locks Twofold when the time without use ran out, as [`Self::lock_now`] does; a vault that is not open, or
+    /// cannot be locked (no recovery password), stays as it is.
+    pub fn lock_when_idle(&self) {
+        match self.lock_now() {
+            Ok(_) | Err(AppError::LockNeedsPassword) => {}
+            Err(e) => eprintln!("{e}"),
+        }
     }
 
     fn change_settings(&self, change: impl FnOnce(&Settings) -> Settings) -> Result<(), AppError> {
@@ -439,6 +525,11 @@ impl AppState {
             clipboard.clear_if_ours();
         }
     }
+}
+
+/// How long without use before Twofold locks itself, from the settings.
+fn idle_time(lock: &AppLock) -> Option<Duration> {
+    lock.after_idle_seconds.map(|s| Duration::from_secs(u64::from(s)))
 }
 
 /// `text` cut to 80 characters, with an ellipsis when it was longer: names in the shell's own dialogs.

@@ -277,6 +277,8 @@ pub struct SettingsView {
     pub theme: Theme,
     /// Whether closing the window keeps Twofold in the tray.
     pub keep_in_tray: bool,
+    /// The app lock.
+    pub lock: twofold::settings::AppLock,
     /// Whether a recovery password is set (`null` while locked).
     pub password_set: Option<bool>,
     /// Whether the OS keychain holds the vault key (`null` while locked).
@@ -302,6 +304,7 @@ impl SettingsView {
             clipboard_clear_seconds: settings.clipboard_clear_seconds,
             theme: settings.theme,
             keep_in_tray: settings.keep_in_tray,
+            lock: settings.lock,
             password_set,
             keychain_linked,
             version: env!("CARGO_PKG_VERSION"),

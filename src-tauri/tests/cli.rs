@@ -214,7 +214,7 @@ fn backups_are_made_and_verified_from_the_command_line_and_restore_a_new_machine
     assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0);
 
     let mut vault = Vault::open(&data.join("vault.json"), Unlock::Keychain(&OsKeychain)).unwrap();
-    vault.set_password("recovery words", twofold::vault::KdfParams::INSECURE_FOR_TESTS).unwrap();
+    vault.set_password("recovery words", twofold::vault::KdfParams::INSECURE_FOR_TESTS, &OsKeychain).unwrap();
     drop(vault);
     // The folder chosen in the app's settings is the one used.
     let settings = serde_json::json!({"backups": {"enabled": true, "folder": folder, "keep": 10}});

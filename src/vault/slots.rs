@@ -108,7 +108,7 @@ impl Vault {
         }
         let key = crypto::random_key();
         let slot = password_slot(&self.header.vault_id, &key, password, params)?;
-        self.rekey(key, Some(slot), keychain)
+        self.rekey(key, vec![slot], Some(keychain))
     }
 
     /// Removes the recovery password; refused when the keychain is not linked. Re-keys the vault as changing the
@@ -120,16 +120,17 @@ impl Vault {
         if !self.header.slots.iter().any(|s| s.kind == format::SLOT_PASSWORD) {
             return Ok(());
         }
-        self.rekey(crypto::random_key(), None, keychain)
+        self.rekey(crypto::random_key(), Vec::new(), Some(keychain))
     }
 
-    /// Saves the accounts sealed with `key`, which `password` (a slot) and the keychain's key wrap, and only then
-    /// forgets the old key. The keychain item stays the same, so the previous generation still opens with it. A
-    /// failure at any step (the keychain cannot be read, the disk) changes nothing.
-    fn rekey(&mut self, key: Key256, password: Option<Slot>, store: &dyn KeyStore) -> Result<(), VaultError> {
-        let mut slots: Vec<Slot> = password.into_iter().collect();
-        for old in self.header.slots.iter().filter(|s| s.kind == format::SLOT_KEYCHAIN) {
-            slots.push(rewrap_keychain_slot(&self.header.vault_id, old, &key, store)?);
+    /// Saves the accounts sealed with `key`, which `slots` wrap and, with `keychain`, the keychain's key too, and
+    /// only then forgets the old key. The keychain item stays the same, so the previous generation still opens with
+    /// it. A failure at any step (the keychain cannot be read, the disk) changes nothing.
+    fn rekey(&mut self, key: Key256, mut slots: Vec<Slot>, keychain: Option<&dyn KeyStore>) -> Result<(), VaultError> {
+        if let Some(store) = keychain {
+            for old in self.header.slots.iter().filter(|s| s.kind == format::SLOT_KEYCHAIN) {
+                slots.push(rewrap_keychain_slot(&self.header.vault_id, old, &key, store)?);
+            }
         }
         let old_key = std::mem::replace(&mut self.key, key);
         let old_slots = std::mem::replace(&mut self.header.slots, slots);
@@ -138,6 +139,35 @@ impl Vault {
             self.key = old_key;
             self.header.slots = old_slots;
             return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Takes the keychain out of the vault ("Require the password to open Twofold"): re-keys it under `password`,
+    /// the recovery password, alone, and deletes the keychain's item. Re-keying matters: the previous generation
+    /// still holds the keychain's slot, so with the old key a keychain item left behind would open every later
+    /// save. [`VaultError::NoPasswordSlot`] without a recovery password, the way back in;
+    /// [`VaultError::WrongPassword`] if `password` is not it. Linked again with [`Vault::link_keychain`].
+    pub fn unlink_keychain(
+        &mut self,
+        password: &str,
+        params: KdfParams,
+        store: &dyn KeyStore,
+    ) -> Result<(), VaultError> {
+        self.check_password(password)?;
+        let items: Vec<KeychainItem> = self
+            .header
+            .slots
+            .iter()
+            .filter(|s| s.kind == format::SLOT_KEYCHAIN)
+            .filter_map(|s| s.item.clone())
+            .collect();
+        let key = crypto::random_key();
+        let slot = password_slot(&self.header.vault_id, &key, password, params)?;
+        self.rekey(key, vec![slot], None)?;
+        for item in items {
+            // The file no longer refers to it, and its key opens only generations saved before.
+            let _ = store.delete(&item);
         }
         Ok(())
     }

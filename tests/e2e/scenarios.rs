@@ -1223,3 +1223,65 @@ async fn hostile_names_from_a_qr_code_are_shown_as_text_and_break_nothing() {
     assert_eq!(windows(), before, "no other window opened");
     app.quit().await;
 }
+
+#[tokio::test]
+async fn the_app_lock_drops_the_codes_after_a_time_without_use_and_only_the_password_opens_it_again() {
+    if !can_run() {
+        return;
+    }
+    let mut scenario = Scenario::start("app_lock").await;
+    drop(kaltura_vault_with_password(&scenario));
+    // A short time without use, as a user could set in settings.json; the settings offer a minute and up.
+    std::fs::write(scenario.data_dir().join("settings.json"), r#"{"lock": {"afterIdleSeconds": 3}}"#).unwrap();
+    let app = scenario.launch().await;
+    app.wait_texts("#accounts .issuer", &["Kaltura Events"]).await;
+    assert!(app.shown("#lock-now").await, "a vault with a recovery password can be locked");
+
+    // Left alone, it locks: the codes leave the page, and the keychain is not offered as a way back.
+    app.wait_text("#locked-message", "Twofold is locked. Type your recovery password to unlock it.").await;
+    assert_eq!(app.count("#accounts .account").await, 0, "no account is left in the page");
+    assert_eq!(app.count("#accounts .code").await, 0, "no code is left in the page");
+    assert!(!app.shown("#retry-keychain").await, "the keychain does not open an app the user locked");
+    app.fill("#unlock-password", "wrong horse").await;
+    app.press(ENTER).await;
+    app.wait_text("#unlock-error", "That password is not correct.").await;
+    app.fill("#unlock-password", RECOVERY_PASSWORD).await;
+    app.press(ENTER).await;
+    app.wait_texts("#accounts .issuer", &["Kaltura Events"]).await;
+    assert_totp_shown(&app, "#accounts .code", KALTURA_SECRET).await;
+
+    // "Require the password to open Twofold" needs the recovery password, and takes the keychain out; the lock
+    // after a time without use is turned off.
+    app.click("#open-settings").await;
+    app.click("#lock-require").await;
+    app.choose("#lock-idle", "off").await;
+    app.click("#lock-submit").await;
+    app.wait_text("#lock-error", "recovery password").await;
+    app.fill("#lock-password", RECOVERY_PASSWORD).await;
+    app.click("#lock-submit").await;
+    app.wait_text("#toast-text", "App lock saved").await;
+    app.press(ESCAPE).await;
+
+    // With no lock by time left, Ctrl+L locks at once.
+    app.focus("#accounts .account").await;
+    app.press("\u{E009}l\u{E000}").await;
+    app.wait_text("#locked-message", "Twofold is locked.").await;
+    assert_eq!(app.count("#accounts .code").await, 0);
+    app.fill("#unlock-password", RECOVERY_PASSWORD).await;
+    app.press(ENTER).await;
+    app.wait_texts("#accounts .issuer", &["Kaltura Events"]).await;
+    app.quit().await;
+    assert!(
+        Vault::open(&scenario.vault_path(), Unlock::Keychain(&OsKeychain)).is_err(),
+        "the keychain alone no longer opens the vault"
+    );
+
+    // The next start asks for the password, and does not lock by itself any more.
+    let app = scenario.launch().await;
+    app.wait_text("#locked-message", "Twofold is locked.").await;
+    app.fill("#unlock-password", RECOVERY_PASSWORD).await;
+    app.press(ENTER).await;
+    app.wait_texts("#accounts .issuer", &["Kaltura Events"]).await;
+    app.assert_text_stays("#accounts .issuer", "Kaltura Events", Duration::from_secs(5)).await;
+    app.quit().await;
+}

@@ -161,3 +161,27 @@ fn a_keychain_that_cannot_be_read_while_rekeying_changes_nothing() {
     drop(vault);
     assert_eq!(names(&Vault::open(&f.path, Unlock::Password("correct horse")).unwrap()), ["a"]);
 }
+
+#[test]
+fn requiring_the_password_takes_the_keychain_out_and_its_old_key_opens_no_later_save() {
+    let f = fixture();
+    let mut vault = f.create();
+    vault.add(account("GitHub", "octocat", "JBSWY3DPEHPK3PXP"), OnNameConflict::Ask).unwrap();
+    let linked = std::fs::read(&f.path).unwrap();
+    assert_eq!(vault.unlink_keychain("wrong", FAST, &f.store), Err(VaultError::WrongPassword));
+    vault.unlink_keychain("correct horse", FAST, &f.store).unwrap();
+    vault.add(account("Mail", "me", "GEZDGNBVGY3TQOJQ"), OnNameConflict::Ask).unwrap();
+    assert_eq!(vault.status_now(), VaultStatus::Present { keychain: false, password: true });
+    drop(vault);
+
+    assert_eq!(Vault::open(&f.path, Unlock::Keychain(&f.store)).unwrap_err(), VaultError::NoKeychainSlot);
+    // The keychain slot of a copy made while linked, on the new file, opens nothing: its item is gone, and the
+    // key it wrapped seals no later save.
+    let spliced = with_slots_of(&f.path, &linked);
+    std::fs::write(&f.path, &spliced).unwrap();
+    assert!(Vault::open(&f.path, Unlock::Keychain(&f.store)).is_err());
+
+    let g = fixture();
+    let mut keychain_only = Vault::create(&g.path, Some(&g.store), None).unwrap();
+    assert_eq!(keychain_only.unlink_keychain("anything", FAST, &g.store), Err(VaultError::NoPasswordSlot));
+}
