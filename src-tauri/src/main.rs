@@ -20,6 +20,8 @@ mod navigation;
 mod open_vault;
 mod pairing;
 mod placement;
+#[cfg(target_os = "linux")]
+mod session_watch;
 mod state;
 mod tray;
 mod views;
@@ -68,6 +70,11 @@ fn main() {
             // The app lock's clock; locking tells the page, which drops its codes.
             let idle = Arc::clone(&state);
             state.idle.start(move || idle.lock_when_idle());
+            #[cfg(target_os = "linux")]
+            {
+                let away = Arc::clone(&state);
+                session_watch::watch(move || away.lock_when_away());
+            }
             let keep_in_tray = state.keeps_in_tray();
             app.manage(Arc::clone(&state));
             window::show(app)?;

@@ -51,8 +51,24 @@ pub struct AppState {
     /// Locked by the user or the clock: only the recovery password opens it again, not the keychain.
     locked_by_user: AtomicBool,
     /// Told each time Twofold locks, so the page drops its codes.
-    on_lock: Mutex<Option<Box<dyn Fn() + Send>>>,
+    on_lock: Mutex<Option<Listener<()>>>,
+    /// Told when Twofold opens, locks, or becomes lockable: the tray's Lock item.
+    on_lock_state: Mutex<Option<Listener<LockState>>>,
     started: Instant,
+}
+
+/// Told of something that happened, with what.
+type Listener<T> = Box<dyn Fn(T) + Send>;
+
+/// What a Lock item can do now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockState {
+    /// Open, with a recovery password: it can be locked.
+    Lockable,
+    /// Open without a recovery password, or not created yet: nothing could unlock it again.
+    NotLockable,
+    /// Locked: the recovery password opens it.
+    Locked,
 }
 
 /// Where opening the vault at start-up ended.
@@ -95,6 +111,7 @@ impl AppState {
             idle: IdleLock::new(idle_time(&settings.lock)),
             locked_by_user: AtomicBool::new(false),
             on_lock: Mutex::new(None),
+            on_lock_state: Mutex::new(None),
             settings: Mutex::new(settings),
             settings_path,
             pairings: Arc::new(Pairings::new(Arc::clone(&vault), replay_camera)),
@@ -156,6 +173,7 @@ impl AppState {
         match Vault::open(&self.vault_path, Unlock::Keychain(&OsKeychain)) {
             Ok(vault) => {
                 self.vault.set(vault);
+                self.lock_state_changed();
                 Opening::Ready
             }
             Err(e) => {
@@ -186,6 +204,7 @@ impl AppState {
     fn opened(&self, vault: Vault) -> StartupView {
         self.vault.set(vault);
         self.idle.used();
+        self.lock_state_changed();
         self.startup_view(Opening::Ready)
     }
 
@@ -408,9 +427,37 @@ impl AppState {
         Ok(self.settings_view())
     }
 
+    /// Calls `listener` now and each time Twofold opens, locks or becomes lockable (the tray's Lock item).
+    pub fn on_lock_state(&self, listener: impl Fn(LockState) + Send + 'static) {
+        listener(self.lock_state());
+        *lock(&self.on_lock_state) = Some(Box::new(listener));
+    }
+
+    fn lock_state(&self) -> LockState {
+        match self.vault.get().as_ref().map(Vault::status_now) {
+            Some(VaultStatus::Present { password: true, .. }) => LockState::Lockable,
+            Some(_) => LockState::NotLockable,
+            None if self.locked_by_user.load(Ordering::SeqCst) => LockState::Locked,
+            None => LockState::NotLockable,
+        }
+    }
+
+    /// Tells the tray what its Lock item can do now.
+    fn lock_state_changed(&self) {
+        let now = self.lock_state();
+        if let Some(listener) = lock(&self.on_lock_state).as_ref() {
+            listener(now);
+        }
+    }
+
+    /// The tray's "Lock Twofold": locks as [`Self::lock_now`] does; whether it locked (not when locked already).
+    pub fn lock_when_idle_from_tray(&self) -> bool {
+        matches!(self.lock_now(), Ok(true))
+    }
+
     /// Calls `listener` each time Twofold locks (only the last listener set is kept: the page's).
     pub fn watch_lock(&self, listener: impl Fn() + Send + 'static) {
-        *lock(&self.on_lock) = Some(Box::new(listener));
+        *lock(&self.on_lock) = Some(Box::new(move |()| listener()));
     }
 
     /// Locks Twofold now: the vault closes and its keys leave memory, the accounts a scan found are forgotten, and
@@ -430,9 +477,18 @@ impl AppState {
         self.pairings.stop_camera();
         self.vault.close();
         if let Some(listener) = lock(&self.on_lock).as_ref() {
-            listener();
+            listener(());
         }
+        self.lock_state_changed();
         Ok(true)
+    }
+
+    /// Locks Twofold when the screen locks or the computer goes to sleep, if the user chose a lock after a time
+    /// without use (the lock that these moments belong to).
+    pub fn lock_when_away(&self) {
+        if lock(&self.settings).lock.after_idle_seconds.is_some() {
+            self.lock_when_idle();
+        }
     }
 
     /// Locks Twofold when the time without use ran out, as [`Self::lock_now`] does; a vault that is not open, or
@@ -505,6 +561,7 @@ impl AppState {
             self.gate.check(vault, current)?;
             Ok(vault.set_password(password, KdfParams::default(), &OsKeychain)?)
         })?;
+        self.lock_state_changed();
         Ok(self.settings_view())
     }
 

@@ -11,6 +11,7 @@ use tauri::{AppHandle, Manager, Runtime};
 /// The tray icon's id; there is at most one.
 const TRAY: &str = "main";
 const SHOW: &str = "show";
+const LOCK: &str = "lock";
 const QUIT: &str = "quit";
 
 /// Why the tray icon could not be shown.
@@ -92,14 +93,34 @@ fn check_available() -> Result<(), TrayError> {
 
 fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     let show = MenuItem::with_id(app, SHOW, "Show Twofold", true, None::<&str>)?;
+    let lock = MenuItem::with_id(app, LOCK, "Lock Twofold", true, None::<&str>)?;
     let quit = MenuItem::with_id(app, QUIT, "Quit Twofold", true, None::<&str>)?;
-    let menu = Menu::with_items(app, &[&show, &quit])?;
+    let menu = Menu::with_items(app, &[&show, &lock, &quit])?;
+    // "Lock Twofold" while it is open and can be locked (it has a recovery password), "Unlock Twofold…" while locked.
+    let state = app.state::<std::sync::Arc<crate::state::AppState>>();
+    let handle = app.clone();
+    state.on_lock_state(move |now| {
+        use crate::state::LockState;
+        let lock = lock.clone();
+        // Posted to the UI thread, never waited for: the caller may hold the state's locks.
+        let _ = handle.run_on_main_thread(move || {
+            let _ = lock.set_text(if now == LockState::Locked { "Unlock Twofold…" } else { "Lock Twofold" });
+            let _ = lock.set_enabled(now != LockState::NotLockable);
+        });
+    });
     let mut tray = TrayIconBuilder::with_id(TRAY)
         .tooltip("Twofold")
         .menu(&menu)
         .show_menu_on_left_click(false)
         .on_menu_event(|app, event| match event.id().as_ref() {
             SHOW => crate::window::bring_to_front(app),
+            LOCK => {
+                let state = app.state::<std::sync::Arc<crate::state::AppState>>();
+                // Locked already: the window shows the unlock screen.
+                if !state.lock_when_idle_from_tray() {
+                    crate::window::bring_to_front(app);
+                }
+            }
             QUIT => app.exit(0),
             _ => {}
         })

@@ -691,6 +691,16 @@ pub fn click_tray_item(bus_name: &str, id: i32) {
 /// Where Ayatana AppIndicator exports the icon Tauri names `main`.
 const TRAY_ITEM: &str = "/org/ayatana/NotificationItem/tray_icon_tray_app_main";
 
+/// The desktop's screen saver turns on (the screen locks), as GNOME and KDE announce it on the session bus.
+pub fn screen_saver_turns_on() {
+    let status = Command::new("gdbus")
+        .args(["emit", "--session", "--object-path", "/org/freedesktop/ScreenSaver"])
+        .args(["--signal", "org.freedesktop.ScreenSaver.ActiveChanged", "true"])
+        .status()
+        .expect("gdbus runs");
+    assert!(status.success(), "the signal is sent");
+}
+
 /// Calls a D-Bus method on the session bus with `gdbus`; its printed answer, or `None` if the call failed.
 fn gdbus(target: &[&str], method: &str, args: &[&str]) -> Option<String> {
     let method = if method.contains('.') { method.to_owned() } else { format!("org.freedesktop.DBus.{method}") };

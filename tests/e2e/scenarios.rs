@@ -892,7 +892,7 @@ async fn with_the_tray_chosen_closing_the_window_keeps_twofold_in_the_tray_whose
     let (bus_name, items) = wait_for_tray().await;
     assert_eq!(tray_status(&bus_name), "Active");
     let labels: Vec<&str> = items.iter().map(|(_, label)| label.as_str()).collect();
-    assert_eq!(labels, ["Show Twofold", "Quit Twofold"]);
+    assert_eq!(labels, ["Show Twofold", "Lock Twofold", "Quit Twofold"]);
     let item = |label: &str| items.iter().find(|(_, l)| l == label).map(|(id, _)| *id).expect("the item exists");
 
     // Closed like a window manager's close button: hidden, still running, with the camera off; back on the next
@@ -1251,10 +1251,10 @@ async fn the_app_lock_drops_the_codes_after_a_time_without_use_and_only_the_pass
     assert_totp_shown(&app, "#accounts .code", KALTURA_SECRET).await;
 
     // "Require the password to open Twofold" needs the recovery password, and takes the keychain out; the lock
-    // after a time without use is turned off.
+    // after a time without use becomes an hour's.
     app.click("#open-settings").await;
     app.click("#lock-require").await;
-    app.choose("#lock-idle", "off").await;
+    app.choose("#lock-idle", "3600").await;
     app.click("#lock-submit").await;
     app.wait_text("#lock-error", "recovery password").await;
     app.fill("#lock-password", RECOVERY_PASSWORD).await;
@@ -1262,7 +1262,7 @@ async fn the_app_lock_drops_the_codes_after_a_time_without_use_and_only_the_pass
     app.wait_text("#toast-text", "App lock saved").await;
     app.press(ESCAPE).await;
 
-    // With no lock by time left, Ctrl+L locks at once.
+    // With no lock by time due for an hour, Ctrl+L locks at once.
     app.focus("#accounts .account").await;
     app.press("\u{E009}l\u{E000}").await;
     app.wait_text("#locked-message", "Twofold is locked.").await;
@@ -1276,12 +1276,15 @@ async fn the_app_lock_drops_the_codes_after_a_time_without_use_and_only_the_pass
         "the keychain alone no longer opens the vault"
     );
 
-    // The next start asks for the password, and does not lock by itself any more.
+    // The next start asks for the password; it stays unlocked while the hour runs, until the screen locks.
     let app = scenario.launch().await;
     app.wait_text("#locked-message", "Twofold is locked.").await;
     app.fill("#unlock-password", RECOVERY_PASSWORD).await;
     app.press(ENTER).await;
     app.wait_texts("#accounts .issuer", &["Kaltura Events"]).await;
-    app.assert_text_stays("#accounts .issuer", "Kaltura Events", Duration::from_secs(5)).await;
+    app.assert_text_stays("#accounts .issuer", "Kaltura Events", Duration::from_secs(3)).await;
+    harness::screen_saver_turns_on();
+    app.wait_text("#locked-message", "Twofold is locked.").await;
+    assert_eq!(app.count("#accounts .code").await, 0);
     app.quit().await;
 }
