@@ -51,6 +51,19 @@ fn a_clean_render_decodes_to_the_account_with_its_corners() {
 }
 
 #[test]
+fn a_large_photo_is_read_scaled_down_with_corners_in_its_own_coordinates() {
+    // A 6000 × 4000 picture (24 megapixels) with the code in its lower right part.
+    let code = image::imageops::resize(&render(KALTURA), 1200, 1200, image::imageops::FilterType::Nearest);
+    let mut photo = GrayImage::from_pixel(6000, 4000, Luma([235]));
+    image::imageops::overlay(&mut photo, &code, 4200, 2500);
+    let found = Decoder::new().decode(&frame_of(&photo)).expect("the code is read");
+    assert_eq!(kaltura_account(Some(found.text.as_str().to_owned())).issuer, "Kaltura Events");
+    for corner in &found.corners {
+        assert!((4200.0..=5400.0).contains(&corner.x) && (2500.0..=3700.0).contains(&corner.y), "{corner:?}");
+    }
+}
+
+#[test]
 fn a_rotated_code_decodes() {
     let turned = rotate_about_center(&render(KALTURA), 0.6, Interpolation::Bilinear, Luma([255]));
     assert_eq!(kaltura_account(read(&turned)).issuer, "Kaltura Events");

@@ -130,9 +130,18 @@ impl Decoder {
         Self::default()
     }
 
-    /// Tries every attempt on a still image; the first code read wins.
+    /// Tries every attempt on a still image; the first code read wins. A picture longer than
+    /// [`STILL_MAX_SIDE`] on a side is scaled down to it first, so that every attempt works on at most a few
+    /// megapixels (a 40-megapixel photo would cost seconds an attempt); corners are given in the picture's own
+    /// coordinates all the same.
     pub fn decode(&self, frame: &GrayFrame) -> Option<Detection> {
-        ATTEMPTS.iter().find_map(|a| run_attempt(a, frame))
+        match shrunk(frame, STILL_MAX_SIDE) {
+            Some((small, factor)) => ATTEMPTS.iter().find_map(|a| run_attempt(a, &small)).map(|found| Detection {
+                text: found.text,
+                corners: found.corners.into_iter().map(|p| Point { x: p.x * factor, y: p.y * factor }).collect(),
+            }),
+            None => ATTEMPTS.iter().find_map(|a| run_attempt(a, frame)),
+        }
     }
 
     /// Tries rqrr and one of the [`LIVE_EXTRAS`], in turn, on a live frame.
@@ -144,6 +153,25 @@ impl Decoder {
         self.turn = self.turn.wrapping_add(1);
         run_attempt(extra, frame)
     }
+}
+
+/// The longest side a still picture is decoded at: a 4K screenshot nearly as it is, a large photo scaled down.
+pub const STILL_MAX_SIDE: u32 = 3000;
+
+/// `frame` scaled down so that its longest side is `limit`, and the factor from its coordinates back to the
+/// frame's; `None` when it is that small already.
+fn shrunk(frame: &GrayFrame, limit: u32) -> Option<(GrayFrame, f32)> {
+    let longest = frame.width().max(frame.height());
+    if longest <= limit {
+        return None;
+    }
+    let factor = longest as f32 / limit as f32;
+    let (w, h) = (
+        ((frame.width() as f32) / factor).round().max(1.0) as u32,
+        ((frame.height() as f32) / factor).round().max(1.0) as u32,
+    );
+    let small = image::imageops::resize(&frame.to_image(), w, h, FilterType::Triangle);
+    Some((GrayFrame::new(w, h, small.into_raw())?, factor))
 }
 
 /// Maps processed coordinates back to the original frame: original = m · (x, y, 1).
