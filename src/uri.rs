@@ -42,7 +42,7 @@ pub enum UriError {
     )]
     MigrationLink,
     /// A type other than `totp`, `hotp` or `steam`.
-    #[error("otpauth://{0}/ is not a known kind of code. Twofold reads totp, hotp and steam links.")]
+    #[error("The link is of the kind \"{0}\", which Twofold does not know. Twofold reads totp, hotp and steam links.")]
     UnknownType(String),
     /// No `secret` parameter.
     #[error(

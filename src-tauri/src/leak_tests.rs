@@ -194,6 +194,18 @@ fn no_flow_sends_a_secret_or_an_otpauth_link_to_the_webview() {
     watch.clean("confirm_pending", &replaced);
     watch.clean("restore_account", &state.restore(&old).unwrap());
 
+    // Links that are refused although they hold a valid secret: the sentence names the problem, not the secret.
+    for refused in [
+        "otpauth://totp/Odd:me?secret=NBSWY3DPO5XXE3DE&algorithm=MD5",
+        "otpauth://totp/Odd:me?secret=NBSWY3DPO5XXE3DE&digits=12",
+        "otpauth://yandex/Odd:me?secret=NBSWY3DPO5XXE3DE",
+        "otpauth://totp/Odd:me?secret=NBSWY3DPO5XXE3DE&period=0",
+        "https://example.com/?secret=NBSWY3DPO5XXE3DE",
+    ] {
+        watch.clean("scan_link", &pairings.scan_text(refused));
+        watch.clean("scan_image", &pairings.scan_image(&png_of(refused)).unwrap());
+    }
+
     // Pair from a picture, and reject a web link.
     let picture = pairings.scan_image(&png_of(PICTURE_LINK)).unwrap();
     watch.clean("scan_image", &picture);
