@@ -10,6 +10,8 @@ mod contract;
 mod error;
 mod exports;
 mod harden;
+#[cfg(unix)]
+mod instance_socket;
 #[cfg(test)]
 mod leak_tests;
 #[cfg(target_os = "linux")]
@@ -44,14 +46,26 @@ fn main() {
     }
     #[cfg(target_os = "linux")]
     linux_webview::prepare_environment();
-    let builder = tauri::Builder::default()
-        // First among plugins: a second launch focuses the running window instead of opening the vault twice.
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| window::bring_to_front(app)))
+    let builder = tauri::Builder::default();
+    // First among plugins: a second launch focuses the running window instead of opening the vault twice. On
+    // macOS a socket of the user's own does it (`instance_socket.rs`), in `setup` below.
+    #[cfg(not(target_os = "macos"))]
+    let builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| window::bring_to_front(app)));
+    let builder = builder
         // The system's file and folder pickers, opened from Rust only: the page is granted none of the plugin's
         // commands.
         .plugin(tauri_plugin_dialog::init())
         .plugin(navigation::guard())
         .setup(move |app| {
+            #[cfg(target_os = "macos")]
+            {
+                let handle = app.handle().clone();
+                let socket = instance_socket::path_in(&std::env::temp_dir());
+                let args: Vec<String> = std::env::args().collect();
+                if !instance_socket::claim(&socket, &args, move |_| window::bring_to_front(&handle))? {
+                    std::process::exit(0);
+                }
+            }
             // The same folder the command line finds (`TWOFOLD_DATA_DIR` overrides it).
             let dir = match twofold::paths::data_dir() {
                 Some(dir) => dir,
