@@ -24,6 +24,8 @@ fi
 
 step "Checking formatting"
 cargo fmt --all --check
+# The fuzz targets are a workspace of their own.
+cargo fmt --manifest-path fuzz/Cargo.toml --check
 
 step "Linting (clippy, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
