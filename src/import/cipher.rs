@@ -83,9 +83,15 @@ pub(crate) fn pbkdf2_sha1(password: &[u8], salt: &[u8], rounds: u32) -> Key {
     key
 }
 
-/// scrypt with cost `n` (a power of two), block size `r` and parallelism `p`; `None` for parameters scrypt refuses.
+/// The most memory an export's scrypt settings may ask for (`128 · n · r` bytes): 1 GiB, 32 times what Aegis uses.
+const MAX_SCRYPT_MEMORY: u64 = 1 << 30;
+
+/// scrypt with cost `n` (a power of two), block size `r` and parallelism `p`; `None` for parameters scrypt refuses,
+/// and for settings no app writes that would take more than [`MAX_SCRYPT_MEMORY`] or minutes (a file made to stall
+/// or exhaust the computer that opens it).
 pub(crate) fn scrypt(password: &[u8], salt: &[u8], n: u64, r: u32, p: u32) -> Option<Key> {
-    if !n.is_power_of_two() {
+    let memory = 128u64.checked_mul(n)?.checked_mul(u64::from(r))?;
+    if !n.is_power_of_two() || memory > MAX_SCRYPT_MEMORY || !(1..=16).contains(&p) {
         return None;
     }
     let params = scrypt::Params::new(u8::try_from(n.trailing_zeros()).ok()?, r, p, 32).ok()?;
@@ -121,12 +127,16 @@ mod tests {
     }
 
     #[test]
-    fn scrypt_gives_the_rfc_7914_vector_and_refuses_a_cost_that_is_no_power_of_two() {
+    fn scrypt_gives_the_rfc_7914_vector_and_refuses_costs_that_are_no_power_of_two_or_would_exhaust_the_computer() {
         let key = scrypt(b"password", b"NaCl", 1024, 8, 16).unwrap();
         assert_eq!(
             data_encoding::HEXLOWER.encode(key.as_ref()),
             "fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b373162"
         );
         assert!(scrypt(b"password", b"NaCl", 1000, 8, 16).is_none());
+        // Settings that would ask for a terabyte, or run for hours, are refused before any work.
+        assert!(scrypt(b"password", b"NaCl", 1 << 30, 8, 1).is_none());
+        assert!(scrypt(b"password", b"NaCl", 1 << 15, 8, 1_000_000).is_none());
+        assert!(scrypt(b"password", b"NaCl", 1 << 62, u32::MAX, 1).is_none());
     }
 }
