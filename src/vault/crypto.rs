@@ -71,10 +71,12 @@ impl KdfParams {
     /// Cheap parameters for tests only: they make a password easy to guess.
     pub const INSECURE_FOR_TESTS: KdfParams = KdfParams { memory_kib: 64, iterations: 1, parallelism: 1 };
 
-    /// Refuses parameters that no real vault has (a damaged or hostile file could ask for terabytes).
+    /// Refuses parameters that no real vault has: a damaged file, or a backup made to stall the computer that
+    /// imports it, could ask for terabytes or hours. Up to 1 GiB (16 times the default) and 16 passes: seconds at
+    /// worst.
     pub fn is_reasonable(&self) -> bool {
-        (8..=4 * 1024 * 1024).contains(&self.memory_kib)
-            && (1..=64).contains(&self.iterations)
+        (8..=1024 * 1024).contains(&self.memory_kib)
+            && (1..=16).contains(&self.iterations)
             && (1..=16).contains(&self.parallelism)
     }
 }
@@ -117,5 +119,19 @@ mod tests {
         assert!(
             derive_key("pw", b"saltsaltsaltsalt", KdfParams { memory_kib: u32::MAX, ..KdfParams::default() }).is_none()
         );
+    }
+
+    #[test]
+    fn settings_that_would_take_gigabytes_or_minutes_are_refused_before_any_work() {
+        assert!(KdfParams::default().is_reasonable());
+        let huge = [
+            KdfParams { memory_kib: 4 * 1024 * 1024, ..KdfParams::default() },
+            KdfParams { iterations: 64, ..KdfParams::default() },
+            KdfParams { parallelism: 64, ..KdfParams::default() },
+        ];
+        for params in huge {
+            assert!(!params.is_reasonable(), "{params:?}");
+            assert!(derive_key("pw", b"saltsaltsaltsalt", params).is_none());
+        }
     }
 }
