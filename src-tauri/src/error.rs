@@ -64,7 +64,7 @@ pub enum AppError {
     Settings(#[from] twofold::settings::SettingsError),
     /// The tray icon could not be shown.
     #[error(transparent)]
-    Tray(#[from] crate::tray::TrayError),
+    Tray(#[from] TrayError),
     /// Confirming with no account chosen.
     #[error("No account was chosen. Tick the accounts to add, or close this dialog.")]
     NothingToAdd,
@@ -185,4 +185,20 @@ mod tests {
         let locked = AppError::from(VaultError::Keychain(twofold::vault::KeychainError::Locked));
         assert_eq!(serde_json::to_value(&locked).unwrap()["kind"], "keychain");
     }
+}
+
+/// Why the tray icon could not be shown.
+#[derive(Debug, thiserror::Error)]
+pub enum TrayError {
+    /// Linux only: no AppIndicator library to draw the icon with.
+    #[cfg(target_os = "linux")]
+    #[error(
+        "The tray icon needs the AppIndicator library, which is not installed. On Debian or Ubuntu install libayatana-appindicator3-1, then turn this setting on again."
+    )]
+    NoIndicatorLibrary,
+    /// The desktop refused the icon or its menu.
+    #[error(
+        "The tray icon could not be shown ({0}). Twofold works without it; turn the setting off and on to try again."
+    )]
+    Failed(String),
 }

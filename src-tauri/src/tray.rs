@@ -8,27 +8,13 @@ use tauri::menu::{Menu, MenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Manager, Runtime};
 
+pub use crate::error::TrayError;
+
 /// The tray icon's id; there is at most one.
 const TRAY: &str = "main";
 const SHOW: &str = "show";
 const LOCK: &str = "lock";
 const QUIT: &str = "quit";
-
-/// Why the tray icon could not be shown.
-#[derive(Debug, thiserror::Error)]
-pub enum TrayError {
-    /// Linux only: no AppIndicator library to draw the icon with.
-    #[cfg(target_os = "linux")]
-    #[error(
-        "The tray icon needs the AppIndicator library, which is not installed. On Debian or Ubuntu install libayatana-appindicator3-1, then turn this setting on again."
-    )]
-    NoIndicatorLibrary,
-    /// The desktop refused the icon or its menu.
-    #[error(
-        "The tray icon could not be shown ({0}). Twofold works without it; turn the setting off and on to try again."
-    )]
-    Failed(String),
-}
 
 /// Whether the icon is shown, kept beside it: Tauri can hide an icon but not tell whether it is hidden.
 #[derive(Default)]
