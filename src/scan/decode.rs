@@ -131,7 +131,7 @@ impl Decoder {
     }
 
     /// Tries every attempt on a still image; the first code read wins. A picture longer than
-    /// [`STILL_MAX_SIDE`] on a side is scaled down to it first, so that every attempt works on at most a few
+    /// 3000 px (`STILL_MAX_SIDE`) on a side is scaled down to it first, so that every attempt works on at most a few
     /// megapixels (a 40-megapixel photo would cost seconds an attempt); corners are given in the picture's own
     /// coordinates all the same.
     pub fn decode(&self, frame: &GrayFrame) -> Option<Detection> {
@@ -156,7 +156,7 @@ impl Decoder {
 }
 
 /// The longest side a still picture is decoded at: a 4K screenshot nearly as it is, a large photo scaled down.
-pub const STILL_MAX_SIDE: u32 = 3000;
+const STILL_MAX_SIDE: u32 = 3000;
 
 /// `frame` scaled down so that its longest side is `limit`, and the factor from its coordinates back to the
 /// frame's; `None` when it is that small already.
