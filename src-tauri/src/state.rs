@@ -484,7 +484,8 @@ impl AppState {
     }
 
     /// Locks Twofold when the screen locks or the computer goes to sleep, if the user chose a lock after a time
-    /// without use (the lock that these moments belong to).
+    /// without use (the lock that these moments belong to). Only Linux reports those moments so far.
+    #[cfg(target_os = "linux")]
     pub fn lock_when_away(&self) {
         if lock(&self.settings).lock.after_idle_seconds.is_some() {
             self.lock_when_idle();
