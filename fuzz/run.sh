@@ -2,7 +2,8 @@
 # Runs the fuzz targets, each for SECONDS (default 20), seeded from the committed seeds, the import fixtures and,
 # when it is there, ../shared. Needs a nightly toolchain and cargo-fuzz (scripts/test.sh installs both).
 #   bash fuzz/run.sh [SECONDS] [TARGET...]
-# The corpus grows in fuzz/corpus/TARGET; a crash is saved in fuzz/artifacts/TARGET and fails the run.
+# The corpus grows in fuzz/corpus/TARGET; a crash is saved in fuzz/artifacts/TARGET and fails the run. Once fixed,
+# its input goes to fuzz/regressions/TARGET, where tests/fuzz_regressions.rs runs it in every test run.
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-20}
@@ -14,6 +15,8 @@ shared=../../shared
 seeds() {
   local target=$1 dir=seeds/$1
   [ -d "$dir" ] && echo "$dir"
+  # Inputs that crashed a target once (tests/fuzz_regressions.rs runs them too).
+  [ -d "regressions/$target" ] && echo "regressions/$target"
   case $target in
     import_file | import_encrypted)
       echo ../tests/fixtures/import

@@ -200,8 +200,20 @@ impl Affine {
     }
 }
 
-/// Runs one attempt; `None` if an operation does not apply to this frame or nothing is read.
+/// The smallest side a frame can hold a code on: a version 1 code is 21 modules wide.
+const MIN_SIDE: u32 = 21;
+
+/// Runs one attempt; `None` if the frame is too small to hold a code, an operation does not apply to it, or
+/// nothing is read. An image operation that panics (a library's assertion on a frame shape it did not expect) counts
+/// as nothing read, as a decoder that panics does.
 pub fn run_attempt(attempt: &Attempt, frame: &GrayFrame) -> Option<Detection> {
+    if frame.width() < MIN_SIDE || frame.height() < MIN_SIDE {
+        return None;
+    }
+    catch_unwind(AssertUnwindSafe(|| attempt_on(attempt, frame))).ok().flatten()
+}
+
+fn attempt_on(attempt: &Attempt, frame: &GrayFrame) -> Option<Detection> {
     let mut image: Option<GrayImage> = None;
     let mut back = Affine::IDENTITY;
     for op in attempt.ops {
