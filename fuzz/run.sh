@@ -53,7 +53,8 @@ for target in "${targets[@]}"; do
   cargo +nightly fuzz run -O -s "$sanitizer" "$target" "corpus/$target" "${extra[@]}" -- \
     -max_total_time="$seconds" -max_len=65536 -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 2>&1 |
     grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ +DONE|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written|Done )|panicked|ERROR' || true
-  if compgen -G "artifacts/$target/*" > /dev/null; then
+  # A slow unit is only reported: on a busy machine a normal input can take long in wall time.
+  if ls "artifacts/$target" 2>/dev/null | grep -qE '^(crash|oom|timeout|leak)-'; then
     echo "fuzz: $target found a crash, kept in fuzz/artifacts/$target" >&2
     exit 1
   fi
