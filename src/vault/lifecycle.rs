@@ -112,18 +112,7 @@ impl Vault {
         let first_problem = match &current {
             Some(bytes) => match load(bytes, unlock) {
                 Ok((header, key, payload)) => {
-                    let mut vault = Vault {
-                        files,
-                        _lock: lock,
-                        key,
-                        header,
-                        payload,
-                        recovery: None,
-                        rollback: None,
-                        newest_seen: 0,
-                    };
-                    vault.check_generation();
-                    return Ok(vault);
+                    return Ok(Vault::opened(files, lock, key, header, payload, None));
                 }
                 Err(LoadError::Final(e)) => return Err(e),
                 Err(LoadError::Damaged(reason)) => reason,
@@ -150,18 +139,23 @@ impl Vault {
         // Restore the readable generation as the current file; the previous generation is untouched.
         files.write(&previous)?;
         let recovery = Recovery { reason: first_problem, saved_at: header.saved_at, damaged_copy };
-        let mut vault = Vault {
-            files,
-            _lock: lock,
-            key,
-            header,
-            payload,
-            recovery: Some(recovery),
-            rollback: None,
-            newest_seen: 0,
-        };
+        Ok(Vault::opened(files, lock, key, header, payload, Some(recovery)))
+    }
+}
+
+impl Vault {
+    /// An opened vault, its generation compared with the newest seen here.
+    fn opened(
+        files: Files,
+        lock: std::fs::File,
+        key: Key256,
+        header: Header,
+        payload: Payload,
+        recovery: Option<Recovery>,
+    ) -> Vault {
+        let mut vault = Vault { files, _lock: lock, key, header, payload, recovery, rollback: None, newest_seen: 0 };
         vault.check_generation();
-        Ok(vault)
+        vault
     }
 }
 

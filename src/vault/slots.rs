@@ -155,13 +155,7 @@ impl Vault {
         store: &dyn KeyStore,
     ) -> Result<(), VaultError> {
         self.check_password(password)?;
-        let items: Vec<KeychainItem> = self
-            .header
-            .slots
-            .iter()
-            .filter(|s| s.kind == format::SLOT_KEYCHAIN)
-            .filter_map(|s| s.item.clone())
-            .collect();
+        let items = self.keychain_items();
         let key = crypto::random_key();
         let slot = password_slot(&self.header.vault_id, &key, password, params)?;
         self.rekey(key, vec![slot], None)?;
@@ -172,17 +166,16 @@ impl Vault {
         Ok(())
     }
 
+    /// The keychain items the vault's keychain slots name.
+    fn keychain_items(&self) -> Vec<KeychainItem> {
+        self.header.slots.iter().filter(|s| s.kind == format::SLOT_KEYCHAIN).filter_map(|s| s.item.clone()).collect()
+    }
+
     /// Stores a new key in the keychain and links the vault to it, replacing any keychain slot. Use after a
     /// password unlock when the keychain item was missing, damaged or replaced.
     pub fn link_keychain(&mut self, store: &dyn KeyStore) -> Result<(), VaultError> {
         let (slot, item) = keychain_slot(&self.header.vault_id, &self.key, store)?;
-        let old_items: Vec<KeychainItem> = self
-            .header
-            .slots
-            .iter()
-            .filter(|s| s.kind == format::SLOT_KEYCHAIN)
-            .filter_map(|s| s.item.clone())
-            .collect();
+        let old_items = self.keychain_items();
         if let Err(e) = self.change_slots(|slots| {
             slots.retain(|s| s.kind != format::SLOT_KEYCHAIN);
             slots.push(slot);
