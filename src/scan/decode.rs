@@ -1,32 +1,40 @@
 //! Finding and reading QR codes in greyscale frames.
 //!
-//! rqrr is the primary decoder; rxing (a port of ZXing, built with QR support only) is the second opinion,
-//! because measurements on real photographs showed each reading codes the other misses. Every call into either
-//! is guarded with `catch_unwind`: rqrr panics on some real photographs (an assertion in its geometry code).
+//! Three readers, each with its panics contained (`catch_unwind`: rqrr panics on some real photographs, an
+//! assertion in its geometry code):
+//! - rxing's port of zxing-cpp's QR reader, the first choice: on webcam-like frames it alone reads about 70 % at
+//!   3 ms for 1280×720, where rqrr reads about 35 % at 15 ms;
+//! - rqrr, and rxing's older port of ZXing's Java reader, which each read real photographs the first one misses;
+//! - the bent-grid reader of `warp.rs`, for codes on fabric or curled paper that no single perspective fits.
 //!
-//! A decoding *attempt* is a chain of image operations followed by one decoder. [`ATTEMPTS`] lists them
-//! cheapest and most fruitful first: the frame as it is, then rxing's global-histogram binariser (better on
-//! low-contrast prints), upscaling (small or distant codes), local adaptive thresholds (shadows, uneven light),
-//! sharpening and blurring (soft focus; moiré and sensor noise), Otsu's threshold, inversion (light modules on
-//! dark), a 45° turn (rqrr's finder search is weakest there), and a few combinations that each recovered real
-//! photographs in the development set. Last comes the bent-grid reader of `warp.rs`, for codes on fabric or
-//! curled paper that no single perspective transform fits. The first text that decodes wins.
+//! A decoding *attempt* is a chain of image operations followed by one reader. [`ATTEMPTS`] lists them
+//! cheapest and most fruitful first: the frame as it is, with the global-histogram binariser (low contrast),
+//! inverted (light modules on dark), sharpened and smoothed (soft focus; moiré and sensor noise), enlarged (small or
+//! distant codes), with adaptive thresholds (shadows, uneven light), turned by 45°, and a few combinations that each
+//! recovered real photographs in the development set. The bent-grid reader comes last. The first text that decodes
+//! wins.
 //!
-//! A still image gets every attempt at once ([`Decoder::decode`]). A live stream gets rqrr on every frame and one
-//! of the cheap [`LIVE_EXTRAS`] per frame in turn ([`Decoder::decode_frame`]), so each frame stays within budget
-//! while the camera's next frames bring new chances (a steadier hand, better focus) anyway. The bent-grid reader
-//! is not among them: with finder-like patterns in view it takes 20 to 100 ms.
+//! A still image gets every attempt at once ([`Decoder::decode`]). A live stream gets the first reader on every
+//! frame and one of the [`LIVE_EXTRAS`] per frame in turn ([`Decoder::decode_frame`]), so each frame stays within
+//! budget while the camera's next frames bring new chances (a steadier hand, better focus) anyway. A frame too flat
+//! to hold a code is rejected before any reader, and the costlier second opinions are kept for frames that show a
+//! finder-like pattern.
 
+use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use image::imageops::FilterType;
 use image::{GrayImage, Luma};
 use rxing::common::{GlobalHistogramBinarizer, HybridBinarizer};
+use rxing::multi::MultipleBarcodeReader;
 use rxing::qrcode::QRCodeReader;
-use rxing::{Binarizer, BinaryBitmap, DecodeHints, Luma8LuminanceSource, Reader};
+use rxing::qrcode::cpp_port::QrReader;
+use rxing::qrcode::cpp_port::detector::FindFinderPatterns;
+use rxing::{BarcodeFormat, Binarizer, BinaryBitmap, DecodeHints, Luma8LuminanceSource, Reader};
 use zeroize::Zeroizing;
 
 use super::detection::{Detection, Point};
+use super::filters;
 use super::frame::GrayFrame;
 
 /// The decoder at the end of an attempt.
@@ -40,6 +48,10 @@ pub enum Engine {
     RxingGlobal,
     /// rxing assuming the image is nothing but the code (clean renders and tight crops).
     RxingPure,
+    /// rxing's port of zxing-cpp's QR reader, with the hybrid binariser.
+    Cpp,
+    /// rxing's port of zxing-cpp's QR reader, with the global histogram binariser.
+    CppGlobal,
     /// rxing's finder patterns, a grid bent to fit the modules, and rqrr's error correction (codes on fabric).
     Warped,
 }
@@ -49,6 +61,8 @@ pub enum Engine {
 pub enum Op {
     /// Scale by a factor with Catmull-Rom interpolation; skipped when the result would exceed 2,400 px.
     Scale(f32),
+    /// Scale up by a factor with bilinear interpolation (quick); skipped when the result would exceed 2,400 px.
+    Enlarge(f32),
     /// Scale down so the longest side is at most this many pixels; skipped for smaller frames.
     ShrinkTo(u32),
     /// Adaptive threshold with a block radius of the shorter side divided by this (at least 4 px).
@@ -59,6 +73,10 @@ pub enum Op {
     Sharpen,
     /// Gaussian blur with this sigma.
     Blur(f32),
+    /// Mean of the square of this radius around each pixel (a quick blur).
+    BoxBlur(u32),
+    /// Unsharp mask against a box blur of this radius (a quick sharpen).
+    BoxSharpen(u32),
     /// Light for dark.
     Invert,
     /// Turn by this many degrees on a canvas large enough to hold the whole frame.
@@ -79,44 +97,57 @@ const fn attempt(ops: &'static [Op], engine: Engine) -> Attempt {
 }
 
 /// Every attempt, in the order a still image gets them.
-pub const ATTEMPTS: [Attempt; 25] = [
+pub const ATTEMPTS: [Attempt; 27] = [
+    attempt(&[], Engine::Cpp),
+    attempt(&[], Engine::CppGlobal),
+    attempt(&[Op::Invert], Engine::Cpp),
     attempt(&[], Engine::Rqrr),
     attempt(&[], Engine::RxingHybrid),
-    attempt(&[], Engine::RxingGlobal),
-    attempt(&[Op::Scale(2.0)], Engine::Rqrr),
-    attempt(&[Op::Scale(2.0)], Engine::RxingHybrid),
+    attempt(&[Op::BoxSharpen(2)], Engine::Cpp),
+    attempt(&[Op::BoxBlur(1)], Engine::Cpp),
+    attempt(&[Op::BoxSharpen(2)], Engine::CppGlobal),
+    attempt(&[Op::Otsu], Engine::Cpp),
+    attempt(&[Op::Enlarge(1.5)], Engine::Cpp),
+    attempt(&[Op::Enlarge(1.8)], Engine::Cpp),
+    attempt(&[Op::Enlarge(1.5), Op::BoxSharpen(2)], Engine::Cpp),
+    attempt(&[Op::Enlarge(1.8), Op::BoxSharpen(2)], Engine::Cpp),
+    attempt(&[Op::Scale(2.0)], Engine::Cpp),
+    attempt(&[Op::Threshold(60)], Engine::Cpp),
+    attempt(&[], Engine::RxingPure),
+    attempt(&[Op::Blur(1.0)], Engine::CppGlobal),
     attempt(&[Op::Threshold(16)], Engine::Rqrr),
-    attempt(&[Op::ShrinkTo(800)], Engine::Rqrr),
-    attempt(&[Op::ShrinkTo(800)], Engine::RxingHybrid),
-    attempt(&[Op::Invert], Engine::Rqrr),
-    attempt(&[Op::Invert], Engine::RxingHybrid),
-    attempt(&[Op::Scale(3.0)], Engine::RxingHybrid),
-    attempt(&[Op::Threshold(60)], Engine::RxingHybrid),
     attempt(&[Op::Threshold(60)], Engine::Rqrr),
     attempt(&[Op::Sharpen], Engine::Rqrr),
-    attempt(&[Op::Sharpen], Engine::RxingHybrid),
-    attempt(&[], Engine::RxingPure),
-    attempt(&[Op::Blur(1.0)], Engine::RxingGlobal),
-    attempt(&[Op::Blur(1.5)], Engine::Rqrr),
-    attempt(&[Op::Otsu], Engine::RxingHybrid),
-    attempt(&[Op::Scale(3.0)], Engine::Rqrr),
+    attempt(&[Op::Scale(2.0)], Engine::Rqrr),
     attempt(&[Op::Rotate(45.0)], Engine::Rqrr),
+    attempt(&[Op::Rotate(45.0)], Engine::Cpp),
     attempt(&[Op::Scale(1.5), Op::Blur(1.5)], Engine::Rqrr),
     attempt(&[Op::Scale(2.0), Op::Sharpen, Op::Rotate(10.0)], Engine::RxingGlobal),
     attempt(&[Op::Scale(2.0), Op::Sharpen, Op::Rotate(40.0)], Engine::Rqrr),
     attempt(&[], Engine::Warped),
 ];
 
-/// On a live frame, rqrr on the frame runs first; then one of these cheap second opinions, in turn. Each costs at
-/// most a few milliseconds at 1280×720, so a frame stays within about 12 ms on one core.
-pub const LIVE_EXTRAS: [Attempt; 6] = [
-    attempt(&[], Engine::RxingHybrid),
-    attempt(&[], Engine::RxingGlobal),
-    attempt(&[Op::Invert], Engine::RxingHybrid),
-    attempt(&[Op::Otsu], Engine::RxingHybrid),
-    attempt(&[], Engine::RxingPure),
-    attempt(&[Op::Threshold(60)], Engine::RxingHybrid),
+/// On a live frame that zxing-cpp's reader does not read as it is (the first attempt, about 3 ms at 1280×720), one of these second opinions, in turn: the global binariser
+/// (low contrast), inversion (light modules on dark: an app in dark mode), sharpening (soft focus), smoothing
+/// (moiré, noise), and enlarging (a code far away). The last four cost 5 to 20 ms, so they are given only to a frame
+/// in which something like a finder pattern was seen; a frame without one gets the next cheap opinion instead.
+pub const LIVE_EXTRAS: [LiveExtra; 6] = [
+    LiveExtra { attempt: attempt(&[], Engine::CppGlobal), costly: false },
+    LiveExtra { attempt: attempt(&[Op::BoxSharpen(2)], Engine::CppGlobal), costly: false },
+    LiveExtra { attempt: attempt(&[Op::Invert], Engine::Cpp), costly: false },
+    LiveExtra { attempt: attempt(&[Op::Enlarge(1.8)], Engine::Cpp), costly: true },
+    LiveExtra { attempt: attempt(&[Op::BoxBlur(1)], Engine::Cpp), costly: false },
+    LiveExtra { attempt: attempt(&[Op::Enlarge(1.5), Op::BoxSharpen(2)], Engine::Cpp), costly: true },
 ];
+
+/// A second opinion on live frames.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LiveExtra {
+    /// What it does.
+    pub attempt: Attempt,
+    /// Whether it is kept for frames that show a finder-like pattern.
+    pub costly: bool,
+}
 
 /// Decodes frames; keeps the turn of the extra attempts for live streams.
 #[derive(Debug, Default)]
@@ -144,15 +175,76 @@ impl Decoder {
         }
     }
 
-    /// Tries rqrr and one of the [`LIVE_EXTRAS`], in turn, on a live frame.
+    /// Tries zxing-cpp's reader on the frame as it is, then one of the [`LIVE_EXTRAS`], in turn. A frame too flat
+    /// to show a code (a covered lens, a dark room, a blank wall) is rejected before any of them.
     pub fn decode_frame(&mut self, frame: &GrayFrame) -> Option<Detection> {
-        if let Some(found) = run_attempt(&ATTEMPTS[0], frame) {
-            return Some(found);
+        if frame.width() < MIN_SIDE || frame.height() < MIN_SIDE || too_flat(frame) {
+            return None;
         }
-        let extra = &LIVE_EXTRAS[self.turn % LIVE_EXTRAS.len()];
-        self.turn = self.turn.wrapping_add(1);
-        run_attempt(extra, frame)
+        let promising = match catch_unwind(AssertUnwindSafe(|| first_look(frame))) {
+            Ok(Ok(found)) => return Some(found),
+            Ok(Err(promising)) => promising,
+            Err(_) => false,
+        };
+        let extra = (0..LIVE_EXTRAS.len())
+            .map(|step| LIVE_EXTRAS[(self.turn + step) % LIVE_EXTRAS.len()])
+            .position(|extra| promising || !extra.costly)
+            .unwrap_or(0);
+        let chosen = LIVE_EXTRAS[(self.turn + extra) % LIVE_EXTRAS.len()];
+        self.turn = self.turn.wrapping_add(extra + 1);
+        run_attempt(&chosen.attempt, frame)
     }
+}
+
+/// Whether a frame has too little contrast to hold a readable code: between its darkest and lightest pixels (the
+/// extreme 1 % aside, on a sparse grid) there are fewer than [`MIN_CONTRAST`] grey levels.
+fn too_flat(frame: &GrayFrame) -> bool {
+    let (w, h) = (frame.width() as usize, frame.height() as usize);
+    let pixels = frame.pixels();
+    let mut histogram = [0u32; 256];
+    let (step_x, step_y) = ((w / 64).max(1), (h / 36).max(1));
+    let mut count = 0u32;
+    for y in (step_y / 2..h).step_by(step_y) {
+        for x in (step_x / 2..w).step_by(step_x) {
+            histogram[usize::from(pixels[y * w + x])] += 1;
+            count += 1;
+        }
+    }
+    let tail = count / 100;
+    let level_at = |from_top: bool| {
+        let mut seen = 0;
+        let mut levels: Box<dyn Iterator<Item = usize>> =
+            if from_top { Box::new((0..256).rev()) } else { Box::new(0..256) };
+        levels
+            .find(|&level| {
+                seen += histogram[level];
+                seen > tail
+            })
+            .unwrap_or(0)
+    };
+    level_at(true).saturating_sub(level_at(false)) < MIN_CONTRAST
+}
+
+/// The fewest grey levels between a frame's dark and light parts for it to be decoded.
+const MIN_CONTRAST: usize = 12;
+
+/// zxing-cpp's reader on the frame as it is, then ZXing's older reader on the same binarised frame taken as a
+/// picture of nothing but the code (a tenth of a millisecond; it reads some pictures of a code alone the first
+/// misses). When neither reads anything: whether the finder search saw at least one finder-like pattern (the nested
+/// squares in three corners of every code), about half a millisecond more.
+fn first_look(frame: &GrayFrame) -> Result<Detection, bool> {
+    let source =
+        Luma8LuminanceSource::new(frame.pixels().to_vec(), frame.width(), frame.height()).map_err(|_| false)?;
+    let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+    if let Some(found) = cpp_on(&mut bitmap) {
+        return Ok(found);
+    }
+    let pure = DecodeHints { PureBarcode: Some(true), ..DecodeHints::default() };
+    if let Ok(result) = QRCodeReader::new().decode_with_hints(&mut bitmap, &pure) {
+        let corners = result.getPoints().iter().map(|p| Point { x: p.x, y: p.y }).collect();
+        return Ok(Detection { text: Zeroizing::new(result.getText().to_owned()), corners });
+    }
+    Err(!FindFinderPatterns(bitmap.get_black_matrix(), true, 0).is_empty())
 }
 
 /// The longest side a still picture is decoded at: a 4K screenshot nearly as it is, a large photo scaled down.
@@ -242,6 +334,13 @@ fn apply(op: &Op, img: GrayImage) -> Option<(GrayImage, Affine)> {
             }
             scale(&img, f)
         }
+        Op::Enlarge(f) => {
+            if (w.max(h) as f32) * f > 2400.0 || f <= 1.0 {
+                return None;
+            }
+            let (out, back) = filters::enlarge(&img, f);
+            (out, Affine([back, 0.0, 0.0, 0.0, back, 0.0]))
+        }
         Op::ShrinkTo(limit) => {
             let longest = w.max(h);
             if longest <= limit + limit / 8 {
@@ -264,6 +363,15 @@ fn apply(op: &Op, img: GrayImage) -> Option<(GrayImage, Affine)> {
         }
         Op::Sharpen => (image::imageops::unsharpen(&img, 2.0, 10), Affine::IDENTITY),
         Op::Blur(sigma) => (image::imageops::blur(&img, sigma), Affine::IDENTITY),
+        Op::BoxBlur(radius) => (filters::box_blur(&img, radius), Affine::IDENTITY),
+        Op::BoxSharpen(radius) => {
+            let blurred = filters::box_blur(&img, radius);
+            let mut out = img;
+            for (p, b) in out.as_mut().iter_mut().zip(blurred.as_raw()) {
+                *p = (2 * i16::from(*p) - i16::from(*b)).clamp(0, 255) as u8;
+            }
+            (out, Affine::IDENTITY)
+        }
         Op::Invert => {
             let mut out = img;
             image::imageops::invert(&mut out);
@@ -314,6 +422,8 @@ fn decode_with(engine: Engine, width: u32, height: u32, pixels: &[u8]) -> Option
             rxing(width, height, pixels, |s| BinaryBitmap::new(GlobalHistogramBinarizer::new(s)), false)
         }
         Engine::RxingPure => rxing(width, height, pixels, |s| BinaryBitmap::new(HybridBinarizer::new(s)), true),
+        Engine::Cpp => cpp(width, height, pixels, |s| BinaryBitmap::new(HybridBinarizer::new(s))),
+        Engine::CppGlobal => cpp(width, height, pixels, |s| BinaryBitmap::new(GlobalHistogramBinarizer::new(s))),
         Engine::Warped => {
             catch_unwind(AssertUnwindSafe(|| super::warp::decode_warped(width, height, pixels))).ok().flatten()
         }
@@ -382,6 +492,41 @@ fn rxing<B: Binarizer>(
     }))
     .ok()
     .flatten()
+}
+
+/// rxing's port of zxing-cpp's QR reader, with its panics contained.
+fn cpp<B: Binarizer>(
+    width: u32,
+    height: u32,
+    pixels: &[u8],
+    bitmap: impl Fn(Luma8LuminanceSource) -> BinaryBitmap<B>,
+) -> Option<Detection> {
+    catch_unwind(AssertUnwindSafe(|| {
+        let source = Luma8LuminanceSource::new(pixels.to_vec(), width, height).ok()?;
+        cpp_on(&mut bitmap(source))
+    }))
+    .ok()
+    .flatten()
+}
+
+/// zxing-cpp's reader (as rxing ports it) on a binarised picture. It reads every code in the picture at once, so
+/// an authenticator code is picked from them as rqrr's is.
+fn cpp_on<B: Binarizer>(bitmap: &mut BinaryBitmap<B>) -> Option<Detection> {
+    let hints = DecodeHints {
+        TryHarder: Some(true),
+        PossibleFormats: Some(HashSet::from([BarcodeFormat::QR_CODE])),
+        ..DecodeHints::default()
+    };
+    let results = MultipleBarcodeReader::decode_multiple_with_hints(&mut QrReader, bitmap, &hints).ok()?;
+    let mut read = results.into_iter().map(|result| Detection {
+        text: Zeroizing::new(result.getText().to_owned()),
+        corners: result.getPoints().iter().map(|p| Point { x: p.x, y: p.y }).collect(),
+    });
+    let first = read.next()?;
+    if is_authenticator(&first.text) {
+        return Some(first);
+    }
+    Some(read.find(|found| is_authenticator(&found.text)).unwrap_or(first))
 }
 
 /// How many codes rxing reads in one picture, at most, looking for an authenticator code among them: the set-up

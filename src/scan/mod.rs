@@ -12,6 +12,7 @@
 mod classify;
 mod decode;
 mod detection;
+mod filters;
 mod frame;
 mod preview;
 mod session;
@@ -19,7 +20,7 @@ mod source;
 mod warp;
 
 pub use classify::{NotAuthenticator, Pairing, PairingStep, Scanned, classify};
-pub use decode::{ATTEMPTS, Attempt, Decoder, Engine, LIVE_EXTRAS, Op, run_attempt};
+pub use decode::{ATTEMPTS, Attempt, Decoder, Engine, LIVE_EXTRAS, LiveExtra, Op, run_attempt};
 pub use detection::{Detection, Point};
 pub use frame::GrayFrame;
 pub use preview::preview_jpeg;

@@ -1,0 +1,110 @@
+//! Quick image filters for live frames: each a few milliseconds at 1280×720, where the general-purpose filters of
+//! the `image` and `imageproc` crates take several times that. The decoder's other operations use those crates.
+
+use image::GrayImage;
+
+/// `img` scaled up by `f` (more than 1) with bilinear interpolation in fixed point, and the factor back to its
+/// coordinates: a few milliseconds for a camera frame, where the `image` crate's filters take a hundred.
+pub(super) fn enlarge(img: &GrayImage, f: f32) -> (GrayImage, f32) {
+    let (w, h) = img.dimensions();
+    let (nw, nh) = (((w as f32) * f).round() as u32, ((h as f32) * f).round() as u32);
+    let src = img.as_raw();
+    let stride = w as usize;
+    // Source position of each output column and row, in 1/256 pixel, pixel centres aligned.
+    let position = |i: u32, limit: u32| -> (usize, u32) {
+        let at = (((i as f32 + 0.5) / f - 0.5).max(0.0) * 256.0) as u32;
+        let whole = (at >> 8).min(limit - 1);
+        (whole as usize, if whole + 1 < limit { at & 255 } else { 0 })
+    };
+    let columns: Vec<(usize, u32)> = (0..nw).map(|x| position(x, w)).collect();
+    let mut out = Vec::with_capacity(nw as usize * nh as usize);
+    for y in 0..nh {
+        let (row, fy) = position(y, h);
+        let next = if row + 1 < h as usize { row + 1 } else { row };
+        let (top, bottom) = (&src[row * stride..(row + 1) * stride], &src[next * stride..(next + 1) * stride]);
+        for &(x, fx) in &columns {
+            let x1 = if x + 1 < stride { x + 1 } else { x };
+            let upper = u32::from(top[x]) * (256 - fx) + u32::from(top[x1]) * fx;
+            let lower = u32::from(bottom[x]) * (256 - fx) + u32::from(bottom[x1]) * fx;
+            out.push(((upper * (256 - fy) + lower * fy + (1 << 15)) >> 16) as u8);
+        }
+    }
+    let image = GrayImage::from_raw(nw, nh, out).unwrap_or_else(|| GrayImage::new(nw, nh));
+    (image, 1.0 / f)
+}
+
+/// The mean of the (2 × `radius` + 1)² square around each pixel, the edges repeated outwards: two passes of running
+/// sums.
+pub(super) fn box_blur(img: &GrayImage, radius: u32) -> GrayImage {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    if w == 0 || h == 0 || radius == 0 {
+        return img.clone();
+    }
+    let r = radius as usize;
+    let span = 2 * r as u32 + 1;
+    let clamp = |i: isize, len: usize| i.clamp(0, len as isize - 1) as usize;
+    // Rows: each output is the sum of 2r + 1 neighbours, kept as a sum (not yet divided).
+    let mut rows = vec![0u16; w * h];
+    for (src, dst) in img.as_raw().chunks_exact(w).zip(rows.chunks_exact_mut(w)) {
+        let mut sum: u32 = (-(r as isize)..=r as isize).map(|i| u32::from(src[clamp(i, w)])).sum();
+        for x in 0..w {
+            dst[x] = sum as u16;
+            sum += u32::from(src[clamp(x as isize + r as isize + 1, w)]);
+            sum -= u32::from(src[clamp(x as isize - r as isize, w)]);
+        }
+    }
+    // Columns, all of a row at once.
+    let mut sums: Vec<u32> = vec![0; w];
+    for i in -(r as isize)..=r as isize {
+        let row = &rows[clamp(i, h) * w..][..w];
+        sums.iter_mut().zip(row).for_each(|(s, v)| *s += u32::from(*v));
+    }
+    let area = span * span;
+    let mut out = Vec::with_capacity(w * h);
+    for y in 0..h {
+        out.extend(sums.iter().map(|s| ((s + area / 2) / area) as u8));
+        let (add, sub) = (clamp(y as isize + r as isize + 1, h), clamp(y as isize - r as isize, h));
+        let (add, sub) = (&rows[add * w..][..w], &rows[sub * w..][..w]);
+        for ((s, a), d) in sums.iter_mut().zip(add).zip(sub) {
+            *s = *s + u32::from(*a) - u32::from(*d);
+        }
+    }
+    GrayImage::from_raw(w as u32, h as u32, out).unwrap_or_else(|| img.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::Luma;
+
+    #[test]
+    fn a_box_blur_is_the_rounded_mean_of_each_square_with_the_edges_repeated() {
+        let img = GrayImage::from_fn(37, 23, |x, y| Luma([((x * 31 + y * 17) % 256) as u8]));
+        let ours = box_blur(&img, 2);
+        let at = |x: i64, y: i64| u32::from(img.get_pixel(x.clamp(0, 36) as u32, y.clamp(0, 22) as u32)[0]);
+        for (x, y, p) in ours.enumerate_pixels() {
+            let (x, y) = (i64::from(x), i64::from(y));
+            let sum: u32 =
+                (-2..=2).flat_map(|dy| (-2..=2).map(move |dx| (dx, dy))).map(|(dx, dy)| at(x + dx, y + dy)).sum();
+            assert_eq!(u32::from(p[0]), (sum + 12) / 25, "at {x},{y}");
+        }
+    }
+
+    #[test]
+    fn enlarging_keeps_flat_areas_flat_and_maps_back_by_the_inverse_factor() {
+        let img = GrayImage::from_pixel(40, 30, Luma([77]));
+        let (big, back) = enlarge(&img, 1.5);
+        assert_eq!(big.dimensions(), (60, 45));
+        assert!(big.pixels().all(|p| p[0] == 77));
+        assert!((back - 1.0 / 1.5).abs() < 1e-6);
+    }
+
+    #[test]
+    fn an_edge_stays_where_it_was_when_enlarged() {
+        let img = GrayImage::from_fn(20, 4, |x, _| Luma([if x < 10 { 0 } else { 255 }]));
+        let (big, _) = enlarge(&img, 2.0);
+        let row: Vec<u8> = (0..40).map(|x| big.get_pixel(x, 1)[0]).collect();
+        assert_eq!(row[18], 0);
+        assert_eq!(row[21], 255);
+    }
+}
