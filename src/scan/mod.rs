@@ -9,6 +9,7 @@
 //! - [`ScanSession`]: the capture and decode threads, with events for the UI and an optional preview hook;
 //!   [`preview_jpeg`] shrinks a frame for the camera view.
 
+mod change;
 mod classify;
 mod decode;
 mod detection;

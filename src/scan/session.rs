@@ -1,7 +1,8 @@
 //! A scan session: frames captured on one thread, decoded on another, until something can be paired.
 //!
 //! The capture thread keeps only the newest frame, so a busy decoder drops frames instead of falling behind the
-//! camera. The session stops at the first result that can be paired (one account, or every code of an export),
+//! camera. A live scene that has not changed (a camera held still) is decoded only until every decoding opinion has
+//! had it, or until a code is read in it. The session stops at the first result that can be paired (one account, or every code of an export),
 //! reports source faults as events instead of panicking, and releases the source (the camera) when it ends or is
 //! cancelled; dropping the session cancels it and waits for both threads.
 
@@ -9,9 +10,11 @@ use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
+use super::change::ChangeGate;
 use super::classify::{NotAuthenticator, Pairing, PairingStep};
-use super::decode::Decoder;
+use super::decode::{Decoder, LIVE_EXTRAS};
 use super::detection::Point;
 use super::frame::GrayFrame;
 use super::source::{FrameSource, SourceError};
@@ -162,9 +165,16 @@ fn capture(mut source: Box<dyn FrameSource>, shared: &Shared, mut preview: impl 
     shared.changed.notify_all();
 }
 
+/// How often the outline of a code still in view is sent again while its unchanged scene is not decoded.
+const SEEN_AGAIN: Duration = Duration::from_millis(400);
+
 fn decode(shared: &Shared, still: bool, pairing: &Mutex<Pairing>, mut events: impl FnMut(ScanEvent)) {
     let pairing = || crate::sync::lock(pairing);
     let mut decoder = Decoder::new();
+    // A live scene that has not changed is decoded once per opinion; its outline, if a code was read, is shown again
+    // now and then while it stays in view.
+    let mut gate = ChangeGate::new(1 + LIVE_EXTRAS.len());
+    let mut last_seen: Option<(ScanEvent, Instant)> = None;
     let mut rejected = HashSet::new();
     // Codes gathered before this session are not announced again.
     let mut last_progress = pairing().progress();
@@ -187,9 +197,24 @@ fn decode(shared: &Shared, still: bool, pairing: &Mutex<Pairing>, mut events: im
                 }
             }
         };
+        if !still && !gate.worth_decoding(&frame) {
+            if let Some((seen, at)) = &mut last_seen
+                && at.elapsed() >= SEEN_AGAIN
+            {
+                *at = Instant::now();
+                events(seen.clone());
+            }
+            continue;
+        }
         let found = if still { decoder.decode(&frame) } else { decoder.decode_frame(&frame) };
-        let Some(found) = found else { continue };
-        events(ScanEvent::Seen { corners: found.corners.clone(), width: frame.width(), height: frame.height() });
+        let Some(found) = found else {
+            last_seen = None;
+            continue;
+        };
+        gate.note_read();
+        let seen = ScanEvent::Seen { corners: found.corners.clone(), width: frame.width(), height: frame.height() };
+        last_seen = Some((seen.clone(), Instant::now()));
+        events(seen);
         let step = pairing().add(&found.text);
         match step {
             PairingStep::Ready(imported) => {
