@@ -66,14 +66,14 @@ export const accountQr = (id, password = null) => invoke("account_qr", { id, pas
 export const listCameras = () => invoke("list_cameras");
 
 /** Starts the camera. onEvent gets scan messages ({type: "seen"|"progress"|"rejected"|"found"|"failed", …});
- *  onFrame gets each preview frame as an ArrayBuffer holding a JPEG. Resolves to the progress message of an
- *  export half read before ({type: "progress", message, …}), which this scan goes on from, or null. */
-export function startCamera(index, onEvent, onFrame) {
+ *  onFrame gets each preview frame as an ArrayBuffer holding a JPEG `width` pixels wide. Resolves to the progress
+ *  message of an export half read before ({type: "progress", message, …}), which this scan goes on from, or null. */
+export function startCamera(index, width, onEvent, onFrame) {
   const events = new Channel();
   events.onmessage = onEvent;
   const preview = new Channel();
   preview.onmessage = onFrame;
-  return invoke("start_camera", { index, events, preview });
+  return invoke("start_camera", { index, width, events, preview });
 }
 
 /** Stops the camera. */

@@ -6,8 +6,10 @@ import { $, message, setStatus } from "./ui.js";
 
 let on = null;
 let cameraOn = false;
-/** The outline of the code last seen: {corners, width, height, at}. */
-let outline = null;
+/** Hides the code's outline when no code has been seen for a while. */
+let outlineTimer = null;
+/** The object URL of the picture on screen, released when the next one replaces it. */
+let shownUrl = null;
 let framesShown = 0;
 let fpsTimer = null;
 /** Whether the camera was turned off because the window was hidden, to be turned on when it is shown. */
@@ -40,9 +42,16 @@ export function initCamera(options) {
   });
 }
 
+/** Notes whether the camera is on. While it is, the page behind the dialog is not drawn: without GPU compositing
+ *  (see linux_webview.rs), every preview frame would repaint the list under the picture as well. */
+function setCameraOn(on) {
+  cameraOn = on;
+  document.body.classList.toggle("camera-live", on);
+}
+
 /** A camera that failed (none, busy, no permission, unplugged) can be tried again once the user fixed it. */
 function cameraFailed(text) {
-  cameraOn = false;
+  setCameraOn(false);
   status(text, "error");
   $("camera-retry").hidden = false;
 }
@@ -52,7 +61,7 @@ export async function startCamera() {
   // No separate stop: Rust's start stops the camera that is on first, in order, where a stop sent just before
   // could reach Rust after the start and stop the new camera.
   clearInterval(fpsTimer);
-  cameraOn = false;
+  setCameraOn(false);
   const current = starts.next();
   $("camera-retry").hidden = true;
   on.keepKeyboard();
@@ -80,11 +89,12 @@ export async function startCamera() {
       status("The camera is off while Twofold is hidden.");
       return;
     }
-    cameraOn = true;
-    outline = null;
+    setCameraOn(true);
+    hideOutline();
     let told = false; // whether the scan has said something newer than what its start resolves to
     const sofar = await api.startCamera(
       Number(select.value || 0),
+      previewWidth(),
       (event) => {
         if (!current()) return;
         told ||= event.type !== "seen";
@@ -105,46 +115,53 @@ export async function startCamera() {
 export function stopCamera() {
   clearInterval(fpsTimer);
   if (cameraOn) {
-    cameraOn = false;
+    setCameraOn(false);
     api.stopCamera().catch(logFailure("turning the camera off"));
   }
 }
 
 /** Forgets the last frame (it may show a QR code) and the tab's sentence, for the dialog's next opening. */
 export function clearCamera() {
-  const canvas = $("camera-view");
-  canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
+  const view = $("camera-view");
+  view.removeAttribute("src");
+  if (shownUrl) URL.revokeObjectURL(shownUrl);
+  shownUrl = null;
+  hideOutline();
   status("");
 }
 
-async function onFrame(buffer) {
+/** The preview's width in device pixels: the width the viewfinder shows it at, so Rust encodes it once at that
+ *  size and the page only puts it on screen. */
+function previewWidth() {
+  const shown = $("camera-view").parentElement.clientWidth || 640;
+  return Math.round(shown * (window.devicePixelRatio || 1));
+}
+
+/** Puts a preview JPEG on screen: the picture element decodes and draws it; nothing else is done per frame. */
+function onFrame(buffer) {
   if (!cameraOn) return;
-  const bitmap = await createImageBitmap(new Blob([buffer], { type: "image/jpeg" }));
-  if (!cameraOn) {
-    // Stopped while the frame was decoded: the dialog may have closed and cleared the view (a frame can show a code).
-    bitmap.close();
-    return;
-  }
-  const canvas = $("camera-view");
-  if (canvas.width !== bitmap.width || canvas.height !== bitmap.height) {
-    canvas.width = bitmap.width;
-    canvas.height = bitmap.height;
-  }
-  const context = canvas.getContext("2d");
-  context.drawImage(bitmap, 0, 0);
-  bitmap.close();
-  if (outline && performance.now() - outline.at < 600) drawOutline(context, canvas);
+  const url = URL.createObjectURL(new Blob([buffer], { type: "image/jpeg" }));
+  $("camera-view").src = url;
+  if (shownUrl) URL.revokeObjectURL(shownUrl);
+  shownUrl = url;
   framesShown += 1;
 }
 
-function drawOutline(context, canvas) {
-  const scale = canvas.width / outline.width;
-  context.strokeStyle = "#3ddc84";
-  context.lineWidth = 4;
-  context.beginPath();
-  outline.corners.forEach((p, i) => (i ? context.lineTo(p.x * scale, p.y * scale) : context.moveTo(p.x * scale, p.y * scale)));
-  context.closePath();
-  context.stroke();
+/** Draws the outline of a code just seen over the picture, in the frame's coordinates; it goes when no code has
+ *  been seen for 600 ms (Rust repeats the sighting while the code stays in view). */
+function showOutline({ corners, width, height }) {
+  const svg = $("camera-outline");
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
+  svg.firstElementChild.setAttribute("points", corners.map((p) => `${p.x},${p.y}`).join(" "));
+  svg.hidden = false;
+  clearTimeout(outlineTimer);
+  outlineTimer = setTimeout(hideOutline, 600);
+}
+
+function hideOutline() {
+  clearTimeout(outlineTimer);
+  $("camera-outline").hidden = true;
 }
 
 function startFpsCount() {
@@ -160,7 +177,7 @@ function startFpsCount() {
 function onScanEvent(event) {
   switch (event.type) {
     case "seen":
-      outline = { ...event, at: performance.now() };
+      showOutline(event);
       break;
     case "progress":
       status(`${event.message} Show the next code.`);
@@ -170,7 +187,7 @@ function onScanEvent(event) {
       break;
     case "found":
       if (!cameraOn) break; // stopped meanwhile: the closing dialog discards it
-      cameraOn = false;
+      setCameraOn(false);
       on.onFound(event.pending, event.leftOut);
       break;
     case "failed":

@@ -166,18 +166,20 @@ pub async fn list_cameras(state: Shared<'_>) -> Result<Vec<CameraView>, AppError
     blocking(state, |s| s.pairings.cameras()).await
 }
 
-/// Starts scanning with a camera: scan messages on `events`, JPEG preview frames on `preview`. Resolves to the
-/// progress of an export half read before, if any, which this scan goes on from.
+/// Starts scanning with a camera: scan messages on `events`, JPEG preview frames `width` pixels wide on `preview`.
+/// Resolves to the progress of an export half read before, if any, which this scan goes on from.
 #[tauri::command]
 pub async fn start_camera(
     state: Shared<'_>,
     index: u32,
+    width: u32,
     events: Channel<ScanView>,
     preview: Channel<InvokeResponseBody>,
 ) -> Result<Option<ScanView>, AppError> {
     blocking(state, move |s| {
         s.pairings.start_camera(
             index,
+            width,
             move |view| drop(events.send(view)),
             move |jpeg| drop(preview.send(InvokeResponseBody::Raw(jpeg))),
         )

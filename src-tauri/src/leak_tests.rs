@@ -277,6 +277,7 @@ fn no_flow_sends_a_secret_or_an_otpauth_link_to_the_webview() {
         let started = pairings
             .start_camera(
                 0,
+                640,
                 move |view| messages.lock().unwrap().push(view),
                 move |jpeg| {
                     assert_eq!(&jpeg[..2], &[0xFF, 0xD8], "previews are JPEG pictures");

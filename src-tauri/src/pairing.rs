@@ -24,8 +24,8 @@ use crate::error::AppError;
 use crate::open_vault::OpenVault;
 use crate::views::{AddView, CameraView, Dropped, DroppedView, PendingView, ScanView};
 
-/// Width of the camera preview sent to the UI, in pixels.
-const PREVIEW_WIDTH: u32 = 640;
+/// The narrowest and widest camera preview sent to the UI, in pixels: the page asks for the width it shows.
+const PREVIEW_WIDTHS: std::ops::RangeInclusive<u32> = 160..=1280;
 /// JPEG quality of the preview: enough to aim, small enough for 30 frames a second.
 const PREVIEW_QUALITY: u8 = 70;
 
@@ -158,14 +158,17 @@ impl Pairings {
         Ok(twofold::scan::list_cameras()?.into_iter().map(|c| CameraView { index: c.index, name: c.name }).collect())
     }
 
-    /// Starts the camera scan; `events` get what it sees, `preview` a JPEG of every frame. Returns how much of an
-    /// export was read before (by an earlier camera, or from a picture), which this scan goes on from.
+    /// Starts the camera scan; `events` get what it sees, `preview` a JPEG of every frame, `preview_width` pixels
+    /// wide (the width the page shows it at; kept within 160 to 1,280). Returns how much of an export was read
+    /// before (by an earlier camera, or from a picture), which this scan goes on from.
     pub fn start_camera(
         self: &Arc<Self>,
         index: u32,
+        preview_width: u32,
         mut events: impl FnMut(ScanView) + Send + 'static,
         mut preview: impl FnMut(Vec<u8>) + Send + 'static,
     ) -> Result<Option<ScanView>, AppError> {
+        let preview_width = preview_width.clamp(*PREVIEW_WIDTHS.start(), *PREVIEW_WIDTHS.end());
         let _opening = lock(&self.camera_opening);
         let ticket = self.stop_scan();
         let source: Box<dyn FrameSource> = match &self.replay_camera {
@@ -189,7 +192,7 @@ impl Pairings {
                 };
                 events(view);
             },
-            move |frame: &GrayFrame| preview(preview_jpeg(frame, PREVIEW_WIDTH, PREVIEW_QUALITY)),
+            move |frame: &GrayFrame| preview(preview_jpeg(frame, preview_width, PREVIEW_QUALITY)),
         );
         let mut camera = lock(&self.camera);
         if self.camera_stops.load(Ordering::SeqCst) == ticket {

@@ -1,25 +1,34 @@
-//! Quick image filters for live frames: each a few milliseconds at 1280×720, where the general-purpose filters of
+//! Quick image filters for live frames and their previews: each a few milliseconds at 1280×720 or less, where the general-purpose filters of
 //! the `image` and `imageproc` crates take several times that. The decoder's other operations use those crates.
 
 use image::GrayImage;
 
-/// `img` scaled up by `f` (more than 1) with bilinear interpolation in fixed point, and the factor back to its
-/// coordinates: a few milliseconds for a camera frame, where the `image` crate's filters take a hundred.
+/// `img` scaled up by `f` (more than 1) with bilinear interpolation, and the factor back to its coordinates: a few
+/// milliseconds for a camera frame, where the `image` crate's filters take a hundred.
 pub(super) fn enlarge(img: &GrayImage, f: f32) -> (GrayImage, f32) {
     let (w, h) = img.dimensions();
-    let (nw, nh) = (((w as f32) * f).round() as u32, ((h as f32) * f).round() as u32);
+    (bilinear(img, ((w as f32) * f).round() as u32, ((h as f32) * f).round() as u32), 1.0 / f)
+}
+
+/// `img` resized to `nw` × `nh` with bilinear interpolation in fixed point, pixel centres aligned. Fine for
+/// enlarging, and for shrinking by less than half (more would skip pixels: [`halve`] first).
+pub(super) fn bilinear(img: &GrayImage, nw: u32, nh: u32) -> GrayImage {
+    let (w, h) = img.dimensions();
+    if w == 0 || h == 0 || nw == 0 || nh == 0 {
+        return GrayImage::new(nw, nh);
+    }
     let src = img.as_raw();
     let stride = w as usize;
-    // Source position of each output column and row, in 1/256 pixel, pixel centres aligned.
-    let position = |i: u32, limit: u32| -> (usize, u32) {
-        let at = (((i as f32 + 0.5) / f - 0.5).max(0.0) * 256.0) as u32;
-        let whole = (at >> 8).min(limit - 1);
-        (whole as usize, if whole + 1 < limit { at & 255 } else { 0 })
+    // Source position of each output column and row, in 1/256 pixel.
+    let position = |i: u32, from: u32, to: u32| -> (usize, u32) {
+        let at = (((i as f32 + 0.5) * from as f32 / to as f32 - 0.5).max(0.0) * 256.0) as u32;
+        let whole = (at >> 8).min(from - 1);
+        (whole as usize, if whole + 1 < from { at & 255 } else { 0 })
     };
-    let columns: Vec<(usize, u32)> = (0..nw).map(|x| position(x, w)).collect();
+    let columns: Vec<(usize, u32)> = (0..nw).map(|x| position(x, w, nw)).collect();
     let mut out = Vec::with_capacity(nw as usize * nh as usize);
     for y in 0..nh {
-        let (row, fy) = position(y, h);
+        let (row, fy) = position(y, h, nh);
         let next = if row + 1 < h as usize { row + 1 } else { row };
         let (top, bottom) = (&src[row * stride..(row + 1) * stride], &src[next * stride..(next + 1) * stride]);
         for &(x, fx) in &columns {
@@ -29,8 +38,25 @@ pub(super) fn enlarge(img: &GrayImage, f: f32) -> (GrayImage, f32) {
             out.push(((upper * (256 - fy) + lower * fy + (1 << 15)) >> 16) as u8);
         }
     }
-    let image = GrayImage::from_raw(nw, nh, out).unwrap_or_else(|| GrayImage::new(nw, nh));
-    (image, 1.0 / f)
+    GrayImage::from_raw(nw, nh, out).unwrap_or_else(|| GrayImage::new(nw, nh))
+}
+
+/// `img` at half its width and height (rounded down), each pixel the rounded mean of a 2×2 square: a tenth of a
+/// millisecond for a camera frame.
+pub(super) fn halve(img: &GrayImage) -> GrayImage {
+    let (w, h) = (img.width() as usize / 2, img.height() as usize / 2);
+    let stride = img.width() as usize;
+    let src = img.as_raw();
+    let mut out = Vec::with_capacity(w * h);
+    for y in 0..h {
+        let (top, bottom) = (&src[2 * y * stride..][..2 * w], &src[(2 * y + 1) * stride..][..2 * w]);
+        out.extend(
+            top.chunks_exact(2)
+                .zip(bottom.chunks_exact(2))
+                .map(|(t, b)| ((u16::from(t[0]) + u16::from(t[1]) + u16::from(b[0]) + u16::from(b[1]) + 2) / 4) as u8),
+        );
+    }
+    GrayImage::from_raw(w as u32, h as u32, out).unwrap_or_else(|| GrayImage::new(w as u32, h as u32))
 }
 
 /// The mean of the (2 × `radius` + 1)² square around each pixel, the edges repeated outwards: two passes of running
@@ -88,6 +114,14 @@ mod tests {
                 (-2..=2).flat_map(|dy| (-2..=2).map(move |dx| (dx, dy))).map(|(dx, dy)| at(x + dx, y + dy)).sum();
             assert_eq!(u32::from(p[0]), (sum + 12) / 25, "at {x},{y}");
         }
+    }
+
+    #[test]
+    fn halving_averages_each_two_by_two_square_and_drops_an_odd_edge() {
+        let img = GrayImage::from_raw(5, 3, vec![0, 10, 20, 30, 99, 2, 12, 22, 32, 99, 7, 7, 7, 7, 7]).unwrap();
+        let half = halve(&img);
+        assert_eq!(half.dimensions(), (2, 1));
+        assert_eq!(half.as_raw(), &vec![6, 26]);
     }
 
     #[test]

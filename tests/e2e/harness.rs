@@ -351,6 +351,21 @@ impl App {
         self.client().execute(script, vec![]).await.expect("the page runs the script");
     }
 
+    /// What `script` (a function body that returns something) gives back, once `ready` holds for it; panics after
+    /// the usual patience.
+    pub async fn wait_value<T: serde::de::DeserializeOwned>(&self, script: &str, ready: impl Fn(&T) -> bool) -> T {
+        let started = Instant::now();
+        loop {
+            let value = self.client().execute(script, vec![]).await.expect("the page answers");
+            let value: T = serde_json::from_value(value).expect("the script's answer");
+            if ready(&value) {
+                return value;
+            }
+            assert!(started.elapsed() < PATIENCE, "the page never gave the awaited answer to {script:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// The address of the page shown.
     pub async fn url(&self) -> String {
         self.client().current_url().await.expect("the page answers").to_string()

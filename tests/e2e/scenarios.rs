@@ -196,6 +196,15 @@ async fn first_run_scanning_a_kaltura_qr_with_the_camera_shows_the_account_and_o
     app.press(ENTER).await;
     app.wait_text("#camera-status", "Point the camera").await;
     app.wait_focused("[data-tab=camera]").await;
+    // The preview comes as a picture already as wide as the viewfinder shows it, and while the camera is on the
+    // list behind the dialog is not drawn (each frame would repaint it).
+    let script = "const view = document.getElementById('camera-view');
+        return [view.naturalWidth, Math.round(view.parentElement.clientWidth * devicePixelRatio),
+                document.body.classList.contains('camera-live'), getComputedStyle(document.getElementById('app')).visibility];";
+    let (natural, shown, live, list) =
+        app.wait_value::<(u32, u32, bool, String)>(script, |(natural, ..)| *natural > 0).await;
+    assert_eq!(natural, shown.clamp(160, 1280), "the preview's width is the width shown");
+    assert!(live && list == "hidden", "the list is not drawn under a live preview");
     app.press(ESCAPE).await;
     scenario.camera_shows(&[camera_frame(&kaltura_uri(KALTURA_SECRET))]);
     app.click("#empty-add").await;
