@@ -23,7 +23,7 @@ mod warp;
 pub use classify::{NotAuthenticator, Pairing, PairingStep, Scanned, classify};
 pub use decode::{ATTEMPTS, Attempt, Decoder, Engine, LIVE_EXTRAS, LiveExtra, Op, run_attempt};
 pub use detection::{Detection, Point};
-pub use frame::GrayFrame;
+pub use frame::{GrayFrame, PixelFormat};
 pub use preview::preview_jpeg;
 pub use session::{ScanEvent, ScanSession};
 #[cfg(feature = "clipboard")]

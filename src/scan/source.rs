@@ -273,6 +273,7 @@ mod camera {
     use nokhwa::{Camera, NokhwaError};
 
     use super::{FrameSource, GrayFrame, SourceError};
+    use crate::scan::frame::PixelFormat;
 
     /// A camera as the picker shows it.
     #[derive(Debug, Clone, PartialEq, Eq)]
@@ -364,15 +365,15 @@ mod camera {
 
     /// A camera's frame in grey, or `None` when its bytes do not hold a whole picture of that format and size.
     fn to_gray(format: FrameFormat, w: u32, h: u32, data: &[u8]) -> Option<GrayFrame> {
-        match format {
-            FrameFormat::YUYV => GrayFrame::from_yuyv(w, h, data),
-            FrameFormat::NV12 => GrayFrame::from_nv12(w, h, data),
-            FrameFormat::GRAY => GrayFrame::new(w, h, data.to_vec()),
-            FrameFormat::MJPEG => super::load_image_bytes("camera frame", data).ok(),
-            FrameFormat::RAWRGB | FrameFormat::RAWBGR => {
-                image::RgbImage::from_raw(w, h, data.to_vec()).map(|rgb| GrayFrame::from_image(&rgb.into()))
-            }
-        }
+        let format = match format {
+            FrameFormat::MJPEG => PixelFormat::Mjpeg,
+            FrameFormat::YUYV => PixelFormat::Yuyv,
+            FrameFormat::NV12 => PixelFormat::Nv12,
+            FrameFormat::GRAY => PixelFormat::Gray,
+            FrameFormat::RAWRGB => PixelFormat::Rgb,
+            FrameFormat::RAWBGR => PixelFormat::Bgr,
+        };
+        GrayFrame::from_camera(format, w, h, data)
     }
 
     impl Drop for CameraSource {

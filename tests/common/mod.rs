@@ -362,3 +362,57 @@ impl Drop for EmptyBus {
         let _ = self.daemon.wait();
     }
 }
+
+/// The camera resolutions the camera-path tests feed: what laptop webcams offer.
+pub const CAMERA_SIZES: [(u32, u32); 3] = [(640, 480), (1280, 720), (1920, 1080)];
+
+/// `rgb` as a camera at `width × height` would frame it: scaled to fit, and where the shapes differ (a 4:3 camera,
+/// a 16:9 picture) the rest filled with the picture's edge rows or columns, as if the camera saw a little more of the
+/// desk around it. Nothing of the picture is cut off.
+pub fn camera_view(rgb: &image::RgbImage, width: u32, height: u32) -> image::RgbImage {
+    let (w, h) = rgb.dimensions();
+    let scale = f64::min(f64::from(width) / f64::from(w), f64::from(height) / f64::from(h));
+    let (fit_w, fit_h) =
+        (((f64::from(w) * scale).round() as u32).min(width), ((f64::from(h) * scale).round() as u32).min(height));
+    let fitted = if (fit_w, fit_h) == (w, h) {
+        rgb.clone()
+    } else {
+        image::imageops::resize(rgb, fit_w, fit_h, image::imageops::FilterType::Triangle)
+    };
+    let (left, top) = ((width - fit_w) / 2, (height - fit_h) / 2);
+    image::RgbImage::from_fn(width, height, |x, y| {
+        let fx = x.saturating_sub(left).min(fit_w - 1);
+        let fy = y.saturating_sub(top).min(fit_h - 1);
+        *fitted.get_pixel(fx, fy)
+    })
+}
+
+/// The YUYV 4:2:2 buffer a webcam sends for `rgb`: BT.601 in the limited (studio) range, Y from each pixel, U and V
+/// from each pair.
+pub fn yuyv_buffer(rgb: &image::RgbImage) -> Vec<u8> {
+    let yuv = |p: &image::Rgb<u8>| {
+        let [r, g, b] = p.0.map(f32::from);
+        let y = 16.0 + (65.481 * r + 128.553 * g + 24.966 * b) / 255.0;
+        let u = 128.0 + (-37.797 * r - 74.203 * g + 112.0 * b) / 255.0;
+        let v = 128.0 + (112.0 * r - 93.786 * g - 18.214 * b) / 255.0;
+        (y, u, v)
+    };
+    let mut out = Vec::with_capacity(rgb.as_raw().len() / 3 * 2);
+    for row in rgb.rows() {
+        let pixels: Vec<_> = row.collect();
+        for pair in pixels.chunks(2) {
+            let (y0, u0, v0) = yuv(pair[0]);
+            let (y1, u1, v1) = yuv(pair.get(1).copied().unwrap_or(pair[0]));
+            let byte = |x: f32| x.round().clamp(0.0, 255.0) as u8;
+            out.extend([byte(y0), byte((u0 + u1) / 2.0), byte(y1), byte((v0 + v1) / 2.0)]);
+        }
+    }
+    out
+}
+
+/// The MJPEG frame a webcam sends for `rgb`: a colour JPEG at `quality` (webcams use about 70 to 90).
+pub fn mjpeg_buffer(rgb: &image::RgbImage, quality: u8) -> Vec<u8> {
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality).encode_image(rgb).expect("JPEG");
+    out
+}
