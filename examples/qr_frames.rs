@@ -3,7 +3,9 @@
 //!
 //! Run: `cargo run --example qr_frames -- FOLDER TEXT...` writes `FOLDER/frame-N.png`, one 1280×720 frame per
 //! text. `--export ACCOUNTS PER_CODE` instead of texts writes the codes of a Google Authenticator export of that
-//! many demonstration accounts (secrets derived from the account number: for show only).
+//! many demonstration accounts (secrets derived from the account number: for show only). `--noise N` after them
+//! writes each frame N times instead (`frame-N-K.png`), each with its own sensor noise of up to ±4 grey levels, as a
+//! camera held still sends it.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -22,7 +24,15 @@ use twofold::{Account, Otp, Secret};
 mod common;
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let copies: Option<u32> = match args.iter().position(|a| a == "--noise") {
+        Some(at) => {
+            let count = args.get(at + 1).and_then(|n| n.parse().ok()).unwrap_or(30);
+            args.drain(at..(at + 2).min(args.len()));
+            Some(count)
+        }
+        None => None,
+    };
     let Some((folder, rest)) = args.split_first() else {
         eprintln!("usage: qr_frames FOLDER TEXT... | qr_frames FOLDER --export ACCOUNTS PER_CODE");
         std::process::exit(2);
@@ -50,8 +60,28 @@ fn main() {
         let side = 520;
         let card = image::imageops::resize(&code, side, side, image::imageops::FilterType::Nearest);
         image::imageops::overlay(&mut frame, &card, i64::from((1280 - side) / 2), i64::from((720 - side) / 2));
-        let path = folder.join(format!("frame-{}.png", n + 1));
-        frame.save(&path).expect("write the frame");
-        println!("{}", path.display());
+        match copies {
+            None => {
+                let path = folder.join(format!("frame-{}.png", n + 1));
+                frame.save(&path).expect("write the frame");
+                println!("{}", path.display());
+            }
+            Some(copies) => {
+                for k in 1..=copies {
+                    let mut seed = k.wrapping_mul(0x9E37_79B9) | 1;
+                    let noisy = GrayImage::from_fn(1280, 720, |x, y| {
+                        // xorshift: a different, repeatable noise for every copy.
+                        seed ^= seed << 13;
+                        seed ^= seed >> 17;
+                        seed ^= seed << 5;
+                        let level = i32::from(frame.get_pixel(x, y)[0]) + (seed % 9) as i32 - 4;
+                        Luma([level.clamp(0, 255) as u8])
+                    });
+                    let path = folder.join(format!("frame-{}-{k:02}.png", n + 1));
+                    noisy.save(&path).expect("write the frame");
+                    println!("{}", path.display());
+                }
+            }
+        }
     }
 }
