@@ -127,24 +127,26 @@ pub const ATTEMPTS: [Attempt; 27] = [
     attempt(&[], Engine::Warped),
 ];
 
-/// On a live frame that zxing-cpp's reader does not read as it is (the first attempt, about 3 ms at 1280×720), one of these second opinions, in turn: the global binariser
-/// (low contrast), inversion (light modules on dark: an app in dark mode), sharpening (soft focus), smoothing
-/// (moiré, noise), and enlarging (a code far away). The last four cost 5 to 20 ms, so they are given only to a frame
-/// in which something like a finder pattern was seen; a frame without one gets the next cheap opinion instead.
+/// On a live frame that zxing-cpp's reader does not read as it is (the first attempt, about 3 ms at 1280×720), one
+/// of these second opinions, in turn: the global binariser (low contrast) and inversion (light modules on dark: an
+/// app in dark mode), which are quick enough to share a frame; sharpening (soft focus); smoothing (moiré, noise); and
+/// enlarging, alone or with sharpening (a code far away). The enlarging ones cost 15 to 30 ms, so they are given
+/// only to a frame in which something like a finder pattern was seen; a frame without one gets the next quick
+/// opinion instead.
 pub const LIVE_EXTRAS: [LiveExtra; 6] = [
-    LiveExtra { attempt: attempt(&[], Engine::CppGlobal), costly: false },
-    LiveExtra { attempt: attempt(&[Op::BoxSharpen(2)], Engine::CppGlobal), costly: false },
-    LiveExtra { attempt: attempt(&[Op::Invert], Engine::Cpp), costly: false },
-    LiveExtra { attempt: attempt(&[Op::Enlarge(1.8)], Engine::Cpp), costly: true },
-    LiveExtra { attempt: attempt(&[Op::BoxBlur(1)], Engine::Cpp), costly: false },
-    LiveExtra { attempt: attempt(&[Op::Enlarge(1.5), Op::BoxSharpen(2)], Engine::Cpp), costly: true },
+    LiveExtra { attempts: &[attempt(&[], Engine::CppGlobal), attempt(&[Op::Invert], Engine::Cpp)], costly: false },
+    LiveExtra { attempts: &[attempt(&[Op::BoxSharpen(2)], Engine::CppGlobal)], costly: false },
+    LiveExtra { attempts: &[attempt(&[Op::Enlarge(1.8)], Engine::Cpp)], costly: true },
+    LiveExtra { attempts: &[attempt(&[Op::BoxBlur(1)], Engine::Cpp)], costly: false },
+    LiveExtra { attempts: &[attempt(&[Op::Enlarge(1.5), Op::BoxSharpen(2)], Engine::Cpp)], costly: true },
+    LiveExtra { attempts: &[attempt(&[Op::Enlarge(1.8), Op::BoxSharpen(2)], Engine::Cpp)], costly: true },
 ];
 
-/// A second opinion on live frames.
+/// A second opinion on live frames: one or two attempts, the second only when the first reads nothing.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LiveExtra {
     /// What it does.
-    pub attempt: Attempt,
+    pub attempts: &'static [Attempt],
     /// Whether it is kept for frames that show a finder-like pattern.
     pub costly: bool,
 }
@@ -192,7 +194,7 @@ impl Decoder {
             .unwrap_or(0);
         let chosen = LIVE_EXTRAS[(self.turn + extra) % LIVE_EXTRAS.len()];
         self.turn = self.turn.wrapping_add(extra + 1);
-        run_attempt(&chosen.attempt, frame)
+        chosen.attempts.iter().find_map(|attempt| run_attempt(attempt, frame))
     }
 }
 

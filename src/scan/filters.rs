@@ -69,14 +69,19 @@ pub(super) fn box_blur(img: &GrayImage, radius: u32) -> GrayImage {
     let r = radius as usize;
     let span = 2 * r as u32 + 1;
     let clamp = |i: isize, len: usize| i.clamp(0, len as isize - 1) as usize;
-    // Rows: each output is the sum of 2r + 1 neighbours, kept as a sum (not yet divided).
+    // Rows: each output is the sum of 2r + 1 neighbours, kept as a sum (not yet divided), over a copy of the row
+    // with its end pixels repeated r times on each side.
     let mut rows = vec![0u16; w * h];
+    let mut padded = vec![0u8; w + 2 * r];
     for (src, dst) in img.as_raw().chunks_exact(w).zip(rows.chunks_exact_mut(w)) {
-        let mut sum: u32 = (-(r as isize)..=r as isize).map(|i| u32::from(src[clamp(i, w)])).sum();
-        for x in 0..w {
-            dst[x] = sum as u16;
-            sum += u32::from(src[clamp(x as isize + r as isize + 1, w)]);
-            sum -= u32::from(src[clamp(x as isize - r as isize, w)]);
+        padded[..r].fill(src[0]);
+        padded[r..r + w].copy_from_slice(src);
+        padded[r + w..].fill(src[w - 1]);
+        let mut sum: u32 = padded[..2 * r + 1].iter().map(|&p| u32::from(p)).sum();
+        dst[0] = sum as u16;
+        for (x, out) in dst.iter_mut().enumerate().skip(1) {
+            sum = sum + u32::from(padded[x + 2 * r]) - u32::from(padded[x - 1]);
+            *out = sum as u16;
         }
     }
     // Columns, all of a row at once.
@@ -86,9 +91,11 @@ pub(super) fn box_blur(img: &GrayImage, radius: u32) -> GrayImage {
         sums.iter_mut().zip(row).for_each(|(s, v)| *s += u32::from(*v));
     }
     let area = span * span;
+    // The rounded mean of every possible sum, looked up instead of divided for each pixel.
+    let means: Vec<u8> = (0..=255 * area).map(|s| ((s + area / 2) / area) as u8).collect();
     let mut out = Vec::with_capacity(w * h);
     for y in 0..h {
-        out.extend(sums.iter().map(|s| ((s + area / 2) / area) as u8));
+        out.extend(sums.iter().map(|&s| means[s as usize]));
         let (add, sub) = (clamp(y as isize + r as isize + 1, h), clamp(y as isize - r as isize, h));
         let (add, sub) = (&rows[add * w..][..w], &rows[sub * w..][..w]);
         for ((s, a), d) in sums.iter_mut().zip(add).zip(sub) {
