@@ -154,14 +154,14 @@ function showOutline({ corners, width, height }) {
   svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
   svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
   svg.firstElementChild.setAttribute("points", corners.map((p) => `${p.x},${p.y}`).join(" "));
-  svg.hidden = false;
+  svg.removeAttribute("hidden"); // an SVG element has no `hidden` property to set
   clearTimeout(outlineTimer);
   outlineTimer = setTimeout(hideOutline, 600);
 }
 
 function hideOutline() {
   clearTimeout(outlineTimer);
-  $("camera-outline").hidden = true;
+  $("camera-outline").setAttribute("hidden", "");
 }
 
 function startFpsCount() {

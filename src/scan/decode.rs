@@ -33,7 +33,7 @@ use rxing::qrcode::cpp_port::detector::FindFinderPatterns;
 use rxing::{BarcodeFormat, Binarizer, BinaryBitmap, DecodeHints, Luma8LuminanceSource, Reader};
 use zeroize::Zeroizing;
 
-use super::detection::{Detection, Point};
+use super::detection::{Detection, Point, around};
 use super::filters;
 use super::frame::GrayFrame;
 
@@ -239,12 +239,12 @@ fn first_look(frame: &GrayFrame) -> Result<Detection, bool> {
         Luma8LuminanceSource::new(frame.pixels().to_vec(), frame.width(), frame.height()).map_err(|_| false)?;
     let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
     if let Some(found) = cpp_on(&mut bitmap) {
-        return Ok(found);
+        return Ok(Detection { corners: around(found.corners), ..found });
     }
     let pure = DecodeHints { PureBarcode: Some(true), ..DecodeHints::default() };
     if let Ok(result) = QRCodeReader::new().decode_with_hints(&mut bitmap, &pure) {
         let corners = result.getPoints().iter().map(|p| Point { x: p.x, y: p.y }).collect();
-        return Ok(Detection { text: Zeroizing::new(result.getText().to_owned()), corners });
+        return Ok(Detection { text: Zeroizing::new(result.getText().to_owned()), corners: around(corners) });
     }
     Err(!FindFinderPatterns(bitmap.get_black_matrix(), true, 0).is_empty())
 }
@@ -320,7 +320,7 @@ fn attempt_on(attempt: &Attempt, frame: &GrayFrame) -> Option<Detection> {
         Some(img) => decode_with(attempt.engine, img.width(), img.height(), img.as_raw()),
         None => decode_with(attempt.engine, frame.width(), frame.height(), frame.pixels()),
     }?;
-    Some(Detection { text: found.text, corners: found.corners.into_iter().map(|p| back.apply(p)).collect() })
+    Some(Detection { text: found.text, corners: around(found.corners.into_iter().map(|p| back.apply(p)).collect()) })
 }
 
 fn apply(op: &Op, img: GrayImage) -> Option<(GrayImage, Affine)> {

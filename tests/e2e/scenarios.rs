@@ -913,6 +913,11 @@ async fn with_the_tray_chosen_closing_the_window_keeps_twofold_in_the_tray_whose
     scenario.camera_shows(&[camera_frame(&links[0])]);
     app.click("#open-add").await;
     app.wait_text("#camera-status", "1 of 2 codes scanned. Show the next code.").await;
+    // The code stays in view: its picture is not decoded again, yet its outline stays on it.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(app.attribute("#camera-outline", "hidden").await, None, "the outline is shown");
+    let points = app.attribute("#camera-outline polygon", "points").await.unwrap_or_default();
+    assert_eq!(points.split(' ').count(), 4, "the outline has the code's four corners: {points}");
     app.close_window().await;
     app.wait_hidden().await;
     app.wait_text("#camera-status", "The camera is off while Twofold is hidden.").await;
