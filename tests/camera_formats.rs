@@ -13,16 +13,10 @@
 
 mod common;
 
-use twofold::scan::{Decoder, GrayFrame, PixelFormat};
+use twofold::scan::{GrayFrame, PixelFormat};
 
 /// One frame in this many of the development set: enough frames of every kind, in a test that runs in seconds.
 const EVERY: usize = 10;
-const LIVE_FRAMES: usize = 6;
-
-fn live_reads(frame: &GrayFrame, expected: &str) -> bool {
-    let mut decoder = Decoder::new();
-    (0..LIVE_FRAMES).any(|_| decoder.decode_frame(frame).is_some_and(|d| *d.text == expected))
-}
 
 #[test]
 fn frames_sent_as_yuyv_or_mjpeg_at_every_common_size_read_as_well_as_the_plain_picture() {
@@ -38,8 +32,10 @@ fn frames_sent_as_yuyv_or_mjpeg_at_every_common_size_read_as_well_as_the_plain_p
     for (width, height) in common::CAMERA_SIZES {
         let views: Vec<_> =
             pictures.iter().map(|(rgb, text)| (common::camera_view(rgb, width, height), text)).collect();
-        let plain =
-            views.iter().filter(|(view, text)| live_reads(&GrayFrame::from_image(&view.clone().into()), text)).count();
+        let plain = views
+            .iter()
+            .filter(|(view, text)| common::live_reads(&GrayFrame::from_image(&view.clone().into()), text))
+            .count();
         for format in [PixelFormat::Yuyv, PixelFormat::Mjpeg] {
             let read = views
                 .iter()
@@ -50,7 +46,7 @@ fn frames_sent_as_yuyv_or_mjpeg_at_every_common_size_read_as_well_as_the_plain_p
                     };
                     let frame = GrayFrame::from_camera(format, width, height, &buffer).expect("a whole frame converts");
                     assert_eq!((frame.width(), frame.height()), (width, height));
-                    live_reads(&frame, text)
+                    common::live_reads(&frame, text)
                 })
                 .count();
             table.push(format!("{format:?} {width}x{height}: {read} of {} (grey pixels: {plain})", views.len()));

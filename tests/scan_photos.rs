@@ -16,14 +16,12 @@ use twofold::scan::{Decoder, GrayFrame, load_image};
 
 /// Photographs read today by the still path: 212 of 215. A change that reads fewer fails here.
 const AT_LEAST: usize = 212;
-/// Photographs read today by the live path, each held in view for [`LIVE_FRAMES`] frames: 200 of 215.
+/// Photographs read today by the live path, each held in view for 6 frames: 200 of 215.
 const LIVE_AT_LEAST: usize = 200;
 /// Webcam frames read today by the still path: 114 of 120.
 const WEBCAM_AT_LEAST: usize = 114;
 /// Webcam frames read today by the live path: 114 of 120.
 const WEBCAM_LIVE_AT_LEAST: usize = 114;
-/// How many frames a code held in view gets on the live path.
-const LIVE_FRAMES: usize = 6;
 
 /// How many pictures of `folder` (each with its `.txt` answer) `read` reads correctly.
 fn rate(folder: &Path, count: usize, read: impl Fn(&GrayFrame, &str) -> bool) -> usize {
@@ -37,12 +35,6 @@ fn rate(folder: &Path, count: usize, read: impl Fn(&GrayFrame, &str) -> bool) ->
             read(&frame, &expected)
         })
         .count()
-}
-
-/// Whether the live path reads `frame` held in view for [`LIVE_FRAMES`] frames, from a fresh start.
-fn live_reads(frame: &GrayFrame, expected: &str) -> bool {
-    let mut decoder = Decoder::new();
-    (0..LIVE_FRAMES).any(|_| decoder.decode_frame(frame).is_some_and(|d| *d.text == expected))
 }
 
 fn still_reads(frame: &GrayFrame, expected: &str) -> bool {
@@ -60,7 +52,7 @@ fn real_photographs_decode_at_the_established_rate_without_panicking() {
 #[test]
 fn the_live_path_reads_real_photographs_held_in_view_at_the_established_rate() {
     let Some(shared) = common::shared_dir() else { return };
-    let correct = rate(&shared.join("qr"), 215, live_reads);
+    let correct = rate(&shared.join("qr"), 215, common::live_reads);
     eprintln!("the live path read {correct} of 215 photographs");
     assert!(correct >= LIVE_AT_LEAST, "read {correct} of 215, fewer than {LIVE_AT_LEAST}");
 }
@@ -70,7 +62,7 @@ fn webcam_frames_decode_at_the_established_rate_on_both_paths() {
     let Some(shared) = common::shared_dir() else { return };
     let folder = shared.join("webcam");
     let still = rate(&folder, 120, still_reads);
-    let live = rate(&folder, 120, live_reads);
+    let live = rate(&folder, 120, common::live_reads);
     eprintln!("webcam frames read: {still} of 120 as still images, {live} of 120 live");
     assert!(still >= WEBCAM_AT_LEAST, "the still path read {still} of 120, fewer than {WEBCAM_AT_LEAST}");
     assert!(live >= WEBCAM_LIVE_AT_LEAST, "the live path read {live} of 120, fewer than {WEBCAM_LIVE_AT_LEAST}");

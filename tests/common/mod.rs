@@ -416,3 +416,13 @@ pub fn mjpeg_buffer(rgb: &image::RgbImage, quality: u8) -> Vec<u8> {
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality).encode_image(rgb).expect("JPEG");
     out
 }
+
+/// How many frames a code held in view gets on the live path, in the tests of its read rate.
+pub const LIVE_FRAMES: usize = 6;
+
+/// Whether the live path reads `frame` (the text `expected`) held in view for [`LIVE_FRAMES`] frames, from a fresh
+/// start.
+pub fn live_reads(frame: &twofold::scan::GrayFrame, expected: &str) -> bool {
+    let mut decoder = twofold::scan::Decoder::new();
+    (0..LIVE_FRAMES).any(|_| decoder.decode_frame(frame).is_some_and(|d| *d.text == expected))
+}
