@@ -578,9 +578,11 @@ async fn google_exports_add_every_account_they_hold_and_name_any_that_cannot_be_
     app.wait_texts("#accounts .issuer", &["Kaltura Events", "GitHub", "Dropbox"]).await;
 
     // An export link with an MD5 account: the other account is offered, and the note names the one left out. The
-    // camera shows nothing now: it would read the last export again before the Link tab is chosen.
+    // camera shows nothing now (it would read the last export again before the Link tab is chosen), and the Link
+    // tab is chosen once the camera is on.
     scenario.camera_shows(&[image::GrayImage::from_pixel(640, 480, image::Luma([255]))]);
     app.click("#open-add").await;
+    app.wait_text("#camera-status", "Point the camera").await;
     app.click("[data-tab=link]").await;
     app.fill("#link-text", EXPORT_WITH_AN_MD5_ACCOUNT).await;
     app.click("#link-form button[type=submit]").await;
@@ -1219,9 +1221,11 @@ async fn hostile_names_from_a_qr_code_are_shown_as_text_and_break_nothing() {
 
     // A name of 10,000 characters, pasted as a link (no QR code holds that much), is shown and the list still works.
     let long = "W".repeat(10_000);
-    // The camera shows nothing now: it would read the export again before the Link tab is chosen.
+    // The camera shows nothing now (it would read the export again before the Link tab is chosen), and the Link
+    // tab is chosen once the camera is on.
     scenario.camera_shows(&[image::GrayImage::from_pixel(640, 480, image::Luma([255]))]);
     app.click("#open-add").await;
+    app.wait_text("#camera-status", "Point the camera").await;
     app.click("[data-tab=link]").await;
     app.fill("#link-text", &format!("otpauth://totp/{long}:me?secret=NBSWY3DPO5XXE3DE")).await;
     app.click("#link-form button[type=submit]").await;
