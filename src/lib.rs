@@ -21,6 +21,7 @@ pub mod backup;
 #[cfg(feature = "clipboard")]
 pub mod clipboard;
 pub mod export;
+pub mod find;
 pub mod fs;
 pub mod gate;
 pub mod import;
@@ -29,6 +30,7 @@ pub mod migration;
 pub mod otp;
 pub mod paths;
 pub mod random;
+pub mod recent;
 pub mod scan;
 pub mod secret;
 pub mod settings;

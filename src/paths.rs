@@ -34,6 +34,11 @@ pub fn unlock_tries(dir: &std::path::Path) -> PathBuf {
     dir.join("unlock-tries.json")
 }
 
+/// The accounts copied lately in `dir` ([`crate::recent::RecentUses`]).
+pub fn recent(dir: &std::path::Path) -> PathBuf {
+    dir.join("recent.json")
+}
+
 /// Where an export is offered to go first: the user's documents folder, else the home folder.
 pub fn export_folder() -> Option<PathBuf> {
     dirs::document_dir().or_else(dirs::home_dir)
