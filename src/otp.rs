@@ -293,6 +293,21 @@ pub struct Codes {
     pub seconds_left: Option<u32>,
 }
 
+/// Below this many seconds left, a quick copy takes the next code ([`Codes::to_copy`]).
+pub const NEXT_CODE_UNDER_SECONDS: u32 = 5;
+
+impl Codes {
+    /// The code a quick copy takes, and whether it is the next one: with fewer than
+    /// [`NEXT_CODE_UNDER_SECONDS`] left, the current code would expire while it is pasted and sent, so the next
+    /// one is taken (services accept the code of the next period too). HOTP codes do not expire: the current one.
+    pub fn to_copy(&self) -> (&Code, bool) {
+        match self.seconds_left {
+            Some(left) if left < NEXT_CODE_UNDER_SECONDS => (&self.next, true),
+            _ => (&self.current, false),
+        }
+    }
+}
+
 /// A one-time code as shown to the user: digits, or Steam's letters and digits.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Code(String);
@@ -328,6 +343,19 @@ pub fn unix_now() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quick_copy_takes_the_next_code_when_fewer_than_five_seconds_are_left() {
+        let otp = Otp::default();
+        let secret = Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
+        // 30-second periods: at 25 five seconds are left, at 26 four.
+        let at = |t| otp.codes_at(&secret, t);
+        assert_eq!(at(25).to_copy(), (&at(25).current, false));
+        assert_eq!(at(26).to_copy(), (&at(26).next, true));
+        assert_eq!(at(29).to_copy().0, &at(30).current);
+        let hotp = Otp::Hotp { algorithm: Algorithm::Sha1, digits: Digits::SIX, counter: 0 };
+        assert_eq!(hotp.codes_at(&secret, 29).to_copy(), (&hotp.codes_at(&secret, 29).current, false));
+    }
 
     fn totp(algorithm: Algorithm, digits: u8, period: u32) -> Otp {
         Otp::Totp { algorithm, digits: Digits::new(digits).unwrap(), period: Period::new(period).unwrap() }
