@@ -5,8 +5,8 @@
 const { invoke, Channel } = window.__TAURI__.core;
 
 // The first screen's question is asked as soon as this module runs (index.html runs it before the other
-// modules load), so the answer is on its way while they load.
-let firstStartup = invoke("startup");
+// modules load), so the answer is on its way while they load. The quick-copy palette's page asks no such thing.
+let firstStartup = document.documentElement.dataset.page === "palette" ? null : invoke("startup");
 
 /** Opens the vault through the keychain: {stage: "welcome"|"locked"|"ready", problem, passwordAvailable,
  *  recovery, settings, trace}. The first call takes the answer already asked for. */
@@ -27,6 +27,26 @@ export const listAccounts = () => invoke("list_accounts");
 
 /** Copies an account's current code; resolves to the seconds until the clipboard is cleared, or null. */
 export const copyCode = (id) => invoke("copy_code", { id });
+
+/** The quick-copy palette's list: the accounts `query` finds, best first, as listAccounts gives them. */
+export const findAccounts = (query) => invoke("find_accounts", { query });
+
+/** Copies an account's code from the palette: the next one when fewer than 5 seconds are left. Resolves to
+ *  {next, clearAfter}: whether the next code was copied, and the seconds until the clipboard is cleared, or null. */
+export const quickCopy = (id) => invoke("quick_copy", { id });
+
+/** Unlocks with the recovery password from the palette. */
+export const paletteUnlock = (password) => invoke("palette_unlock", { password });
+
+/** Hides the palette; with giveBack, the keyboard goes back to the window that had it before. */
+export const closePalette = (giveBack) => invoke("close_palette", { giveBack });
+
+/** Calls `onOpened()` each time the palette opens. */
+export function watchPalette(onOpened) {
+  const opened = new Channel();
+  opened.onmessage = onOpened;
+  return invoke("watch_palette", { opened });
+}
 
 /** Moves an account to the trash. */
 export const deleteAccount = (id) => invoke("delete_account", { id });
@@ -139,7 +159,8 @@ export const lockNow = () => invoke("lock_now");
 /** Tells Rust the user did something, so the app lock's wait starts again. */
 export const noteUse = () => invoke("note_use");
 
-/** Calls `onLocked()` each time Twofold locks (after a time without use, say). */
+/** Calls `onLocked()` each time Twofold locks (after a time without use, say), or is unlocked from the palette: the
+ *  page then asks startup what to show. */
 export function watchLock(onLocked) {
   const locked = new Channel();
   locked.onmessage = onLocked;

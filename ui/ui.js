@@ -48,7 +48,8 @@ export function undo() {
   return true;
 }
 
-$("toast-action").addEventListener("click", undo);
+// The quick-copy palette's page has no toast.
+$("toast-action")?.addEventListener("click", undo);
 // A dialog that closes while its toast shows hands the toast back to the page, still showing.
 document.addEventListener("close", (event) => {
   if (event.target.contains($("toast"))) document.body.append($("toast"));

@@ -16,8 +16,8 @@ use crate::exports::ExportRequest;
 use crate::pairing::ManualForm;
 use crate::state::AppState;
 use crate::views::{
-    AccountView, AddView, CameraView, DroppedView, ExportCodesView, PendingView, QrView, Revealed, ScanView,
-    SettingsView, StartupView, TrashView,
+    AccountView, AddView, CameraView, DroppedView, ExportCodesView, PendingView, QrView, QuickCopyView, Revealed,
+    ScanView, SettingsView, StartupView, TrashView,
 };
 
 /// The invoke handler of every command in the contract (`contract.rs`), so that no other list of them exists.
@@ -79,6 +79,36 @@ pub async fn list_accounts(state: Shared<'_>) -> Result<Vec<AccountView>, AppErr
 #[tauri::command]
 pub async fn copy_code(state: Shared<'_>, id: String) -> Result<Option<u32>, AppError> {
     blocking(state, move |s| s.copy_code(&id)).await
+}
+
+/// The accounts `query` finds, best first: the quick-copy palette's list.
+#[tauri::command]
+pub async fn find_accounts(state: Shared<'_>, query: String) -> Result<Vec<AccountView>, AppError> {
+    blocking(state, move |s| s.find_accounts(&query)).await
+}
+
+/// Copies an account's code from the palette: the next one when the current one is about to expire.
+#[tauri::command]
+pub async fn quick_copy(state: Shared<'_>, id: String) -> Result<QuickCopyView, AppError> {
+    blocking(state, move |s| s.quick_copy(&id)).await
+}
+
+/// Unlocks with the recovery password from the palette; the window's page is told.
+#[tauri::command]
+pub async fn palette_unlock(state: Shared<'_>, password: Zeroizing<String>) -> Result<(), AppError> {
+    blocking(state, move |s| s.unlock_from_palette(&password)).await
+}
+
+/// Closes the palette; with `giveBack`, the keyboard goes back to the window that had it before.
+#[tauri::command]
+pub fn close_palette(app: tauri::AppHandle, give_back: bool) {
+    crate::palette::close(&app, give_back);
+}
+
+/// From now on, tells the palette's page on `opened` each time it opens.
+#[tauri::command]
+pub fn watch_palette(palette: State<'_, crate::palette::Palette>, opened: Channel<()>) {
+    palette.watch(opened);
 }
 
 /// Moves an account to the trash.

@@ -14,6 +14,11 @@ macro_rules! with_commands {
             create_vault,
             list_accounts,
             copy_code,
+            find_accounts,
+            quick_copy,
+            palette_unlock,
+            close_palette,
+            watch_palette,
             delete_account,
             restore_account,
             list_trash,
@@ -95,9 +100,9 @@ mod tests {
         names
     }
 
-    /// The commands `capabilities/main.json` lets the window call (`allow-copy-code` grants `copy_code`).
-    fn granted() -> BTreeSet<String> {
-        let capability: serde_json::Value = serde_json::from_str(&read("capabilities/main.json")).unwrap();
+    /// The commands a capability file lets its window call (`allow-copy-code` grants `copy_code`).
+    fn granted_by(file: &str) -> BTreeSet<String> {
+        let capability: serde_json::Value = serde_json::from_str(&read(file)).unwrap();
         let permissions = capability["permissions"].as_array().expect("a list of permissions");
         permissions
             .iter()
@@ -108,6 +113,13 @@ mod tests {
                     .replace('-', "_")
             })
             .collect()
+    }
+
+    /// The commands the main window and the palette may call, together.
+    fn granted() -> BTreeSet<String> {
+        let mut granted = granted_by("capabilities/main.json");
+        granted.extend(granted_by("capabilities/palette.json"));
+        granted
     }
 
     /// The commands `ui/api.js` invokes.
@@ -132,7 +144,7 @@ mod tests {
         assert_eq!(contract.len(), COMMANDS.len(), "a command is listed twice in the contract");
         let places = [
             ("`commands.rs` defines", defined()),
-            ("`capabilities/main.json` grants", granted()),
+            ("the capabilities grant", granted()),
             ("`ui/api.js` invokes", invoked()),
             ("the leak test lists", leak_checked()),
         ];
@@ -146,6 +158,15 @@ mod tests {
             }
         }
         assert!(problems.is_empty(), "the command contract is broken:\n{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn the_palette_may_call_only_what_it_needs_and_the_window_none_of_that() {
+        let palette = granted_by("capabilities/palette.json");
+        let wanted = ["find_accounts", "quick_copy", "palette_unlock", "close_palette", "watch_palette"];
+        assert_eq!(palette, wanted.iter().map(|c| c.to_string()).collect());
+        let main = granted_by("capabilities/main.json");
+        assert!(main.is_disjoint(&palette), "the main window is granted palette commands");
     }
 
     #[test]

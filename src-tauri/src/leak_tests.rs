@@ -31,6 +31,9 @@ pub(crate) const DRIVEN: &[&str] = &[
     "create_vault",
     "list_accounts",
     "copy_code",
+    "find_accounts",
+    "quick_copy",
+    "palette_unlock",
     "delete_account",
     "restore_account",
     "list_trash",
@@ -74,6 +77,8 @@ pub(crate) const DRIVEN: &[&str] = &[
 /// The commands this test leaves out, each with the reason it cannot leak.
 pub(crate) const NOT_DRIVEN: &[(&str, &str)] = &[
     ("report_timing", "it takes a name and a number from the page and returns nothing"),
+    ("close_palette", "it takes a yes or no from the page and hides a window"),
+    ("watch_palette", "it only ever sends the page an empty message"),
     ("choose_folder", "it opens the system's folder picker and returns the path the user picked"),
     ("choose_save_file", "it opens the system's save picker and returns the path the user picked"),
 ];
@@ -337,6 +342,9 @@ fn no_flow_sends_a_secret_or_an_otpauth_link_to_the_webview() {
     watch.clean("set_favorite", &state.set_favorite(&first, true).unwrap());
     watch.clean("move_account", &state.move_account(&first, 3).unwrap());
     watch.clean("copy_code", &state.copy_code(&first));
+    watch.clean("find_accounts", &state.find_accounts("kal").unwrap());
+    watch.clean("find_accounts", &state.find_accounts("").unwrap());
+    watch.clean("quick_copy", &state.quick_copy(&first));
     watch.clean("delete_account", &state.delete(&first).unwrap());
     watch.clean("restore_account", &state.restore(&first).unwrap());
     // The trash: the accounts replaced by re-pairing are there, and one deleted now.
@@ -447,6 +455,12 @@ fn no_flow_sends_a_secret_or_an_otpauth_link_to_the_webview() {
     assert_eq!(state.accounts().unwrap_err().kind(), "locked");
     let locked = watch.clean("startup", &state.startup());
     assert!(locked.contains(r#""stage":"locked""#) && locked.contains(r#""kind":"locked""#), "{locked}");
+    watch.clean("palette_unlock", &state.unlock_from_palette("not it").unwrap_err());
+    watch.clean("palette_unlock", &state.unlock_from_palette("battery staple").unwrap());
+    assert_eq!(*locks.lock().unwrap(), 2, "the page is told of the unlock too");
+    watch.clean("find_accounts", &state.find_accounts("kal").unwrap());
+    watch.clean("lock_now", &state.lock_now().unwrap());
+    watch.clean("find_accounts", &state.find_accounts("kal").unwrap_err());
     watch.clean("unlock_with_password", &state.unlock_with_password("battery staple").unwrap());
     let view = watch.clean("set_app_lock", &state.set_app_lock(AppLock::default(), Some("battery staple")).unwrap());
     assert!(view.contains(r#""keychainLinked":true"#), "the keychain opens it again: {view}");

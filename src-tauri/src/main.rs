@@ -9,6 +9,7 @@ mod commands;
 mod contract;
 mod error;
 mod exports;
+mod focus;
 mod harden;
 #[cfg(unix)]
 mod instance_socket;
@@ -21,6 +22,7 @@ mod lookup_order;
 mod navigation;
 mod open_vault;
 mod pairing;
+mod palette;
 mod placement;
 #[cfg(target_os = "linux")]
 mod session_watch;
@@ -50,7 +52,7 @@ fn main() {
     // First among plugins: a second launch focuses the running window instead of opening the vault twice. On
     // macOS a socket of the user's own does it (`instance_socket.rs`), in `setup` below.
     #[cfg(not(target_os = "macos"))]
-    let builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| window::bring_to_front(app)));
+    let builder = builder.plugin(tauri_plugin_single_instance::init(|app, args, _cwd| second_launch(app, &args)));
     let builder = builder
         // The system's file and folder pickers, opened from Rust only: the page is granted none of the plugin's
         // commands.
@@ -62,7 +64,7 @@ fn main() {
                 let handle = app.handle().clone();
                 let socket = instance_socket::path_in(&std::env::temp_dir());
                 let args: Vec<String> = std::env::args().collect();
-                if !instance_socket::claim(&socket, &args, move |_| window::bring_to_front(&handle))? {
+                if !instance_socket::claim(&socket, &args, move |args| second_launch(&handle, &args))? {
                     std::process::exit(0);
                 }
             }
@@ -91,7 +93,19 @@ fn main() {
             }
             let keep_in_tray = state.keeps_in_tray();
             app.manage(Arc::clone(&state));
+            app.manage(palette::Palette::default());
             window::show(app)?;
+            // Asked for at start: opened at once. Otherwise built hidden once the window's page had its turn, so
+            // that it opens at once later.
+            if palette::is_asked(&std::env::args().collect::<Vec<_>>()) {
+                palette::open(app.handle());
+            } else {
+                let handle = app.handle().clone();
+                std::thread::spawn(move || {
+                    std::thread::sleep(std::time::Duration::from_secs(2));
+                    palette::prepare(&handle);
+                });
+            }
             if keep_in_tray {
                 // Without the icon, closing the window quits as usual; the settings page can try again.
                 if let Err(problem) = tray::apply(app.handle(), true) {
@@ -104,6 +118,9 @@ fn main() {
         // Files dragged onto the window from a file manager arrive here, with their paths (a web page is only
         // given the names): the shell reads them as pictures and sends what they hold to the UI.
         .on_window_event(|window, event| {
+            if window.label() == palette::PALETTE_WINDOW {
+                return palette::window_event(window, event);
+            }
             window.state::<placement::Placement>().follow(window, event);
             match event {
                 tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) => {
@@ -114,6 +131,8 @@ fn main() {
                     api.prevent_close();
                     let _ = window.hide();
                 }
+                // Otherwise closing it quits, though the palette's window, hidden, is still there.
+                tauri::WindowEvent::Destroyed => window.app_handle().exit(0),
                 _ => {}
             }
         })
@@ -131,6 +150,15 @@ fn main() {
             handle.state::<Arc<state::AppState>>().on_exit();
         }
     });
+}
+
+/// A second launch of Twofold: it asks for the palette (`twofold --palette`), or for the window.
+fn second_launch<R: tauri::Runtime>(app: &tauri::AppHandle<R>, args: &[String]) {
+    if palette::is_asked(args) {
+        palette::open(app);
+    } else {
+        window::bring_to_front(app);
+    }
 }
 
 /// Connects the command line to the console it was started from: the program is a windowed one on Windows, which

@@ -8,8 +8,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use twofold::clipboard::{ClipboardError, CodeClipboard};
+use twofold::find::{self, Candidate};
 use twofold::gate::{PasswordGate, UnlockTries};
-use twofold::otp::unix_now;
+use twofold::otp::{Code, unix_now};
+use twofold::recent::RecentUses;
 use twofold::settings::{AppLock, Settings};
 use twofold::sync::lock;
 use twofold::vault::{AccountId, KdfParams, KeychainError, OsKeychain, Unlock, Vault, VaultError, VaultStatus};
@@ -20,7 +22,9 @@ use crate::error::AppError;
 use crate::exports::{self, ExportRequest};
 use crate::open_vault::OpenVault;
 use crate::pairing::Pairings;
-use crate::views::{AccountView, ExportCodesView, QrView, Revealed, SettingsView, Stage, StartupView, TrashView};
+use crate::views::{
+    AccountView, ExportCodesView, QrView, QuickCopyView, Revealed, SettingsView, Stage, StartupView, TrashView,
+};
 
 /// Shown after a password unlock that stored a new key in the keychain.
 const KEYCHAIN_REPAIRED: &str =
@@ -38,6 +42,8 @@ pub struct AppState {
     opening: Mutex<EarlyOpening>,
     settings: Mutex<Settings>,
     clipboard: Result<CodeClipboard, ClipboardError>,
+    /// The accounts copied lately, which the quick-copy palette puts first.
+    recent: Mutex<RecentUses>,
     /// Scans and the accounts they found, waiting for confirmation.
     pub pairings: Arc<Pairings>,
     /// Automatic backups.
@@ -50,7 +56,7 @@ pub struct AppState {
     pub idle: Arc<IdleLock>,
     /// Locked by the user or the clock: only the recovery password opens it again, not the keychain.
     locked_by_user: AtomicBool,
-    /// Told each time Twofold locks, so the page drops its codes.
+    /// Told each time Twofold locks, so the page drops its codes, and when the palette unlocks it.
     on_lock: Mutex<Option<Listener<()>>>,
     /// Told when Twofold opens, locks, or becomes lockable: the tray's Lock item.
     on_lock_state: Mutex<Option<Listener<LockState>>>,
@@ -118,6 +124,7 @@ impl AppState {
             vault,
             opening: Mutex::new(EarlyOpening::Pending),
             clipboard: CodeClipboard::new(),
+            recent: Mutex::new(RecentUses::load(&twofold::paths::recent(&dir))),
             started,
         }
     }
@@ -242,6 +249,21 @@ impl AppState {
         Ok(StartupView { keychain_notice, ..self.opened(vault) })
     }
 
+    /// Unlocks from the quick-copy palette, as [`Self::unlock_with_password`] does; the window's page is told, so
+    /// that it leaves its locked screen.
+    pub fn unlock_from_palette(&self, password: &str) -> Result<(), AppError> {
+        self.unlock_with_password(password)?;
+        self.tell_page();
+        Ok(())
+    }
+
+    /// Tells the window's page that Twofold locked or unlocked: it asks [`Self::startup`] what to show.
+    fn tell_page(&self) {
+        if let Some(listener) = lock(&self.on_lock).as_ref() {
+            listener(());
+        }
+    }
+
     /// Creates the vault on first run, protected by the keychain and, if given, a recovery password.
     pub fn create(&self, password: Option<&str>) -> Result<StartupView, AppError> {
         let mut early = lock(&self.opening);
@@ -279,9 +301,64 @@ impl AppState {
     /// Copies an account's current code; the toast says when it will be cleared.
     pub fn copy_code(&self, id: &str) -> Result<Option<u32>, AppError> {
         let code = self.vault.with(|vault| Ok(vault.codes_at(&AccountId::from(id), unix_now())?.current))?;
+        self.copy(id, &code)
+    }
+
+    /// The accounts `query` finds, best first, as the quick-copy palette lists them (see [`twofold::find`]).
+    pub fn find_accounts(&self, query: &str) -> Result<Vec<AccountView>, AppError> {
+        self.vault.with(|vault| {
+            let now = unix_now();
+            let summaries = vault.accounts();
+            let recent = lock(&self.recent);
+            let candidates: Vec<Candidate<'_>> = summaries
+                .iter()
+                .map(|s| Candidate {
+                    issuer: &s.issuer,
+                    name: &s.name,
+                    favorite: s.favorite,
+                    last_used: recent.last_used(&s.id.to_string()),
+                })
+                .collect();
+            Ok(find::rank(query, &candidates)
+                .into_iter()
+                .filter_map(|found| {
+                    let s = &summaries[found.index];
+                    let codes = vault.codes_at(&s.id, now).ok()?;
+                    Some(AccountView::new(
+                        s.id.to_string(),
+                        s.issuer.clone(),
+                        s.name.clone(),
+                        &s.otp,
+                        codes,
+                        s.favorite,
+                    ))
+                })
+                .collect())
+        })
+    }
+
+    /// Copies an account's code from the palette: the next one when the current one is about to expire
+    /// ([`twofold::otp::Codes::to_copy`]).
+    pub fn quick_copy(&self, id: &str) -> Result<QuickCopyView, AppError> {
+        let (code, next) = self.vault.with(|vault| {
+            let codes = vault.codes_at(&AccountId::from(id), unix_now())?;
+            let (code, next) = codes.to_copy();
+            Ok((code.clone(), next))
+        })?;
+        let clear_after = self.copy(id, &code)?;
+        Ok(QuickCopyView { next, clear_after })
+    }
+
+    /// Puts `code` of account `id` on the clipboard, cleared after the delay chosen, which is returned; notes the
+    /// copy for the palette's order.
+    fn copy(&self, id: &str, code: &Code) -> Result<Option<u32>, AppError> {
         let clipboard = self.clipboard.as_ref().map_err(Clone::clone)?;
         let clear_after = lock(&self.settings).clipboard_clear_seconds;
         clipboard.copy(code.as_str(), clear_after.map(|s| Duration::from_secs(u64::from(s))))?;
+        // Only the order of the palette suffers from a list that could not be saved.
+        if let Err(problem) = lock(&self.recent).note(id, unix_now()) {
+            eprintln!("{problem}");
+        }
         Ok(clear_after)
     }
 
@@ -455,7 +532,8 @@ impl AppState {
         matches!(self.lock_now(), Ok(true))
     }
 
-    /// Calls `listener` each time Twofold locks (only the last listener set is kept: the page's).
+    /// Calls `listener` each time Twofold locks, or is unlocked from the palette (only the last listener set is
+    /// kept: the window's page's).
     pub fn watch_lock(&self, listener: impl Fn() + Send + 'static) {
         *lock(&self.on_lock) = Some(Box::new(move |()| listener()));
     }
@@ -476,9 +554,7 @@ impl AppState {
         self.pairings.discard();
         self.pairings.stop_camera();
         self.vault.close();
-        if let Some(listener) = lock(&self.on_lock).as_ref() {
-            listener(());
-        }
+        self.tell_page();
         self.lock_state_changed();
         Ok(true)
     }

@@ -45,6 +45,16 @@ impl AccountView {
     }
 }
 
+/// What a copy from the quick-copy palette did.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct QuickCopyView {
+    /// The next code was copied, the current one being about to expire.
+    pub next: bool,
+    /// Seconds until the clipboard is cleared; `None`: never.
+    pub clear_after: Option<u32>,
+}
+
 /// What the UI shows for an account in the trash ("Recently deleted" in the settings).
 #[derive(Debug, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]

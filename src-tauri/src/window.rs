@@ -23,7 +23,7 @@ pub fn bring_to_front<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
 /// the event loop's next turn, and its focus request for a window still hidden is dropped; GTK's own `present`
 /// only shows a hidden window (the focus is left to a window manager, if any) and focuses one already shown. So on
 /// Linux the window is shown through GTK first, then presented.
-fn raise<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) -> tauri::Result<()> {
+pub(crate) fn raise<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) -> tauri::Result<()> {
     #[cfg(target_os = "linux")]
     {
         use gtk::prelude::{GtkWindowExt, WidgetExt};
@@ -31,6 +31,10 @@ fn raise<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) -> tauri::Result<(
         gtk_window.deiconify();
         gtk_window.show_all();
         gtk_window.present();
+        // Asks for the keyboard through GDK, which asks the window manager or, with none, the X server itself.
+        if let Some(gdk_window) = gtk_window.window() {
+            gdk_window.focus(0);
+        }
         Ok(())
     }
     #[cfg(not(target_os = "linux"))]

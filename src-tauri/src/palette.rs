@@ -1,0 +1,127 @@
+//! The quick-copy palette: a small window over whatever has the keyboard, with a search field and the best
+//! matches' codes. Enter copies and closes it, Escape closes it, and the keyboard goes back to the window that had
+//! it ([`crate::focus`]). It is built hidden soon after start-up and only shown and hidden afterwards, so that it
+//! opens at once; the finding and copying are the app state's ([`crate::state::AppState::find_accounts`],
+//! [`crate::state::AppState::quick_copy`]).
+
+use std::sync::Mutex;
+
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, Runtime, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
+use twofold::sync::lock;
+
+use crate::focus::{self, Previous};
+
+/// The palette window's label.
+pub const PALETTE_WINDOW: &str = "palette";
+
+/// The argument that asks the app, running or not, for the palette.
+pub const PALETTE_ARG: &str = "--palette";
+
+/// The palette's state, managed by Tauri.
+#[derive(Default)]
+pub struct Palette {
+    /// Told each time the palette opens, so the page starts afresh.
+    opened: Mutex<Option<Channel<()>>>,
+    /// The window that had the keyboard before the palette opened.
+    previous: Mutex<Option<Previous>>,
+}
+
+impl Palette {
+    /// From now on, `opened` is told each time the palette opens.
+    pub fn watch(&self, opened: Channel<()>) {
+        *lock(&self.opened) = Some(opened);
+    }
+}
+
+/// Whether the arguments of a launch ask for the palette.
+pub fn is_asked(args: &[String]) -> bool {
+    args.iter().skip(1).any(|arg| arg == PALETTE_ARG)
+}
+
+/// Builds the palette hidden, if it is not built yet; call it on the UI thread.
+fn built<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<WebviewWindow<R>> {
+    if let Some(window) = app.get_webview_window(PALETTE_WINDOW) {
+        return Ok(window);
+    }
+    WebviewWindowBuilder::new(app, PALETTE_WINDOW, WebviewUrl::App("palette.html".into()))
+        .title("Twofold quick copy")
+        .inner_size(480.0, 476.0)
+        .resizable(false)
+        .decorations(false)
+        .always_on_top(true)
+        .skip_taskbar(true)
+        .visible(false)
+        .center()
+        .build()
+}
+
+/// Builds the palette hidden, so that it opens at once when asked for.
+pub fn prepare<R: Runtime>(app: &AppHandle<R>) {
+    let handle = app.clone();
+    let _ = app.run_on_main_thread(move || {
+        if let Err(problem) = built(&handle) {
+            eprintln!("Twofold could not prepare its quick-copy window: {problem}");
+        }
+    });
+}
+
+/// Opens the palette over the window that has the keyboard, which is remembered.
+pub fn open<R: Runtime>(app: &AppHandle<R>) {
+    let handle = app.clone();
+    let _ = app.run_on_main_thread(move || {
+        let window = match built(&handle) {
+            Ok(window) => window,
+            Err(problem) => {
+                eprintln!("Twofold could not open its quick-copy window: {problem}");
+                return crate::window::bring_to_front(&handle);
+            }
+        };
+        let palette = handle.state::<Palette>();
+        if !window.is_visible().unwrap_or(false) {
+            *lock(&palette.previous) = focus::remember();
+            let _ = window.center();
+        }
+        if let Some(opened) = lock(&palette.opened).as_ref() {
+            let _ = opened.send(());
+        }
+        let _ = crate::window::raise(&window);
+    });
+}
+
+/// Closes the palette; with `give_back`, the keyboard goes back to the window that had it before.
+pub fn close<R: Runtime>(app: &AppHandle<R>, give_back: bool) {
+    let handle = app.clone();
+    let _ = app.run_on_main_thread(move || {
+        if let Some(window) = handle.get_webview_window(PALETTE_WINDOW) {
+            let _ = window.hide();
+        }
+        let previous = lock(&handle.state::<Palette>().previous).take();
+        if let Some(previous) = previous.filter(|_| give_back) {
+            focus::give_back(previous);
+        }
+    });
+}
+
+/// What the palette does with its window's events: closing it only hides it, as it is kept built. (Its page closes
+/// it when the user turns to another window.)
+pub fn window_event<R: Runtime>(window: &tauri::Window<R>, event: &tauri::WindowEvent) {
+    if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+        api.prevent_close();
+        close(window.app_handle(), false);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_palette_is_asked_for_by_its_argument_anywhere_after_the_program() {
+        let args = |list: &[&str]| list.iter().map(|a| a.to_string()).collect::<Vec<_>>();
+        assert!(is_asked(&args(&["twofold", "--palette"])));
+        assert!(is_asked(&args(&["/usr/bin/twofold", "--minimized", "--palette"])));
+        assert!(!is_asked(&args(&["twofold"])));
+        assert!(!is_asked(&args(&["--palette"])), "the program's own name is not an argument");
+    }
+}
