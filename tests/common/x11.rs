@@ -50,3 +50,39 @@ fn property(display: &str, window: u32, name: &[u8]) -> Vec<u32> {
         .expect("the display answers");
     reply.value32().map(Iterator::collect).unwrap_or_default()
 }
+
+/// A window of another program, which the tests give the keyboard to before Twofold is asked for something. It
+/// goes with its connection when dropped.
+pub struct OtherWindow {
+    _connection: x11rb::rust_connection::RustConnection,
+    /// Its X window id.
+    pub id: u32,
+}
+
+/// Opens a window titled `title` on `display` and gives it the keyboard, as a text editor the user types in.
+pub fn open_other_window(display: &str, title: &str) -> OtherWindow {
+    use x11rb::connection::Connection;
+    use x11rb::protocol::xproto::{AtomEnum, ConnectionExt, CreateWindowAux, InputFocus, PropMode, WindowClass};
+    use x11rb::wrapper::ConnectionExt as _;
+
+    let (connection, screen) = x11rb::connect(Some(display)).expect("the display is reachable");
+    let root = connection.setup().roots[screen].root;
+    let id = connection.generate_id().expect("an id");
+    let aux = CreateWindowAux::new().background_pixel(0x00ff_ffff);
+    connection.create_window(0, id, root, 20, 20, 400, 300, 0, WindowClass::INPUT_OUTPUT, 0, &aux).expect("a request");
+    connection
+        .change_property8(PropMode::REPLACE, id, AtomEnum::WM_NAME, AtomEnum::STRING, title.as_bytes())
+        .expect("a request");
+    connection.map_window(id).expect("a request");
+    connection.set_input_focus(InputFocus::PARENT, id, x11rb::CURRENT_TIME).expect("a request");
+    connection.sync().expect("the display answers");
+    OtherWindow { _connection: connection, id }
+}
+
+/// The X window that has the keyboard on `display`.
+pub fn focused(display: &str) -> u32 {
+    use x11rb::protocol::xproto::ConnectionExt;
+
+    let (connection, _) = x11rb::connect(Some(display)).expect("the display is reachable");
+    connection.get_input_focus().expect("a request").reply().expect("the display answers").focus
+}

@@ -120,7 +120,13 @@ impl Scenario {
     /// Starts the app a second time, as a user would from the desktop's menu, and waits until that second process
     /// has ended (it hands over to the running one). Returns how it ended.
     pub async fn start_again(&self) -> std::process::ExitStatus {
+        self.start_again_with(&[]).await
+    }
+
+    /// Starts the app a second time with these arguments (`--palette`, say), as [`Scenario::start_again`] does.
+    pub async fn start_again_with(&self, args: &[&str]) -> std::process::ExitStatus {
         let mut second = Command::new(APP)
+            .args(args)
             .env("DISPLAY", &self.xvfb.display)
             .env("TWOFOLD_DATA_DIR", self.data.path())
             .env("NO_AT_BRIDGE", "1")
@@ -270,6 +276,53 @@ impl App {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         assert!(!app_processes().is_empty(), "the app should keep running with its window hidden");
+    }
+
+    /// Makes the window titled `title` (the palette's, say) the one WebDriver talks to, waiting until it exists.
+    pub async fn switch_to(&self, title: &str) {
+        let started = Instant::now();
+        loop {
+            for handle in self.client().windows().await.expect("the windows are listed") {
+                self.client().switch_to_window(handle).await.expect("a listed window can be chosen");
+                if self.client().title().await.is_ok_and(|t| t == title) {
+                    return;
+                }
+            }
+            assert!(started.elapsed() < PATIENCE, "no window titled {title:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the window titled `title` is shown (`true`) or hidden (`false`) on the display.
+    pub async fn wait_window_shown(&self, title: &str, shown: bool) {
+        let name = format!("^{title}$");
+        let started = Instant::now();
+        while xdotool_search(&self.display, &name).is_empty() == shown {
+            assert!(
+                started.elapsed() < PATIENCE,
+                "the window {title:?} should be {}",
+                ["hidden", "shown"][usize::from(shown)]
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until the X window `window` has the keyboard, as `xdotool getwindowfocus` reports it.
+    pub async fn wait_keyboard_on(&self, window: u32) {
+        let started = Instant::now();
+        loop {
+            let focus = crate::x11::focused(&self.display);
+            if focus == window {
+                return;
+            }
+            assert!(started.elapsed() < PATIENCE, "the window {window} should have the keyboard, not {focus}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The X window of the shown window titled `title`.
+    pub async fn x_window(&self, title: &str) -> u32 {
+        wait_window(&self.display, &format!("^{title}$")).await.parse().expect("xdotool prints window ids as numbers")
     }
 
     /// Waits until a Twofold window is shown again.

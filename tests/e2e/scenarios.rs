@@ -1310,3 +1310,89 @@ async fn the_app_lock_drops_the_codes_after_a_time_without_use_and_only_the_pass
     assert_eq!(app.count("#accounts .code").await, 0);
     app.quit().await;
 }
+
+/// The palette's window title.
+const PALETTE: &str = "Twofold quick copy";
+
+/// The codes a quick copy of this TOTP secret may have put on the clipboard in the last few seconds: the current
+/// one, or the next one when fewer than 5 seconds were left.
+fn quick_copy_codes(base32: &str) -> Vec<String> {
+    let secret = secret(base32);
+    (now().saturating_sub(3)..=now() + 5).map(|t| common::oathtool_code(&secret, &Otp::default(), t)).collect()
+}
+
+#[tokio::test]
+async fn the_quick_copy_palette_copies_a_code_for_the_window_that_had_the_keyboard_and_unlocks_twofold() {
+    if !can_run() {
+        return;
+    }
+    const GITHUB: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    let scenario = Scenario::start("quick_copy_palette").await;
+    let password = Some((RECOVERY_PASSWORD, KdfParams::INSECURE_FOR_TESTS));
+    let mut vault = Vault::create(&scenario.vault_path(), Some(&OsKeychain), password).expect("the vault is created");
+    for account in [
+        totp("GitLab", "bob", "MFRGGZDFMZTWQ2LK"),
+        totp("GitHub", "alice", GITHUB),
+        totp("Kaltura Events", "user@example.com", KALTURA_SECRET),
+    ] {
+        vault.add(account, OnNameConflict::Ask).expect("the account is added");
+    }
+    drop(vault);
+    let mut scenario = scenario;
+    let app = scenario.launch().await;
+    let display = scenario.display().to_owned();
+    app.wait_texts("#accounts .issuer", &["GitLab", "GitHub", "Kaltura Events"]).await;
+
+    // The user types in another program, and asks for the palette as a shortcut set up in the desktop's keyboard
+    // settings would: `twofold --palette`, which the running app answers.
+    let editor = x11::open_other_window(&display, "Text editor");
+    app.wait_keyboard_on(editor.id).await;
+    assert!(scenario.start_again_with(&["--palette"]).await.success(), "the second start hands over and ends");
+    app.switch_to(PALETTE).await;
+    app.wait_keyboard_on(app.x_window(PALETTE).await).await;
+    app.wait_focused("#palette-search").await;
+    app.wait_texts("#palette-list .issuer", &["GitLab", "GitHub", "Kaltura Events"]).await;
+    app.press("hub").await;
+    app.wait_texts("#palette-list .issuer", &["GitHub"]).await;
+    app.press(ENTER).await;
+    app.wait_window_shown(PALETTE, false).await;
+    app.wait_keyboard_on(editor.id).await;
+    let copied = clipboard_text(&display);
+    assert!(quick_copy_codes(GITHUB).contains(&copied), "the clipboard holds {copied:?}, not oathtool's code");
+
+    // The account copied last comes first; Escape closes without copying, and the keyboard goes back too.
+    copy_text_elsewhere(&display, "meeting notes");
+    assert!(scenario.start_again_with(&["--palette"]).await.success());
+    app.wait_window_shown(PALETTE, true).await;
+    app.wait_focused("#palette-search").await;
+    app.wait_texts("#palette-list .issuer", &["GitHub", "GitLab", "Kaltura Events"]).await;
+    app.press(ESCAPE).await;
+    app.wait_window_shown(PALETTE, false).await;
+    app.wait_keyboard_on(editor.id).await;
+    assert_eq!(clipboard_text(&display), "meeting notes", "Escape copies nothing");
+
+    // Locked, the palette asks for the recovery password itself; the window leaves its locked screen too.
+    app.switch_to("Twofold").await;
+    app.click("#lock-now").await;
+    app.wait_text("#locked-message", "Twofold is locked.").await;
+    app.wait_keyboard_on(editor.id).await;
+    assert!(scenario.start_again_with(&["--palette"]).await.success());
+    app.switch_to(PALETTE).await;
+    app.wait_focused("#palette-password").await;
+    assert!(!app.shown("#palette-search").await, "no search while locked");
+    app.press(&format!("wrong horse{ENTER}")).await;
+    app.wait_text("#palette-unlock-error", "That password is not correct.").await;
+    app.fill("#palette-password", RECOVERY_PASSWORD).await;
+    app.press(ENTER).await;
+    app.wait_focused("#palette-search").await;
+    app.press("kal").await;
+    app.wait_texts("#palette-list .issuer", &["Kaltura Events"]).await;
+    app.press(ENTER).await;
+    app.wait_window_shown(PALETTE, false).await;
+    app.wait_keyboard_on(editor.id).await;
+    let copied = clipboard_text(&display);
+    assert!(quick_copy_codes(KALTURA_SECRET).contains(&copied), "the clipboard holds {copied:?}");
+    app.switch_to("Twofold").await;
+    app.wait_texts("#accounts .issuer", &["GitLab", "GitHub", "Kaltura Events"]).await;
+    app.quit().await;
+}
