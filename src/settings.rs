@@ -13,6 +13,11 @@ use crate::fs::{self, DiskError, Keep};
 /// How long a copied code stays on the clipboard unless the user picks otherwise.
 pub const DEFAULT_CLEAR_SECONDS: u32 = 30;
 
+/// The shortcut that opens the quick-copy palette from any program unless the user picks another: ⌘⇧Space on
+/// macOS, Ctrl+Shift+Space elsewhere.
+pub const DEFAULT_QUICK_COPY_SHORTCUT: &str =
+    if cfg!(target_os = "macos") { "Cmd+Shift+Space" } else { "Ctrl+Shift+Space" };
+
 /// The colour theme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -40,6 +45,8 @@ pub struct Settings {
     pub backups: Backups,
     /// The app lock. Off unless chosen.
     pub lock: AppLock,
+    /// The keyboard shortcut that opens the quick-copy palette from any program (`Ctrl+Shift+Space`); `None`: none.
+    pub quick_copy_shortcut: Option<String>,
 }
 
 impl Default for Settings {
@@ -50,6 +57,7 @@ impl Default for Settings {
             keep_in_tray: false,
             backups: Backups::default(),
             lock: AppLock::default(),
+            quick_copy_shortcut: Some(DEFAULT_QUICK_COPY_SHORTCUT.to_owned()),
         }
     }
 }
@@ -148,9 +156,13 @@ mod tests {
             keep_in_tray: true,
             backups: Backups { enabled: true, folder: Some(dir.path().join("backups")), keep: 3 },
             lock: AppLock { require_password: true, after_idle_seconds: Some(60) },
+            quick_copy_shortcut: None,
         };
         chosen.save(&path).unwrap();
         assert_eq!(Settings::load(&path), chosen);
+        let other = Settings { quick_copy_shortcut: Some("Alt+K".into()), ..chosen };
+        other.save(&path).unwrap();
+        assert_eq!(Settings::load(&path), other);
     }
 
     #[test]
@@ -175,6 +187,7 @@ mod tests {
         let settings = Settings::load(&path);
         assert_eq!(settings.theme, Theme::Light);
         assert_eq!(settings.clipboard_clear_seconds, Some(DEFAULT_CLEAR_SECONDS));
+        assert_eq!(settings.quick_copy_shortcut.as_deref(), Some(DEFAULT_QUICK_COPY_SHORTCUT));
         assert!(!settings.keep_in_tray, "the tray is off unless chosen");
         assert_eq!(settings.backups, Backups::default(), "backups are off unless chosen");
     }
