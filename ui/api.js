@@ -146,6 +146,10 @@ export const getSettings = () => invoke("get_settings");
 /** Saves {clipboardClearSeconds, theme, keepInTray}; backups are changed by setBackups. */
 export const saveSettings = (settings) => invoke("save_settings", { settings });
 
+/** Sets the shortcut that opens the quick-copy palette ("Ctrl+Shift+Space"; null: none). Resolves to the settings;
+ *  fails with {kind: "shortcut", message} when the desktop refuses it, and the shortcut before stays. */
+export const setShortcut = (shortcut) => invoke("set_shortcut", { shortcut });
+
 /** Sets the recovery password, or changes it given the current one. */
 export const setPassword = (password, current = null) => invoke("set_password", { password, current });
 

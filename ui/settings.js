@@ -29,6 +29,9 @@ export function initSettings(initial) {
   $("setting-clear").addEventListener("change", save);
   for (const radio of document.querySelectorAll('input[name="theme"]')) radio.addEventListener("change", save);
   $("setting-tray").addEventListener("change", save);
+  $("setting-shortcut").addEventListener("keydown", recordShortcut);
+  $("shortcut-default").addEventListener("click", () => saveShortcut(DEFAULT_SHORTCUT));
+  $("shortcut-off").addEventListener("click", () => saveShortcut(null));
   $("password-form").addEventListener("submit", onPassword);
   // A password stays in the page only while it is being typed: one left half-typed is gone when the dialog closes.
   dialog.addEventListener("close", () => {
@@ -84,6 +87,9 @@ function show(view) {
   }
   for (const radio of document.querySelectorAll('input[name="theme"]')) radio.checked = radio.value === view.theme;
   $("setting-tray").checked = view.keepInTray;
+  $("setting-shortcut").value = view.quickCopyShortcut ?? "";
+  $("shortcut-error").textContent = view.shortcutProblem ?? "";
+  $("palette-command").textContent = view.paletteCommand;
   $("password-status").textContent = view.passwordSet
     ? "A recovery password is set. It opens your accounts if the keychain is reset or unavailable."
     : "No recovery password is set. If the keychain is reset, your accounts cannot be opened. Set one now.";
@@ -125,6 +131,55 @@ function save() {
       $("settings-error").textContent = message(error);
     }
   });
+}
+
+const MAC = navigator.platform.startsWith("Mac");
+const DEFAULT_SHORTCUT = MAC ? "Cmd+Shift+Space" : "Ctrl+Shift+Space";
+
+/** The name of a key as the shortcut library reads it: letters and digits bare, other keys by their code. Where
+ *  the code is not known (keys some input methods and automation send), by the key's own name. */
+function keyName(event) {
+  const code = event.code && event.code !== "Unidentified" ? event.code : "";
+  if (code) return code.replace(/^Key(?=[A-Z]$)/, "").replace(/^Digit(?=\d$)/, "");
+  if (event.key === " ") return "Space";
+  if (event.key.length === 1) return event.key.toUpperCase();
+  if (event.key && event.key !== "Unidentified") return event.key;
+  // Letters, digits, Space and F1–F12 by their legacy key codes, which every engine still fills in.
+  const k = event.keyCode;
+  if ((k >= 65 && k <= 90) || (k >= 48 && k <= 57)) return String.fromCharCode(k);
+  if (k === 32) return "Space";
+  if (k >= 112 && k <= 123) return `F${k - 111}`;
+  return "Unidentified";
+}
+
+/** Keys pressed in the shortcut field become the shortcut: modifiers first, then one other key. Tab still moves
+ *  on, and Escape leaves the field as it was. */
+function recordShortcut(event) {
+  const modifiers = ["Control", "Shift", "Alt", "Meta", "AltGraph", "CapsLock"];
+  if (modifiers.includes(event.key) || event.isComposing) return;
+  const plain = !event.ctrlKey && !event.altKey && !event.metaKey;
+  if (plain && (event.key === "Tab" || event.key === "Escape")) return;
+  event.preventDefault();
+  const parts = [];
+  if (event.ctrlKey) parts.push("Ctrl");
+  if (event.altKey) parts.push(MAC ? "Option" : "Alt");
+  if (event.shiftKey) parts.push("Shift");
+  if (event.metaKey) parts.push(MAC ? "Cmd" : "Super");
+  parts.push(keyName(event));
+  saveShortcut(parts.join("+"));
+}
+
+async function saveShortcut(shortcut) {
+  $("setting-shortcut").value = shortcut ?? "";
+  $("shortcut-error").textContent = "";
+  try {
+    show(await api.setShortcut(shortcut));
+    toast(shortcut ? `${shortcut} opens the quick-copy palette` : "No shortcut opens the quick-copy palette");
+  } catch (error) {
+    // The shortcut before is still in effect: the field shows it again, with the reason.
+    if (settings) $("setting-shortcut").value = settings.quickCopyShortcut ?? "";
+    $("shortcut-error").textContent = message(error);
+  }
 }
 
 async function onPassword(event) {

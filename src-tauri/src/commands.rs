@@ -320,6 +320,19 @@ pub async fn save_settings(
     crate::tray::apply_and_save(&app, settings.keep_in_tray, blocking(state, move |s| s.save_settings(settings))).await
 }
 
+/// Sets the keyboard shortcut that opens the quick-copy palette (`null`: none), and saves it once it is in effect.
+#[tauri::command]
+pub async fn set_shortcut(
+    app: tauri::AppHandle,
+    state: Shared<'_>,
+    shortcut: Option<String>,
+) -> Result<SettingsView, AppError> {
+    let before = state.quick_copy_shortcut();
+    let wanted = shortcut.clone();
+    let save = blocking(state, move |s| s.set_quick_copy_shortcut(wanted));
+    crate::shortcut::apply_and_save(&app, before.as_deref(), shortcut.as_deref(), save).await
+}
+
 /// Sets the recovery password, or changes it given the current one.
 #[tauri::command]
 pub async fn set_password(

@@ -46,6 +46,7 @@ macro_rules! with_commands {
             discard_pending,
             get_settings,
             save_settings,
+            set_shortcut,
             set_password,
             set_app_lock,
             lock_now,

@@ -65,6 +65,9 @@ pub enum AppError {
     /// The tray icon could not be shown.
     #[error(transparent)]
     Tray(#[from] TrayError),
+    /// The quick-copy shortcut could not be set.
+    #[error(transparent)]
+    Shortcut(#[from] ShortcutError),
     /// Confirming with no account chosen.
     #[error("No account was chosen. Tick the accounts to add, or close this dialog.")]
     NothingToAdd,
@@ -151,6 +154,7 @@ impl AppError {
             AppError::Manual(_) => "invalidEntry",
             AppError::Settings(_) => "settings",
             AppError::Tray(_) => "tray",
+            AppError::Shortcut(_) => "shortcut",
             AppError::NothingToAdd => "nothingToAdd",
             AppError::Locked => "locked",
             AppError::Internal => "internal",
@@ -199,6 +203,35 @@ pub enum TrayError {
     /// The desktop refused the icon or its menu.
     #[error(
         "The tray icon could not be shown ({0}). Twofold works without it; turn the setting off and on to try again."
+    )]
+    Failed(String),
+}
+
+/// Why the quick-copy palette's keyboard shortcut could not be set. Each sentence ends with the way that always
+/// works: a shortcut of the desktop's own that runs `twofold --palette`.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ShortcutError {
+    /// Not a combination the shortcut library knows.
+    #[error(
+        "“{0}” is not a shortcut Twofold can set. Press one or more of Ctrl, Alt or Super with one other key, such as Ctrl+Shift+Space."
+    )]
+    Invalid(String),
+    /// Shift alone, or no modifier: every program would lose that key.
+    #[error("{0} would take that key from every program. Add Ctrl, Alt or Super to it, such as Ctrl+Shift+Space.")]
+    NeedsModifier(String),
+    /// Another program holds it.
+    #[error(
+        "{0} is already used by another program. Choose another combination, or set a shortcut in your desktop's keyboard settings that runs: twofold --palette"
+    )]
+    Taken(String),
+    /// The desktop lets no program set one (Wayland, without a portal for it).
+    #[error(
+        "This desktop does not let programs set their own shortcuts. Set one in your desktop's keyboard settings that runs: twofold --palette"
+    )]
+    Unavailable,
+    /// The desktop refused it for another reason.
+    #[error(
+        "The shortcut could not be set ({0}). Set one in your desktop's keyboard settings that runs: twofold --palette"
     )]
     Failed(String),
 }

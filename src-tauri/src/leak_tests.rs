@@ -77,6 +77,7 @@ pub(crate) const DRIVEN: &[&str] = &[
 /// The commands this test leaves out, each with the reason it cannot leak.
 pub(crate) const NOT_DRIVEN: &[(&str, &str)] = &[
     ("report_timing", "it takes a name and a number from the page and returns nothing"),
+    ("set_shortcut", "it takes a shortcut's text and returns the settings view, which `save_settings` checks"),
     ("close_palette", "it takes a yes or no from the page and hides a window"),
     ("watch_palette", "it only ever sends the page an empty message"),
     ("choose_folder", "it opens the system's folder picker and returns the path the user picked"),

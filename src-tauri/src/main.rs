@@ -26,6 +26,7 @@ mod palette;
 mod placement;
 #[cfg(target_os = "linux")]
 mod session_watch;
+mod shortcut;
 mod state;
 mod tray;
 mod views;
@@ -57,6 +58,8 @@ fn main() {
         // The system's file and folder pickers, opened from Rust only: the page is granted none of the plugin's
         // commands.
         .plugin(tauri_plugin_dialog::init())
+        // The palette's shortcut, set from Rust only: the page is granted none of the plugin's commands.
+        .plugin(tauri_plugin_global_shortcut::Builder::new().build())
         .plugin(navigation::guard())
         .setup(move |app| {
             #[cfg(target_os = "macos")]
@@ -99,13 +102,18 @@ fn main() {
             // that it opens at once later.
             if palette::is_asked(&std::env::args().collect::<Vec<_>>()) {
                 palette::open(app.handle());
-            } else {
-                let handle = app.handle().clone();
-                std::thread::spawn(move || {
-                    std::thread::sleep(std::time::Duration::from_secs(2));
-                    palette::prepare(&handle);
-                });
             }
+            let handle = app.handle().clone();
+            let later = Arc::clone(&state);
+            std::thread::spawn(move || {
+                // The shortcut is set off the UI thread (the plugin waits for its turn there).
+                if let Err(problem) = shortcut::apply(&handle, later.quick_copy_shortcut().as_deref()) {
+                    eprintln!("{problem}");
+                    later.shortcut_unavailable(&problem);
+                }
+                std::thread::sleep(std::time::Duration::from_secs(2));
+                palette::prepare(&handle);
+            });
             if keep_in_tray {
                 // Without the icon, closing the window quits as usual; the settings page can try again.
                 if let Err(problem) = tray::apply(app.handle(), true) {

@@ -44,6 +44,8 @@ pub struct AppState {
     clipboard: Result<CodeClipboard, ClipboardError>,
     /// The accounts copied lately, which the quick-copy palette puts first.
     recent: Mutex<RecentUses>,
+    /// Why the palette's shortcut in the settings is not in effect, if it is not.
+    shortcut_problem: Mutex<Option<String>>,
     /// Scans and the accounts they found, waiting for confirmation.
     pub pairings: Arc<Pairings>,
     /// Automatic backups.
@@ -125,6 +127,7 @@ impl AppState {
             opening: Mutex::new(EarlyOpening::Pending),
             clipboard: CodeClipboard::new(),
             recent: Mutex::new(RecentUses::load(&twofold::paths::recent(&dir))),
+            shortcut_problem: Mutex::new(None),
             started,
         }
     }
@@ -455,7 +458,8 @@ impl AppState {
     pub fn settings_view(&self) -> SettingsView {
         let settings = lock(&self.settings).clone();
         let status = self.vault.get().as_ref().map(Vault::status_now);
-        SettingsView::new(&settings, status, self.vault_path.display().to_string(), self.backups.view())
+        let view = SettingsView::new(&settings, status, self.vault_path.display().to_string(), self.backups.view());
+        SettingsView { shortcut_problem: lock(&self.shortcut_problem).clone(), ..view }
     }
 
     /// Whether the user chose to keep Twofold in the tray.
@@ -473,8 +477,30 @@ impl AppState {
     /// Saves new preferences. The backups' and the app lock's settings are changed by [`Self::set_backups`] and
     /// [`Self::set_app_lock`] alone: those sent here are ignored.
     pub fn save_settings(&self, settings: Settings) -> Result<SettingsView, AppError> {
-        self.change_settings(|current| Settings { backups: current.backups.clone(), lock: current.lock, ..settings })?;
+        self.change_settings(|current| Settings {
+            backups: current.backups.clone(),
+            lock: current.lock,
+            quick_copy_shortcut: current.quick_copy_shortcut.clone(),
+            ..settings
+        })?;
         Ok(self.settings_view())
+    }
+
+    /// The palette's shortcut in the settings (`Ctrl+Shift+Space`), if any.
+    pub fn quick_copy_shortcut(&self) -> Option<String> {
+        lock(&self.settings).quick_copy_shortcut.clone()
+    }
+
+    /// Saves the palette's shortcut, once it is in effect (see `shortcut::apply_and_save`).
+    pub fn set_quick_copy_shortcut(&self, shortcut: Option<String>) -> Result<SettingsView, AppError> {
+        self.change_settings(|current| Settings { quick_copy_shortcut: shortcut, ..current.clone() })?;
+        *lock(&self.shortcut_problem) = None;
+        Ok(self.settings_view())
+    }
+
+    /// Notes why the shortcut in the settings could not be set at start-up, for the settings to say.
+    pub fn shortcut_unavailable(&self, problem: &crate::error::ShortcutError) {
+        *lock(&self.shortcut_problem) = Some(problem.to_string());
     }
 
     /// Changes the app lock. Each change needs the recovery password (`password`), checked here with its waits

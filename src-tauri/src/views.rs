@@ -302,6 +302,12 @@ pub struct SettingsView {
     pub export_folder: Option<String>,
     /// What a plain export lays open, shown before one is written.
     pub plain_warning: &'static str,
+    /// The keyboard shortcut that opens the quick-copy palette (`Ctrl+Shift+Space`); `null`: none.
+    pub quick_copy_shortcut: Option<String>,
+    /// Why that shortcut is not in effect, if it is not.
+    pub shortcut_problem: Option<String>,
+    /// The command that opens the palette, for a shortcut set in the desktop's own keyboard settings.
+    pub palette_command: String,
 }
 
 impl SettingsView {
@@ -322,8 +328,19 @@ impl SettingsView {
             backups,
             export_folder: twofold::paths::export_folder().map(|f| f.display().to_string()),
             plain_warning: twofold::export::PLAIN_WARNING,
+            quick_copy_shortcut: settings.quick_copy_shortcut.clone(),
+            shortcut_problem: None,
+            palette_command: palette_command(),
         }
     }
+}
+
+/// The command that opens the palette: this program, by its full path (quoted if it has a space), with
+/// `--palette`.
+fn palette_command() -> String {
+    let program = std::env::current_exe().map_or_else(|_| "twofold".to_owned(), |p| p.display().to_string());
+    let program = if program.contains(' ') { format!("\"{program}\"") } else { program };
+    format!("{program} {}", crate::palette::PALETTE_ARG)
 }
 
 /// An account's secret, shown because the user asked for it. No `Debug`: it must not reach a log.
