@@ -86,3 +86,38 @@ pub fn focused(display: &str) -> u32 {
     let (connection, _) = x11rb::connect(Some(display)).expect("the display is reachable");
     connection.get_input_focus().expect("a request").reply().expect("the display answers").focus
 }
+
+/// A key combination taken by another program, as a desktop's own shortcut holds it; free again when dropped.
+pub struct GrabbedKey {
+    _connection: x11rb::rust_connection::RustConnection,
+}
+
+/// Grabs `keysym` (`0x6b` for K) with these modifiers on `display`'s root window, as another program that set
+/// that shortcut would.
+pub fn grab_key(display: &str, modifiers: x11rb::protocol::xproto::ModMask, keysym: u32) -> GrabbedKey {
+    use x11rb::connection::Connection;
+    use x11rb::protocol::xproto::{ConnectionExt, GrabMode};
+
+    let (connection, screen) = x11rb::connect(Some(display)).expect("the display is reachable");
+    let root = connection.setup().roots[screen].root;
+    let (first, last) = (connection.setup().min_keycode, connection.setup().max_keycode);
+    let map = connection.get_keyboard_mapping(first, last - first + 1).expect("a request").reply().expect("a map");
+    let per = usize::from(map.keysyms_per_keycode);
+    let index = map.keysyms.iter().position(|&k| k == keysym).expect("the key is on the keyboard");
+    let keycode = first + u8::try_from(index / per).expect("a keycode");
+    connection
+        .grab_key(false, root, modifiers, keycode, GrabMode::ASYNC, GrabMode::ASYNC)
+        .expect("a request")
+        .check()
+        .expect("the key is free");
+    GrabbedKey { _connection: connection }
+}
+
+/// Gives the keyboard to `window` on `display`.
+pub fn give_keyboard_to(display: &str, window: u32) {
+    use x11rb::protocol::xproto::{ConnectionExt, InputFocus};
+
+    let (connection, _) = x11rb::connect(Some(display)).expect("the display is reachable");
+    connection.set_input_focus(InputFocus::PARENT, window, x11rb::CURRENT_TIME).expect("a request");
+    connection.get_input_focus().expect("a request").reply().expect("the display answers");
+}

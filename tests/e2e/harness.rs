@@ -307,6 +307,13 @@ impl App {
         }
     }
 
+    /// Gives the keyboard to the window titled `title`, as clicking it would (the display has no window manager).
+    pub async fn give_keyboard(&self, title: &str) {
+        let window = self.x_window(title).await;
+        crate::x11::give_keyboard_to(&self.display, window);
+        self.wait_keyboard_on(window).await;
+    }
+
     /// Waits until the X window `window` has the keyboard, as `xdotool getwindowfocus` reports it.
     pub async fn wait_keyboard_on(&self, window: u32) {
         let started = Instant::now();

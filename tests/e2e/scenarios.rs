@@ -1396,3 +1396,65 @@ async fn the_quick_copy_palette_copies_a_code_for_the_window_that_had_the_keyboa
     app.wait_texts("#accounts .issuer", &["GitLab", "GitHub", "Kaltura Events"]).await;
     app.quit().await;
 }
+
+#[tokio::test]
+async fn the_global_shortcut_opens_the_palette_and_one_another_program_holds_is_refused_with_a_sentence() {
+    if !can_run() {
+        return;
+    }
+    use x11rb::protocol::xproto::ModMask;
+    let mut scenario = Scenario::start("global_shortcut").await;
+    drop(vault_with(&scenario, &[totp("GitHub", "alice", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")]));
+    let display = scenario.display().to_owned();
+    let press = |keys: &str| {
+        let status = std::process::Command::new("xdotool").args(["key", keys]).env("DISPLAY", &display).status();
+        assert!(status.expect("xdotool runs").success(), "xdotool pressed {keys}");
+    };
+
+    // Another program holds the default combination: the settings say so, and show the command that a shortcut of
+    // the desktop's own can run instead.
+    let taken = x11::grab_key(&display, ModMask::CONTROL | ModMask::SHIFT, 0x20);
+    let app = scenario.launch().await;
+    app.wait_texts("#accounts .issuer", &["GitHub"]).await;
+    app.click("#open-settings").await;
+    app.wait_text("#shortcut-error", "Ctrl+Shift+Space is already used by another program.").await;
+    assert_eq!(app.value("#setting-shortcut").await, "Ctrl+Shift+Space");
+    let command = app.text("#palette-command").await;
+    assert!(command.ends_with("twofold --palette"), "the settings show the command for the desktop: {command}");
+
+    // Another combination, pressed in the field as the user would, is set and saved.
+    app.give_keyboard("Twofold").await;
+    app.focus("#setting-shortcut").await;
+    press("ctrl+alt+j");
+    app.wait_text("#toast-text", "Ctrl+Alt+J opens the quick-copy palette").await;
+    assert_eq!(app.text("#shortcut-error").await, "", "the sentence goes with the problem");
+    let settings = scenario.data_dir().join("settings.json");
+    wait_for_file_text(&settings, "\"quickCopyShortcut\": \"Ctrl+Alt+J\"").await;
+
+    // It opens the palette over the program that has the keyboard, which gets it back.
+    let editor = x11::open_other_window(&display, "Text editor");
+    app.wait_keyboard_on(editor.id).await;
+    press("ctrl+alt+j");
+    app.wait_window_shown(PALETTE, true).await;
+    app.switch_to(PALETTE).await;
+    app.wait_texts("#palette-list .issuer", &["GitHub"]).await;
+    app.press(ESCAPE).await;
+    app.wait_window_shown(PALETTE, false).await;
+    app.wait_keyboard_on(editor.id).await;
+
+    // Once the other program lets the default go, it can be chosen again.
+    drop(taken);
+    app.switch_to("Twofold").await;
+    app.click("#shortcut-default").await;
+    app.wait_text("#toast-text", "Ctrl+Shift+Space opens the quick-copy palette").await;
+    wait_for_file_text(&settings, "\"quickCopyShortcut\": \"Ctrl+Shift+Space\"").await;
+    x11::give_keyboard_to(&display, editor.id);
+    press("ctrl+shift+space");
+    app.wait_window_shown(PALETTE, true).await;
+    app.switch_to(PALETTE).await;
+    app.press(ESCAPE).await;
+    app.wait_window_shown(PALETTE, false).await;
+    app.wait_keyboard_on(editor.id).await;
+    app.switch_to("Twofold").await;
+    app.quit().await;
+}
