@@ -1,7 +1,7 @@
 //! The vault as the app holds it: open, or not (not created yet, or locked). The app's state, the pairing and the
 //! backups reach the accounts through it; a change saved through it is told to whoever watches (the backups).
 
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Mutex, MutexGuard};
 
 use twofold::sync::lock;
 use twofold::vault::Vault;
@@ -15,7 +15,7 @@ type Watcher = Box<dyn Fn() + Send + Sync>;
 pub struct OpenVault {
     vault: Mutex<Option<Vault>>,
     /// Called, with the vault's lock released, after a change was saved or a vault was opened.
-    on_change: OnceLock<Watcher>,
+    on_change: Mutex<Vec<Watcher>>,
 }
 
 impl OpenVault {
@@ -40,14 +40,14 @@ impl OpenVault {
         result
     }
 
-    /// From now on, `watcher` is called after every change saved and every opening. Only the first watcher set is
-    /// kept.
+    /// From now on, `watcher` is called after every change saved and every opening (the backups, the tray's
+    /// favourites). A watcher must not add another.
     pub fn watch(&self, watcher: impl Fn() + Send + Sync + 'static) {
-        let _ = self.on_change.set(Box::new(watcher));
+        lock(&self.on_change).push(Box::new(watcher));
     }
 
     fn changed(&self) {
-        if let Some(watcher) = self.on_change.get() {
+        for watcher in lock(&self.on_change).iter() {
             watcher();
         }
     }

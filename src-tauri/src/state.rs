@@ -536,13 +536,27 @@ impl AppState {
         *lock(&self.on_lock_state) = Some(Box::new(listener));
     }
 
-    fn lock_state(&self) -> LockState {
+    /// What a Lock item can do now.
+    pub fn lock_state(&self) -> LockState {
         match self.vault.get().as_ref().map(Vault::status_now) {
             Some(VaultStatus::Present { password: true, .. }) => LockState::Lockable,
             Some(_) => LockState::NotLockable,
             None if self.locked_by_user.load(Ordering::SeqCst) => LockState::Locked,
             None => LockState::NotLockable,
         }
+    }
+
+    /// Calls `listener` after every change saved to the accounts and every opening (the tray's favourites).
+    pub fn on_accounts_changed(&self, listener: impl Fn() + Send + Sync + 'static) {
+        self.vault.watch(listener);
+    }
+
+    /// The favourite accounts, for the tray: their ids and names, in the list's order. None while locked.
+    pub fn favourites(&self) -> Vec<(String, String)> {
+        let guard = self.vault.get();
+        let Some(vault) = guard.as_ref() else { return Vec::new() };
+        let favourites = vault.accounts().into_iter().filter(|s| s.favorite);
+        favourites.map(|s| (s.id.to_string(), twofold::account::display_name(&s.issuer, &s.name))).collect()
     }
 
     /// Tells the tray what its Lock item can do now.

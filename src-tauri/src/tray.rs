@@ -1,10 +1,15 @@
 //! The tray icon, shown only when the user chooses "Keep Twofold in the tray" in the settings. While it is shown,
 //! closing the window hides it instead of quitting; the tray's menu (or starting Twofold again) brings it back,
 //! and "Quit Twofold" ends the program. Off by default: the tray's libraries are loaded only once it is chosen.
+//!
+//! The menu lists the favourite accounts first: choosing one copies its code, as a click in the window does. Then
+//! Open Twofold, Quick copy… (the palette), Lock and Quit. It is built again whenever the accounts change or
+//! Twofold locks or opens, from what the state says then.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use tauri::menu::{Menu, MenuItem};
+use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Manager, Runtime};
 
@@ -13,8 +18,15 @@ pub use crate::error::TrayError;
 /// The tray icon's id; there is at most one.
 const TRAY: &str = "main";
 const SHOW: &str = "show";
+const PALETTE: &str = "palette";
 const LOCK: &str = "lock";
 const QUIT: &str = "quit";
+/// The id of a favourite's item: this, then the account's id.
+const COPY: &str = "copy:";
+/// A favourite's name is cut to this many characters in the menu.
+const NAME_CHARS: usize = 48;
+
+use crate::state::{AppState, LockState};
 
 /// Whether the icon is shown, kept beside it: Tauri can hide an icon but not tell whether it is hidden.
 #[derive(Default)]
@@ -77,39 +89,92 @@ fn check_available() -> Result<(), TrayError> {
     Ok(())
 }
 
-fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
-    let show = MenuItem::with_id(app, SHOW, "Show Twofold", true, None::<&str>)?;
-    let lock = MenuItem::with_id(app, LOCK, "Lock Twofold", true, None::<&str>)?;
-    let quit = MenuItem::with_id(app, QUIT, "Quit Twofold", true, None::<&str>)?;
-    let menu = Menu::with_items(app, &[&show, &lock, &quit])?;
+/// What the menu shows: the favourites (id, name) and what the Lock item can do.
+struct MenuState {
+    favourites: Vec<(String, String)>,
+    lock: LockState,
+}
+
+impl MenuState {
+    fn now(state: &AppState) -> Self {
+        MenuState { favourites: state.favourites(), lock: state.lock_state() }
+    }
+}
+
+fn menu<R: Runtime>(app: &AppHandle<R>, now: &MenuState) -> tauri::Result<Menu<R>> {
+    let menu = Menu::new(app)?;
+    for (id, name) in &now.favourites {
+        menu.append(&MenuItem::with_id(app, format!("{COPY}{id}"), label(name), true, None::<&str>)?)?;
+    }
+    if !now.favourites.is_empty() {
+        menu.append(&PredefinedMenuItem::separator(app)?)?;
+    }
+    let locked = now.lock == LockState::Locked;
+    menu.append(&MenuItem::with_id(app, SHOW, "Open Twofold", true, None::<&str>)?)?;
+    menu.append(&MenuItem::with_id(app, PALETTE, "Quick copy…", true, None::<&str>)?)?;
     // "Lock Twofold" while it is open and can be locked (it has a recovery password), "Unlock Twofold…" while locked.
-    let state = app.state::<std::sync::Arc<crate::state::AppState>>();
+    let lock_text = if locked { "Unlock Twofold…" } else { "Lock Twofold" };
+    menu.append(&MenuItem::with_id(app, LOCK, lock_text, now.lock != LockState::NotLockable, None::<&str>)?)?;
+    menu.append(&MenuItem::with_id(app, QUIT, "Quit Twofold", true, None::<&str>)?)?;
+    Ok(menu)
+}
+
+/// An account's name as a menu item shows it: shortened, and with `&` kept (Windows and GTK read a single `&` as
+/// the mark of a mnemonic; macOS shows the text as it is).
+fn label(name: &str) -> String {
+    let short = match name.char_indices().nth(NAME_CHARS) {
+        Some((end, _)) => format!("{}…", &name[..end]),
+        None => name.to_owned(),
+    };
+    if cfg!(target_os = "macos") { short } else { short.replace('&', "&&") }
+}
+
+/// Builds the menu again from what `now` says, on the UI thread, without waiting for it (the caller may hold the
+/// state's locks).
+fn refresh<R: Runtime>(app: &AppHandle<R>, now: MenuState) {
     let handle = app.clone();
-    state.on_lock_state(move |now| {
-        use crate::state::LockState;
-        let lock = lock.clone();
-        // Posted to the UI thread, never waited for: the caller may hold the state's locks.
-        let _ = handle.run_on_main_thread(move || {
-            let _ = lock.set_text(if now == LockState::Locked { "Unlock Twofold…" } else { "Lock Twofold" });
-            let _ = lock.set_enabled(now != LockState::NotLockable);
-        });
+    let _ = app.run_on_main_thread(move || {
+        let Some(tray) = handle.tray_by_id(TRAY) else { return };
+        match menu(&handle, &now) {
+            Ok(menu) => drop(tray.set_menu(Some(menu))),
+            Err(problem) => eprintln!("Twofold could not update its tray menu: {problem}"),
+        }
     });
+}
+
+fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
+    let state = app.state::<Arc<AppState>>();
+    match id {
+        SHOW => crate::window::bring_to_front(app),
+        PALETTE => crate::palette::open(app),
+        LOCK => {
+            // Locked already: the window shows the unlock screen.
+            if !state.lock_when_idle_from_tray() {
+                crate::window::bring_to_front(app);
+            }
+        }
+        QUIT => app.exit(0),
+        _ => {
+            if let Some(account) = id.strip_prefix(COPY) {
+                let (state, account) = (Arc::clone(&state), account.to_owned());
+                // The clipboard and the vault are not for the UI thread.
+                std::thread::spawn(move || {
+                    if let Err(problem) = state.copy_code(&account) {
+                        eprintln!("{problem}");
+                    }
+                });
+            }
+        }
+    }
+}
+
+fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
+    let state = app.state::<Arc<AppState>>();
     let mut tray = TrayIconBuilder::with_id(TRAY)
         .tooltip("Twofold")
-        .menu(&menu)
+        .menu(&menu(app, &MenuState::now(&state))?)
         .show_menu_on_left_click(false)
-        .on_menu_event(|app, event| match event.id().as_ref() {
-            SHOW => crate::window::bring_to_front(app),
-            LOCK => {
-                let state = app.state::<std::sync::Arc<crate::state::AppState>>();
-                // Locked already: the window shows the unlock screen.
-                if !state.lock_when_idle_from_tray() {
-                    crate::window::bring_to_front(app);
-                }
-            }
-            QUIT => app.exit(0),
-            _ => {}
-        })
+        .on_menu_event(|app, event| on_menu(app, event.id().as_ref()))
         .on_tray_icon_event(|tray, event| {
             // Windows and macOS report clicks; on Linux the icon only opens its menu.
             if let TrayIconEvent::Click { button: MouseButton::Left, button_state: MouseButtonState::Up, .. } = event {
@@ -120,5 +185,11 @@ fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         tray = tray.icon(icon.clone());
     }
     tray.build(app)?;
+    let handle = app.clone();
+    let watched = Arc::clone(&state);
+    state.on_lock_state(move |lock| refresh(&handle, MenuState { favourites: watched.favourites(), lock }));
+    let handle = app.clone();
+    let watched = Arc::clone(&state);
+    state.on_accounts_changed(move || refresh(&handle, MenuState::now(&watched)));
     Ok(())
 }
