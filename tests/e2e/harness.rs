@@ -731,9 +731,9 @@ pub fn tray_menu() -> Option<(String, Vec<(i32, String)>)> {
             continue;
         }
         let menu = format!("{TRAY_ITEM}/Menu");
-        if let Some(layout) =
-            gdbus(&["--dest", name, "--object-path", &menu], "com.canonical.dbusmenu.GetLayout", &["0", "-1", "[]"])
-        {
+        // A connection of the app that serves no objects may never answer: two seconds are plenty for one that does.
+        let target = ["--dest", name, "--object-path", &menu, "--timeout", "2"];
+        if let Some(layout) = gdbus(&target, "com.canonical.dbusmenu.GetLayout", &["0", "-1", "[]"]) {
             found.push((name.to_owned(), menu_items(&layout)));
         }
     }

@@ -902,10 +902,17 @@ async fn with_the_tray_chosen_closing_the_window_keeps_twofold_in_the_tray_whose
     wait_for_file_text(&settings, "\"keepInTray\": true").await;
     assert_eq!(app.text("#settings-error").await, "", "the sentence goes with the problem");
     app.press(ESCAPE).await;
-    let (bus_name, items) = wait_for_tray().await;
+    let (bus_name, _) = wait_for_tray().await;
     assert_eq!(tray_status(&bus_name), "Active");
-    let labels: Vec<&str> = items.iter().map(|(_, label)| label.as_str()).collect();
-    assert_eq!(labels, ["Show Twofold", "Lock Twofold", "Quit Twofold"]);
+    wait_for_tray_labels(&["Open Twofold", "Quick copy…", "Lock Twofold", "Quit Twofold"]).await;
+
+    // A favourite comes first in the menu, as soon as it is marked.
+    app.focus("#accounts .more").await;
+    app.press(ENTER).await;
+    app.click("#action-favorite").await;
+    app.press(ESCAPE).await;
+    let items =
+        wait_for_tray_labels(&["GitHub (alice)", "Open Twofold", "Quick copy…", "Lock Twofold", "Quit Twofold"]).await;
     let item = |label: &str| items.iter().find(|(_, l)| l == label).map(|(id, _)| *id).expect("the item exists");
 
     // Closed like a window manager's close button: hidden, still running, with the camera off; back on the next
@@ -940,7 +947,29 @@ async fn with_the_tray_chosen_closing_the_window_keeps_twofold_in_the_tray_whose
     app.wait_shown("#secret-text").await;
     app.close_window().await;
     app.wait_hidden().await;
-    click_tray_item(&bus_name, item("Show Twofold"));
+    // With the window closed, the favourite copies its code, and Quick copy… opens the palette.
+    click_tray_item(&bus_name, item("GitHub (alice)"));
+    let display = scenario.display().to_owned();
+    let mut copied = String::new();
+    for _ in 0..50 {
+        copied = clipboard_text(&display);
+        if !copied.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let github = secret("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+    let valid: Vec<String> =
+        (now().saturating_sub(3)..=now()).map(|t| common::oathtool_code(&github, &Otp::default(), t)).collect();
+    assert!(valid.contains(&copied), "the clipboard holds {copied:?}, not GitHub's code");
+    click_tray_item(&bus_name, item("Quick copy…"));
+    app.wait_window_shown(PALETTE, true).await;
+    app.switch_to(PALETTE).await;
+    app.wait_texts("#palette-list .issuer", &["GitHub"]).await;
+    app.press(ESCAPE).await;
+    app.wait_window_shown(PALETTE, false).await;
+    app.switch_to("Twofold").await;
+    click_tray_item(&bus_name, item("Open Twofold"));
     app.wait_shown_again().await;
     app.wait_keyboard().await;
     assert!(app.shown("#account-dialog").await, "the account dialog is still open");
@@ -972,6 +1001,22 @@ async fn wait_for_tray() -> (String, Vec<(i32, String)>) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("the tray icon should be exported on the session bus");
+}
+
+/// Waits until the tray menu's items read `expected` (separators, which have no label, left out); returns them
+/// with their ids.
+async fn wait_for_tray_labels(expected: &[&str]) -> Vec<(i32, String)> {
+    let mut seen = Vec::new();
+    for _ in 0..100 {
+        if let Some((_, items)) = tray_menu() {
+            if items.iter().map(|(_, label)| label.as_str()).eq(expected.iter().copied()) {
+                return items;
+            }
+            seen = items;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the tray menu should read {expected:?}, not {seen:?}");
 }
 
 async fn wait_for_file_text(path: &std::path::Path, needle: &str) {
