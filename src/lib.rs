@@ -25,6 +25,7 @@ pub mod find;
 pub mod fs;
 pub mod gate;
 pub mod import;
+pub mod ipc;
 pub mod manual;
 pub mod migration;
 pub mod otp;
