@@ -71,11 +71,12 @@ pub fn rank(query: &str, candidates: &[Candidate<'_>]) -> Vec<Found> {
 }
 
 /// The one account `found` (from [`rank`]) points to without doubt: the only one found, or the only one that fits
-/// exactly. `None` when nothing was found, or when several fit as well as the best.
+/// best ("gitl" starts a word of "GitLab" but is only scattered through "GitHub alice"). `None` when nothing was
+/// found, or when several fit as well as the best.
 pub fn single(found: &[Found]) -> Option<usize> {
     match found {
         [one] => Some(one.index),
-        [best, second, ..] if best.fit == Fit::Exact && second.fit < Fit::Exact => Some(best.index),
+        [best, second, ..] if best.fit > second.fit => Some(best.index),
         _ => None,
     }
 }
@@ -186,10 +187,11 @@ mod tests {
     }
 
     #[test]
-    fn single_is_the_only_match_or_the_only_exact_one() {
+    fn single_is_the_only_match_or_the_only_one_that_fits_best() {
         let accounts = [account("GitHub", "work"), account("GitHub Enterprise", "work"), account("GitLab", "me")];
         assert_eq!(single(&rank("github", &accounts)), Some(0), "exact beats a word start");
         assert_eq!(single(&rank("lab", &accounts)), Some(2));
+        assert_eq!(single(&rank("gitl", &accounts)), Some(2), "a word start beats letters scattered");
         assert_eq!(single(&rank("git", &accounts)), None, "three word starts");
         assert_eq!(single(&rank("nothing", &accounts)), None);
         let twins = [account("GitHub", "work"), account("GitHub", "home")];
