@@ -91,6 +91,11 @@ impl CodeClipboard {
         }
     }
 
+    /// Whether the clipboard still holds `code` (nothing else was copied since).
+    pub fn holds(&self, code: &str) -> bool {
+        self.lock().clipboard.get_text().is_ok_and(|text| Zeroizing::new(text).as_str() == code)
+    }
+
     /// Empties the clipboard if it still holds the last code copied; for quitting the app.
     pub fn clear_if_ours(&self) {
         let last = self.lock().last.as_ref().map(|(g, _)| *g);

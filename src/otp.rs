@@ -320,12 +320,7 @@ impl Code {
 
     /// The code split in two groups for reading: `123 456`, `123 4567`, `1234 5678`; Steam codes stay whole.
     pub fn grouped(&self) -> String {
-        let len = self.0.len();
-        if len < 6 {
-            return self.0.clone();
-        }
-        let (head, tail) = self.0.split_at(len / 2);
-        format!("{head} {tail}")
+        grouped(&self.0)
     }
 }
 
@@ -333,6 +328,17 @@ impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// A code's text split in two groups for reading, as [`Code::grouped`] does: for codes that arrive as text (from
+/// the running app, say).
+pub fn grouped(code: &str) -> String {
+    let len = code.len();
+    if len < 6 || !code.is_ascii() {
+        return code.to_owned();
+    }
+    let (head, tail) = code.split_at(len / 2);
+    format!("{head} {tail}")
 }
 
 /// Seconds since the Unix epoch by the system clock (0 if the clock is set before 1970).

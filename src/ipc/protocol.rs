@@ -171,14 +171,28 @@ impl<T> Envelope<T> {
     }
 }
 
-/// Reads one request from a line of JSON; a line of another version, or one that is not a request, gives the
-/// error answer to send back.
-pub fn read_request(line: &[u8]) -> Result<Request, Answer> {
+/// Why a message was not read: what [`Answer::Error`] sends back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    /// What went wrong.
+    pub kind: ErrorKind,
+    /// The sentence.
+    pub message: String,
+}
+
+impl From<Refused> for Answer {
+    fn from(refused: Refused) -> Self {
+        Answer::Error { kind: refused.kind, message: refused.message }
+    }
+}
+
+/// Reads one request from a line of JSON; a line of another version, or one that is not a request, is refused.
+pub fn read_request(line: &[u8]) -> Result<Request, Refused> {
     #[derive(Deserialize)]
     struct Version {
         version: u32,
     }
-    let bad = |reason: String| Answer::Error {
+    let bad = |reason: String| Refused {
         kind: ErrorKind::BadRequest,
         message: format!("Twofold could not read the request ({reason})."),
     };
@@ -190,9 +204,9 @@ pub fn read_request(line: &[u8]) -> Result<Request, Answer> {
     Ok(envelope.body)
 }
 
-/// The answer to a message of version `theirs`.
-pub fn version_mismatch(theirs: u32) -> Answer {
-    Answer::Error {
+/// The refusal of a message of version `theirs`.
+pub fn version_mismatch(theirs: u32) -> Refused {
+    Refused {
         kind: ErrorKind::Version,
         message: format!(
             "The running Twofold speaks version {VERSION} of its protocol and was asked in version {theirs}. Quit Twofold and start it again, so that the app and the command line are the same version."
@@ -270,11 +284,11 @@ mod tests {
     #[test]
     fn a_request_of_another_version_or_shape_is_answered_with_an_error_not_guessed() {
         assert_eq!(read_request(br#"{"version":1,"type":"list"}"#), Ok(Request::List));
-        let Err(Answer::Error { kind, message }) = read_request(br#"{"version":2,"type":"list"}"#) else { panic!() };
+        let Err(Refused { kind, message }) = read_request(br#"{"version":2,"type":"list"}"#) else { panic!() };
         assert_eq!(kind, ErrorKind::Version);
         assert!(message.contains("version 1") && message.contains("version 2"), "{message}");
         for line in [&b"{"[..], br#"{"type":"list"}"#, br#"{"version":1,"type":"format the disk"}"#] {
-            let Err(Answer::Error { kind, .. }) = read_request(line) else { panic!() };
+            let Err(Refused { kind, .. }) = read_request(line) else { panic!() };
             assert_eq!(kind, ErrorKind::BadRequest);
         }
     }

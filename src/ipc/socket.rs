@@ -1,9 +1,11 @@
 //! The per-user local socket the running app listens on: a Unix socket in `$XDG_RUNTIME_DIR` (else the data
 //! folder, both private to the user) with mode 0600 on Linux and the BSDs, in the user's own temporary folder on
-//! macOS; a named pipe named after the user, with an access list that admits its owner only, on Windows. One
+//! macOS; a named pipe named after the user, with an access list that admits its owner only, on Windows. (On
+//! Windows the data folder's override does not move the pipe.) One
 //! request and one answer per connection, each a line of JSON ([`super::protocol`]).
 
 use std::io::{BufRead, BufReader, Read, Write};
+#[cfg(unix)]
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -26,8 +28,14 @@ pub struct Endpoint {
 const FILE_NAME: &str = "twofold.sock";
 
 impl Endpoint {
-    /// This user's endpoint; `None` when no private place for it is known (no runtime folder and no home).
+    /// This user's endpoint; `None` when no private place for it is known (no runtime folder and no home). With
+    /// the data folder overridden (`TWOFOLD_DATA_DIR`), it is in that folder: another folder is another vault,
+    /// held by another app.
     pub fn for_user() -> Option<Endpoint> {
+        #[cfg(unix)]
+        if let Some(dir) = std::env::var_os(crate::paths::DATA_DIR_ENV).filter(|dir| !dir.is_empty()) {
+            return Some(Endpoint { path: PathBuf::from(dir).join(FILE_NAME) });
+        }
         #[cfg(target_os = "macos")]
         let folder = Some(std::env::temp_dir());
         #[cfg(all(unix, not(target_os = "macos")))]
@@ -112,7 +120,7 @@ pub fn call(endpoint: &Endpoint, request: &Request) -> Result<Option<Answer>, Ca
     }
     let version: Version = serde_json::from_slice(&answer).map_err(|e| CallError::Unreadable(e.to_string()))?;
     if version.version != VERSION {
-        return Ok(Some(protocol::version_mismatch(version.version)));
+        return Ok(Some(protocol::version_mismatch(version.version).into()));
     }
     let envelope: Envelope<Answer> =
         serde_json::from_slice(&answer).map_err(|e| CallError::Unreadable(e.to_string()))?;
@@ -197,7 +205,7 @@ fn serve_one(stream: &Stream, answer: &dyn Fn(Request) -> Answer) {
     let reply = match read_line(stream) {
         Ok(Some(line)) => match protocol::read_request(&line) {
             Ok(request) => answer(request),
-            Err(refused) => refused,
+            Err(refused) => refused.into(),
         },
         _ => return,
     };
