@@ -80,6 +80,16 @@ fn main() {
             app.manage(placement::Placement::load(dir.join("window.json")));
             let replay_camera = twofold::scan::ReplaySource::from_env();
             let state = Arc::new(state::AppState::new(dir, started, replay_camera));
+            // The command line and the browser connector ask the app that holds the vault, through a socket only
+            // this user can open.
+            if let Some(endpoint) = twofold::ipc::socket::Endpoint::for_user() {
+                let answering = Arc::clone(&state);
+                if let Err(problem) = twofold::ipc::socket::serve(endpoint, move |request| answering.answer(request)) {
+                    eprintln!(
+                        "Twofold cannot answer the command line ({problem}); its commands will say it is running."
+                    );
+                }
+            }
             // Before the vault opens, so that the opening is the backups' first look.
             state.backups.start();
             // Open the vault (a keychain round trip) while the webview loads, so the codes are ready when the

@@ -352,17 +352,44 @@ impl AppState {
         Ok(QuickCopyView { next, clear_after })
     }
 
+    /// Answers a request of the command line or the browser connector on the open vault (see [`twofold::ipc`]).
+    pub fn answer(&self, request: twofold::ipc::Request) -> twofold::ipc::Answer {
+        use twofold::ipc::{Answer, ErrorKind};
+        // Tests of a command whose app quits while answering make the answer wait (debug builds only).
+        #[cfg(debug_assertions)]
+        if let Some(ms) = std::env::var("TWOFOLD_TEST_ANSWER_DELAY_MS").ok().and_then(|ms| ms.parse().ok()) {
+            std::thread::sleep(Duration::from_millis(ms));
+        }
+        let answered =
+            self.vault.with(|vault| Ok(twofold::ipc::answer(request, vault, &mut AnswerHost(self), unix_now())));
+        answered.unwrap_or_else(|_| Answer::Error {
+            kind: ErrorKind::Locked,
+            message: "Twofold is locked. Unlock it in its window, then run the command again.".to_owned(),
+        })
+    }
+
     /// Puts `code` of account `id` on the clipboard, cleared after the delay chosen, which is returned; notes the
     /// copy for the palette's order.
     fn copy(&self, id: &str, code: &Code) -> Result<Option<u32>, AppError> {
+        let clear_after = self.put_on_clipboard(code.as_str())?;
+        self.note_used(id, unix_now());
+        Ok(clear_after)
+    }
+
+    /// Puts a code on the clipboard, cleared after the delay chosen in the settings, which is returned.
+    fn put_on_clipboard(&self, code: &str) -> Result<Option<u32>, ClipboardError> {
         let clipboard = self.clipboard.as_ref().map_err(Clone::clone)?;
         let clear_after = lock(&self.settings).clipboard_clear_seconds;
-        clipboard.copy(code.as_str(), clear_after.map(|s| Duration::from_secs(u64::from(s))))?;
-        // Only the order of the palette suffers from a list that could not be saved.
-        if let Err(problem) = lock(&self.recent).note(id, unix_now()) {
+        clipboard.copy(code, clear_after.map(|s| Duration::from_secs(u64::from(s))))?;
+        Ok(clear_after)
+    }
+
+    /// Notes that the code of account `id` was used, for the palette's order. Only that order suffers from a list
+    /// that could not be saved.
+    fn note_used(&self, id: &str, now: u64) {
+        if let Err(problem) = lock(&self.recent).note(id, now) {
             eprintln!("{problem}");
         }
-        Ok(clear_after)
     }
 
     /// Moves an account to the trash.
@@ -698,6 +725,23 @@ impl AppState {
         if let Ok(clipboard) = &self.clipboard {
             clipboard.clear_if_ours();
         }
+    }
+}
+
+/// The clipboard and the record of recent copies, for the answers to the command line.
+struct AnswerHost<'a>(&'a AppState);
+
+impl twofold::ipc::Host for AnswerHost<'_> {
+    fn copy(&mut self, code: &str) -> Result<Option<u32>, twofold::ipc::CopyFailed> {
+        self.0.put_on_clipboard(code).map_err(|e| twofold::ipc::CopyFailed(e.to_string()))
+    }
+
+    fn last_used(&self, id: &str) -> Option<u64> {
+        lock(&self.0.recent).last_used(id)
+    }
+
+    fn used(&mut self, id: &str, now: u64) {
+        self.0.note_used(id, now);
     }
 }
 

@@ -1,12 +1,17 @@
-//! The command line: the same program as the app answers `twofold import`, `twofold export` and `twofold backup`,
-//! for scripts and tests. It finds the vault where the app does ([`twofold::paths`]) and opens it through the keychain, or with
-//! the recovery password read from a file. Nothing here touches Tauri or a window: it only calls the core, and
-//! prints what happened, in sentences, or as JSON for scripts. Exit status 0 on success, 1 with a sentence on
-//! standard error otherwise, 2 for a command line it cannot read.
+//! The command line: the same program as the app answers `twofold list`, `twofold code QUERY`, `twofold add`,
+//! `twofold import`, `twofold export` and `twofold backup`, for the user's shell and for scripts. The commands that
+//! read or add accounts ask the running app, which holds the vault, through its socket (`codes.rs`); with no app
+//! running, they open the vault where the app does ([`twofold::paths`]), through the keychain, or with the recovery
+//! password read from a file. Nothing here touches Tauri or a window: it only calls the core, and prints what
+//! happened, in sentences, or as JSON for scripts. Exit status 0 on success, 1 with a sentence on standard error
+//! otherwise, 2 for a command line it cannot read or a query that matches several accounts.
 #![allow(clippy::print_stdout, reason = "the command line's answers go to standard output")]
 
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
+
+mod codes;
+mod hold;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
@@ -15,7 +20,7 @@ use twofold::backup::{self, BackupError};
 use twofold::export::{self, ExportError};
 use twofold::import::{self, Format, ImportError};
 use twofold::otp::{Kind, Otp, unix_now};
-use twofold::vault::{AddOutcome, KdfParams, OnNameConflict, OsKeychain, Unlock, Vault, VaultError, VaultStatus};
+use twofold::vault::{KdfParams, OsKeychain, Unlock, Vault, VaultError, VaultStatus};
 use zeroize::Zeroizing;
 
 /// What the command line can be asked to do.
@@ -28,12 +33,24 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Lists the accounts with their codes.
+    List(codes::ListArgs),
+    /// Prints the code of the account a few letters of its name find (`twofold code github`).
+    Code(codes::CodeArgs),
+    /// Adds an account from its link, a picture of its QR code, or the QR code on the screen.
+    Add(codes::AddArgs),
     /// Adds the accounts of another authenticator's export, or of a Twofold backup, to the vault.
     Import(ImportArgs),
     /// Writes every account to a file that Twofold elsewhere, or another authenticator, can import.
     Export(ExportArgs),
     /// Makes or checks a backup in the backup folder chosen in the app's settings.
     Backup(BackupArgs),
+    /// Serves a code copied by `code --copy` until it is cleared (started by the command line itself).
+    #[command(name = "hold-clipboard", hide = true)]
+    HoldClipboard {
+        #[arg(long)]
+        clear_after: Option<u32>,
+    },
 }
 
 #[derive(Args)]
@@ -99,7 +116,7 @@ struct ExportArgs {
 }
 
 #[derive(Args)]
-struct VaultArgs {
+pub struct VaultArgs {
     /// A file holding the vault's recovery password, used where the keychain cannot open the vault, and asked for
     /// before an export when one is set.
     #[arg(long, value_name = "FILE")]
@@ -120,7 +137,7 @@ enum ExportFormat {
 
 /// Why a command failed, as the sentence printed.
 #[derive(Debug, thiserror::Error)]
-enum CliError {
+pub enum CliError {
     #[error(transparent)]
     Import(#[from] ImportError),
     #[error(transparent)]
@@ -165,6 +182,19 @@ enum CliError {
     BackupNeedsPassword,
     #[error(transparent)]
     Export(ExportError),
+    #[error(transparent)]
+    Socket(#[from] twofold::ipc::socket::CallError),
+    /// What the running app (or the vault opened here) answered.
+    #[error("{0}")]
+    App(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error(transparent)]
+    Scan(twofold::scan::SourceError),
+    #[error(
+        "No QR code was found on the screen. Show the service's QR code in full, not covered by another window, then try again."
+    )]
+    NoCodeOnScreen,
 }
 
 impl From<ExportError> for CliError {
@@ -192,7 +222,21 @@ impl From<VaultError> for CliError {
 /// Whether `args` ask for the command line rather than the app: a command, or help or the version.
 pub fn is_command(args: &[std::ffi::OsString]) -> bool {
     let first = args.get(1).and_then(|a| a.to_str()).unwrap_or("");
-    matches!(first, "import" | "export" | "backup" | "help" | "--help" | "-h" | "--version" | "-V")
+    matches!(
+        first,
+        "list"
+            | "code"
+            | "add"
+            | "import"
+            | "export"
+            | "backup"
+            | hold::HOLD
+            | "help"
+            | "--help"
+            | "-h"
+            | "--version"
+            | "-V"
+    )
 }
 
 /// Runs the command in `args` and returns the process's exit status.
@@ -205,12 +249,16 @@ pub fn run(args: Vec<std::ffi::OsString>) -> i32 {
         }
     };
     let done = match cli.command {
-        Command::Import(args) => import(&args),
-        Command::Export(args) => export(&args),
-        Command::Backup(args) => backup(&args),
+        Command::List(args) => codes::list(&args),
+        Command::Code(args) => codes::code(&args),
+        Command::Add(args) => codes::add(&args),
+        Command::Import(args) => import(&args).map(|()| 0),
+        Command::Export(args) => export(&args).map(|()| 0),
+        Command::Backup(args) => backup(&args).map(|()| 0),
+        Command::HoldClipboard { clear_after } => return hold::hold(clear_after),
     };
     match done {
-        Ok(()) => 0,
+        Ok(status) => status,
         Err(error) => {
             eprintln!("twofold: {error}");
             1
@@ -240,7 +288,7 @@ fn read_error(path: &Path, error: &std::io::Error) -> CliError {
 
 /// Opens the vault as the app does: through the keychain, else with the recovery password given. With `create`, a
 /// missing vault is created as the welcome screen creates it (its key in the keychain).
-fn open_vault(args: &VaultArgs, create: bool) -> Result<Vault, CliError> {
+pub fn open_vault(args: &VaultArgs, create: bool) -> Result<Vault, CliError> {
     let dir = twofold::paths::data_dir().ok_or(CliError::NoDataDir)?;
     let path = twofold::paths::vault(&dir);
     let recovery = password(args.vault_password_file.as_deref(), false)?;
@@ -267,7 +315,7 @@ fn open_vault(args: &VaultArgs, create: bool) -> Result<Vault, CliError> {
     Ok(Vault::open(&path, Unlock::Password(&recovery))?)
 }
 
-fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
+pub fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
     let size = std::fs::metadata(path).map_err(|e| read_error(path, &e))?.len();
     if size > import::MAX_BYTES as u64 {
         return Err(
@@ -307,7 +355,7 @@ struct ImportJson {
 }
 
 #[derive(Serialize, Default)]
-struct Added {
+pub struct Added {
     added: Vec<String>,
     duplicates: Vec<String>,
     conflicts: Vec<String>,
@@ -342,20 +390,16 @@ fn import(args: &ImportArgs) -> Result<(), CliError> {
             .collect(),
         added: None,
     };
-    let labels: Vec<String> = read.entries.iter().map(|e| display_name(&e.account.issuer, &e.account.name)).collect();
     if !args.dry_run {
-        let mut vault = open_vault(&args.vault, true)?;
-        let policy = if args.keep_both { OnNameConflict::KeepBoth } else { OnNameConflict::Ask };
-        let outcomes = vault.add_entries(read.entries, policy)?;
-        let mut added = Added::default();
-        for (outcome, label) in outcomes.into_iter().zip(labels) {
-            match outcome {
-                AddOutcome::Added(_) | AddOutcome::Replaced { .. } => added.added.push(label),
-                AddOutcome::Duplicate(_) => added.duplicates.push(label),
-                AddOutcome::NameConflict(_) => added.conflicts.push(label),
+        let entries = read.entries.iter().map(codes::new_entry).collect();
+        let request = twofold::ipc::Request::Add { entries, keep_both: args.keep_both };
+        match codes::ask(request, &args.vault, true)? {
+            twofold::ipc::Answer::Added { added, duplicates, conflicts } => {
+                report.added = Some(Added { added, duplicates, conflicts });
             }
+            twofold::ipc::Answer::Error { message, .. } => return Err(CliError::App(message)),
+            _ => return Err(CliError::App("Twofold answered something else than was asked.".to_owned())),
         }
-        report.added = Some(added);
     }
     if args.json {
         let json =
@@ -395,25 +439,29 @@ fn print_import(report: &ImportJson, skipped: &[import::Skipped]) {
             }
             println!("Nothing was added (a dry run).");
         }
-        Some(added) => {
-            println!("{} to Twofold.", count(added.added.len(), "account was added", "accounts were added"));
-            if !added.duplicates.is_empty() {
-                println!(
-                    "{} already in Twofold: {}.",
-                    count(added.duplicates.len(), "was", "were"),
-                    added.duplicates.join(", ")
-                );
-            }
-            if !added.conflicts.is_empty() {
-                println!(
-                    "Not added, because an account with the same name is already in Twofold: {}. Run the import again with --keep-both to add them beside it, or use the app to replace it.",
-                    added.conflicts.join(", ")
-                );
-            }
-        }
+        Some(added) => print_added(added),
     }
     for skipped in skipped {
         println!("{skipped}");
+    }
+}
+
+/// What adding accounts did, in sentences.
+pub fn print_added(added: &Added) {
+    let count = |n: usize, one: &str, many: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {many}") };
+    println!("{} to Twofold.", count(added.added.len(), "account was added", "accounts were added"));
+    if !added.duplicates.is_empty() {
+        println!(
+            "{} already in Twofold: {}.",
+            count(added.duplicates.len(), "was", "were"),
+            added.duplicates.join(", ")
+        );
+    }
+    if !added.conflicts.is_empty() {
+        println!(
+            "Not added, because an account with the same name is already in Twofold: {}. Run the command again with --keep-both to add them beside it, or use the app to replace it.",
+            added.conflicts.join(", ")
+        );
     }
 }
 
