@@ -92,6 +92,12 @@ pub enum ExportError {
     /// The vault refused (a wrong recovery password among others).
     #[error(transparent)]
     Vault(#[from] VaultError),
+    /// The file chosen is there already.
+    #[error("{} already exists. Choose another name, or delete it first: an export never writes over a file.", .0.display())]
+    Exists(std::path::PathBuf),
+    /// The file could not be written.
+    #[error(transparent)]
+    Disk(crate::fs::DiskError),
 }
 
 /// Checks the recovery password before an export, where one is set: every export holds every secret key, so it
@@ -101,6 +107,24 @@ pub fn check_recovery(vault: &Vault, recovery: Option<&str>) -> Result<(), Expor
         vault.check_password(recovery.ok_or(ExportError::NeedsRecoveryPassword)?)?;
     }
     Ok(())
+}
+
+/// Writes the vault's accounts to a new file at `path` as [`to_bytes`] makes them, never over a file; returns the
+/// sentence that says how many went where. The caller checks the recovery password first ([`check_recovery`]).
+pub fn write_to(
+    vault: &Vault,
+    format: Format,
+    password: Option<&str>,
+    path: &std::path::Path,
+) -> Result<String, ExportError> {
+    let bytes = to_bytes(vault, format, password)?;
+    crate::fs::create_new(path, &bytes).map_err(|error| match error.already_exists() {
+        true => ExportError::Exists(path.to_path_buf()),
+        false => ExportError::Disk(error),
+    })?;
+    let count = vault.entries().len();
+    let accounts = if count == 1 { "1 account".to_owned() } else { format!("{count} accounts") };
+    Ok(format!("{accounts} written to {} as {}.", path.display(), format.description()))
 }
 
 /// The vault's accounts as a file of `format`. `password` is the file's own password: needed for an encrypted

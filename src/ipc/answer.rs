@@ -3,12 +3,16 @@
 
 use crate::account::{Entry, display_name};
 use crate::find::{self, Candidate};
+use crate::gate::PasswordGate;
 use crate::vault::{AccountSummary, AddOutcome, OnNameConflict, Vault, VaultError};
 
 use super::protocol::{AccountInfo, Answer, ErrorKind, NewEntry, Request};
 
-/// What answering needs besides the vault: the clipboard and the record of codes used lately.
+/// What answering needs besides the vault: the clipboard, the record of codes used lately, and the gate that
+/// checks the recovery password before an export.
 pub trait Host {
+    /// The recovery password's gate, with its waits after wrong tries.
+    fn gate(&self) -> &PasswordGate;
     /// Puts `code` on the clipboard; the seconds until it is cleared (`None`: never).
     fn copy(&mut self, code: &str) -> Result<Option<u32>, CopyFailed>;
     /// When the code of account `id` was last used, in seconds since 1970.
@@ -31,6 +35,36 @@ pub fn answer(request: Request, vault: &mut Vault, host: &mut dyn Host, now: u64
         }
         Request::Code { query, next, first, copy } => code(vault, host, now, &query, next, first, copy),
         Request::Add { entries, keep_both } => add(vault, entries, keep_both),
+        Request::Export { format, path, password, recovery } => {
+            if let Err(refused) = host.gate().check(vault, recovery.as_deref().map(String::as_str)) {
+                return error(ErrorKind::Password, refused.to_string());
+            }
+            if !path.is_absolute() {
+                return error(
+                    ErrorKind::Failed,
+                    format!("{} is not a full path. Give the export's full path.", path.display()),
+                );
+            }
+            match crate::export::write_to(vault, format, password.as_deref().map(String::as_str), &path) {
+                Ok(message) => Answer::Done { message },
+                Err(problem) => error(ErrorKind::Failed, problem.to_string()),
+            }
+        }
+        Request::Backup { verify, folder, keep } => {
+            let done = if verify {
+                crate::backup::verify(vault, &folder).map(|verified| verified.to_string())
+            } else {
+                crate::backup::back_up(vault, &folder, keep, now).map(|made| {
+                    let count = vault.entries().len();
+                    let accounts = if count == 1 { "1 account".to_owned() } else { format!("{count} accounts") };
+                    format!("Backup written to {} ({accounts}).", made.path.display())
+                })
+            };
+            match done {
+                Ok(message) => Answer::Done { message },
+                Err(problem) => error(ErrorKind::Failed, problem.to_string()),
+            }
+        }
     }
 }
 
@@ -132,9 +166,13 @@ mod tests {
     struct Recorder {
         copied: Vec<String>,
         used: BTreeMap<String, u64>,
+        gate: PasswordGate,
     }
 
     impl Host for Recorder {
+        fn gate(&self) -> &PasswordGate {
+            &self.gate
+        }
         fn copy(&mut self, code: &str) -> Result<Option<u32>, CopyFailed> {
             self.copied.push(code.to_owned());
             Ok(Some(30))
@@ -258,5 +296,46 @@ mod tests {
         );
         let Answer::Accounts { accounts } = answer(Request::List, &mut vault, &mut host, 0) else { panic!() };
         assert_eq!(accounts.len(), 3);
+    }
+
+    #[test]
+    fn an_export_is_written_by_whoever_answers_never_over_a_file_and_asks_for_the_recovery_password() {
+        let dir = tempfile::tempdir().unwrap();
+        let password = Some(("battery staple", crate::vault::KdfParams::INSECURE_FOR_TESTS));
+        let mut vault = Vault::create(&dir.path().join("vault.json"), Some(&MemoryKeyStore::new()), password).unwrap();
+        let mut host = Recorder::default();
+        let entries = vec![link("GitLab", "alice", "JBSWY3DPEHPK3PXP")];
+        answer(Request::Add { entries, keep_both: false }, &mut vault, &mut host, 0);
+        let path = dir.path().join("links.txt");
+        let export = |recovery: Option<&str>| Request::Export {
+            format: crate::export::Format::Otpauth,
+            path: path.clone(),
+            password: None,
+            recovery: recovery.map(|r| Zeroizing::new(r.to_owned())),
+        };
+        let Answer::Error { kind, .. } = answer(export(None), &mut vault, &mut host, 0) else { panic!() };
+        assert_eq!(kind, ErrorKind::Password);
+        assert!(!path.exists());
+        let done = answer(export(Some("battery staple")), &mut vault, &mut host, 0);
+        assert_eq!(
+            done,
+            Answer::Done {
+                message: format!("1 account written to {} as a plain list of authenticator links.", path.display())
+            }
+        );
+        assert!(std::fs::read_to_string(&path).unwrap().contains("secret=JBSWY3DPEHPK3PXP"));
+        let Answer::Error { kind, message } = answer(export(Some("battery staple")), &mut vault, &mut host, 0) else {
+            panic!()
+        };
+        assert_eq!(kind, ErrorKind::Failed);
+        assert!(message.contains("already exists"), "{message}");
+
+        let folder = dir.path().join("backups");
+        std::fs::create_dir(&folder).unwrap();
+        let backup = |verify| Request::Backup { verify, folder: folder.clone(), keep: 5 };
+        let Answer::Done { message } = answer(backup(false), &mut vault, &mut host, 1_700_000_000) else { panic!() };
+        assert!(message.starts_with("Backup written to") && message.ends_with("(1 account)."), "{message}");
+        let Answer::Done { message } = answer(backup(true), &mut vault, &mut host, 0) else { panic!() };
+        assert!(!message.is_empty());
     }
 }

@@ -2,8 +2,9 @@
 //! then one answer, each a line of JSON. Every message carries the protocol's [`VERSION`]; a side that receives
 //! another version answers with [`ErrorKind::Version`] instead of guessing.
 //!
-//! Answers carry names and codes. Secrets travel only towards the app, in [`Request::Add`], over a channel only the
-//! same user can open; none ever comes back.
+//! Answers carry names, codes and sentences. Secrets travel only towards the app, in [`Request::Add`] and as the
+//! passwords of [`Request::Export`], over a channel only the same user can open; none ever comes back. An export
+//! is written by the app itself, to the path asked for.
 
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
@@ -43,6 +44,29 @@ pub enum Request {
         /// An account named like one already there is added beside it rather than left out.
         #[serde(default)]
         keep_both: bool,
+    },
+    /// Writes every account to a new file.
+    Export {
+        /// The kind of file.
+        format: crate::export::Format,
+        /// Where, as an absolute path; never over a file.
+        path: std::path::PathBuf,
+        /// The file's own password (an encrypted Aegis file needs one).
+        #[serde(default)]
+        password: Option<Zeroizing<String>>,
+        /// The vault's recovery password, which an export asks for where one is set.
+        #[serde(default)]
+        recovery: Option<Zeroizing<String>>,
+    },
+    /// Makes a backup now, or checks the newest one, in `folder`.
+    Backup {
+        /// Check the newest backup against the vault rather than make one.
+        #[serde(default)]
+        verify: bool,
+        /// The backup folder, as an absolute path.
+        folder: std::path::PathBuf,
+        /// How many backups to keep (older ones are deleted).
+        keep: u32,
     },
 }
 
@@ -103,6 +127,11 @@ pub enum Answer {
         /// Left out: an account with the same name but another secret is there.
         conflicts: Vec<String>,
     },
+    /// [`Request::Export`] or [`Request::Backup`]: what was done, in a sentence.
+    Done {
+        /// The sentence.
+        message: String,
+    },
     /// The request failed.
     Error {
         /// What went wrong, for a program to branch on.
@@ -130,6 +159,10 @@ pub enum ErrorKind {
     Vault,
     /// The clipboard could not be used.
     Clipboard,
+    /// The recovery password was needed and not given, was wrong, or must wait after wrong tries.
+    Password,
+    /// An export or a backup could not be made; the sentence says why.
+    Failed,
 }
 
 /// An account as a front end shows it: names and codes, never the secret.
@@ -242,6 +275,24 @@ mod tests {
             Request::Add { entries: vec![entry], keep_both: false },
             r#"{"version":1,"type":"add","entries":[{"link":"otpauth://totp/A?secret=JBSWY3DPEHPK3PXP","favorite":true,"groups":["Work"],"note":null}],"keepBoth":false}"#,
         );
+    }
+
+    #[test]
+    fn export_and_backup_requests_are_written_as_the_documented_json() {
+        round_trip(
+            Request::Export {
+                format: crate::export::Format::Aegis,
+                path: "/home/me/aegis.json".into(),
+                password: Some(Zeroizing::new("file".into())),
+                recovery: None,
+            },
+            r#"{"version":1,"type":"export","format":"aegis","path":"/home/me/aegis.json","password":"file","recovery":null}"#,
+        );
+        round_trip(
+            Request::Backup { verify: true, folder: "/media/backups".into(), keep: 10 },
+            r#"{"version":1,"type":"backup","verify":true,"folder":"/media/backups","keep":10}"#,
+        );
+        round_trip(Answer::Done { message: "Done.".into() }, r#"{"version":1,"type":"done","message":"Done."}"#);
     }
 
     #[test]
