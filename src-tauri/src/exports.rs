@@ -33,17 +33,14 @@ pub fn write_file(vault: &OpenVault, gate: &PasswordGate, request: &ExportReques
     if !path.is_absolute() {
         return Err(AppError::NotAbsolute(path));
     }
-    let (bytes, count) = vault.with(|vault| {
+    vault.with(|vault| {
         gate.check(vault, request.recovery.as_deref().map(String::as_str))?;
-        let bytes = export::to_bytes(vault, request.format, request.password.as_deref().map(String::as_str))?;
-        Ok((bytes, vault.entries().len()))
-    })?;
-    twofold::fs::create_new(&path, &bytes).map_err(|error| match error.already_exists() {
-        true => AppError::FileExists(path.clone()),
-        false => error.into(),
-    })?;
-    let accounts = if count == 1 { "1 account".to_owned() } else { format!("{count} accounts") };
-    Ok(format!("{accounts} written to {} as {}.", path.display(), request.format.description()))
+        let password = request.password.as_deref().map(String::as_str);
+        export::write_to(vault, request.format, password, &path).map_err(|error| match error {
+            export::ExportError::Exists(path) => AppError::FileExists(path),
+            other => other.into(),
+        })
+    })
 }
 
 /// Every account as Google Authenticator export QR codes, in the order to scan them.

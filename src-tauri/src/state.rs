@@ -732,6 +732,10 @@ impl AppState {
 struct AnswerHost<'a>(&'a AppState);
 
 impl twofold::ipc::Host for AnswerHost<'_> {
+    fn gate(&self) -> &PasswordGate {
+        &self.0.gate
+    }
+
     fn copy(&mut self, code: &str) -> Result<Option<u32>, twofold::ipc::CopyFailed> {
         self.0.put_on_clipboard(code).map_err(|e| twofold::ipc::CopyFailed(e.to_string()))
     }

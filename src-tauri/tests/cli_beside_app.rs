@@ -1,4 +1,4 @@
-//! `twofold list`, `twofold code` and `twofold add` as a user runs them from a shell, the built program against
+//! `twofold list`, `twofold code` and `twofold add` (and import, export and backup) as a user runs them from a shell, the built program against
 //! the real Secret Service of `scripts/with-keyring.sh`: with no app running (the command opens the vault
 //! itself) and beside the running app on a virtual X display (the command asks it through its socket), two
 //! commands at once, and an app that quits while it is asked. Codes are checked against oathtool's, the clipboard
@@ -13,7 +13,7 @@
 #[path = "../../tests/common/mod.rs"]
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -192,6 +192,21 @@ fn beside_the_running_app_the_commands_ask_it_and_several_at_once_are_each_answe
     let printed = text(&copied.stdout).trim().to_owned();
     assert_eq!(clipboard(&xvfb.display), printed, "the app put the code printed on the clipboard");
     assert!(codes_now("KRUGS4ZANFZSAYJA").contains(&printed));
+
+    // Import, export and backup go through the app too.
+    let import = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/import/authpro_plain.authpro");
+    let imported = twofold(&data, None, &["import", import.to_str().unwrap()]);
+    assert!(imported.status.success(), "{}", text(&imported.stderr));
+    assert!(text(&imported.stdout).contains("were added to Twofold"), "{}", text(&imported.stdout));
+    let exported = home.path().join("links.txt");
+    let export = twofold(&data, None, &["export", "--format", "otpauth", "--output", exported.to_str().unwrap()]);
+    assert!(export.status.success(), "{}", text(&export.stderr));
+    assert!(std::fs::read_to_string(&exported).unwrap().contains("secret=KRUGS4ZANFZSAYJA"), "the app wrote it");
+    let folder = home.path().join("backups");
+    std::fs::create_dir(&folder).unwrap();
+    let backup = twofold(&data, None, &["backup", "now", "--folder", folder.to_str().unwrap()]);
+    assert_eq!(backup.status.code(), Some(1));
+    assert!(text(&backup.stderr).contains("Set a recovery password"), "{}", text(&backup.stderr));
 
     // Two commands at once: each gets its own answer.
     let at_once: Vec<_> = ["gitl", "drop"]

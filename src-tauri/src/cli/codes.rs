@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use clap::Args;
+use twofold::gate::PasswordGate;
 use twofold::ipc::socket::{self, CallError, Endpoint};
 use twofold::ipc::{AccountInfo, Answer, CopyFailed, ErrorKind, Host, NewEntry, Request};
 use twofold::otp::unix_now;
@@ -80,10 +81,8 @@ fn answer_here(request: Request, vault: &VaultArgs, create: bool) -> Result<Answ
     let mut opened = open_vault(vault, create)?;
     let dir = twofold::paths::data_dir().ok_or(CliError::NoDataDir)?;
     let settings = twofold::settings::Settings::load(&twofold::paths::settings(&dir));
-    let mut host = LocalHost {
-        recent: RecentUses::load(&twofold::paths::recent(&dir)),
-        clear_after: settings.clipboard_clear_seconds,
-    };
+    let recent = RecentUses::load(&twofold::paths::recent(&dir));
+    let mut host = LocalHost { recent, clear_after: settings.clipboard_clear_seconds, gate: PasswordGate::default() };
     Ok(twofold::ipc::answer(request, &mut opened, &mut host, unix_now()))
 }
 
@@ -98,13 +97,18 @@ fn answer_when_free(request: Request, vault: &VaultArgs, create: bool) -> Result
     }
 }
 
-/// The clipboard and the record of recent copies, for answers given here.
+/// The clipboard, the record of recent copies and the recovery password's gate, for answers given here.
 struct LocalHost {
     recent: RecentUses,
     clear_after: Option<u32>,
+    gate: PasswordGate,
 }
 
 impl Host for LocalHost {
+    fn gate(&self) -> &PasswordGate {
+        &self.gate
+    }
+
     fn copy(&mut self, code: &str) -> Result<Option<u32>, CopyFailed> {
         super::hold::copy_in_background(code, self.clear_after)?;
         Ok(self.clear_after)
@@ -221,7 +225,7 @@ fn print_json(value: &impl serde::Serialize) {
 }
 
 /// An answer that is not the one asked for: an error the app reported, or a misunderstanding.
-fn unexpected(answer: Answer) -> CliError {
+pub fn unexpected(answer: Answer) -> CliError {
     match answer {
         Answer::Error { kind: ErrorKind::NotFound, message } => CliError::NotFound(message),
         Answer::Error { message, .. } => CliError::App(message),

@@ -16,7 +16,7 @@ mod hold;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 use twofold::account::display_name;
-use twofold::backup::{self, BackupError};
+use twofold::backup::BackupError;
 use twofold::export::{self, ExportError};
 use twofold::import::{self, Format, ImportError};
 use twofold::otp::{Kind, Otp, unix_now};
@@ -156,8 +156,6 @@ pub enum CliError {
     InUse,
     #[error("Twofold could not read {}: {reason}. Check the path and that you may read it.", path.display())]
     Read { path: PathBuf, reason: String },
-    #[error("{} already exists. Choose another name, or delete it first: an export never writes over a file.", .0.display())]
-    Exists(PathBuf),
     #[error(transparent)]
     Disk(#[from] twofold::fs::DiskError),
     #[error("This {0} export is encrypted. Give its password with --password-file FILE or --password-stdin.")]
@@ -466,10 +464,8 @@ pub fn print_added(added: &Added) {
 }
 
 fn export(args: &ExportArgs) -> Result<(), CliError> {
-    let vault = open_vault(&args.vault, false)?;
     // As in the app: where a recovery password is set, an export asks for it.
     let recovery = password(args.vault.vault_password_file.as_deref(), false)?;
-    export::check_recovery(&vault, recovery.as_deref().map(String::as_str))?;
     let own = password(args.password_file.as_deref(), false)?;
     let format = match args.format {
         ExportFormat::Twofold => export::Format::Twofold,
@@ -477,43 +473,39 @@ fn export(args: &ExportArgs) -> Result<(), CliError> {
         ExportFormat::AegisPlain => export::Format::AegisPlain,
         ExportFormat::Otpauth => export::Format::Otpauth,
     };
-    let bytes = export::to_bytes(&vault, format, own.as_deref().map(String::as_str))?;
-    if format.is_plain() {
-        eprintln!("Warning: {}", export::PLAIN_WARNING);
+    let path = std::path::absolute(&args.output).map_err(|e| read_error(&args.output, &e))?;
+    let given_recovery = recovery.is_some();
+    let request = twofold::ipc::Request::Export { format, path, password: own, recovery };
+    match codes::ask(request, &args.vault, false)? {
+        twofold::ipc::Answer::Done { message } => {
+            if format.is_plain() {
+                eprintln!("Warning: {}", export::PLAIN_WARNING);
+            }
+            println!("{message}");
+        }
+        twofold::ipc::Answer::Error { kind: twofold::ipc::ErrorKind::Password, .. } if !given_recovery => {
+            return Err(CliError::ExportNeedsRecoveryPassword);
+        }
+        other => return Err(codes::unexpected(other)),
     }
-    twofold::fs::create_new(&args.output, &bytes).map_err(|error| match error.already_exists() {
-        true => CliError::Exists(args.output.clone()),
-        false => error.into(),
-    })?;
-    let accounts = count_accounts(vault.entries().len());
-    println!("{accounts} written to {} as {}.", args.output.display(), format.description());
     let _ = std::io::stdout().flush();
     Ok(())
 }
 
 fn backup(args: &BackupArgs) -> Result<(), CliError> {
+    let dir = twofold::paths::data_dir().ok_or(CliError::NoDataDir)?;
+    let settings = twofold::settings::Settings::load(&twofold::paths::settings(&dir));
     let folder = match &args.folder {
         Some(folder) => folder.clone(),
-        None => {
-            let dir = twofold::paths::data_dir().ok_or(CliError::NoDataDir)?;
-            let settings = twofold::settings::Settings::load(&twofold::paths::settings(&dir));
-            settings.backups.folder.ok_or(CliError::NoBackupFolder)?
-        }
+        None => settings.backups.folder.ok_or(CliError::NoBackupFolder)?,
     };
-    let vault = open_vault(&args.vault, false)?;
-    match args.action {
-        BackupAction::Now => {
-            let dir = twofold::paths::data_dir().ok_or(CliError::NoDataDir)?;
-            let keep = twofold::settings::Settings::load(&twofold::paths::settings(&dir)).backups.keep;
-            let made = backup::back_up(&vault, &folder, keep, unix_now())?;
-            println!("Backup written to {} ({}).", made.path.display(), count_accounts(vault.entries().len()));
-        }
-        BackupAction::Verify => println!("{}", backup::verify(&vault, &folder)?),
+    let folder = std::path::absolute(&folder).map_err(|e| read_error(&folder, &e))?;
+    let verify = matches!(args.action, BackupAction::Verify);
+    let request = twofold::ipc::Request::Backup { verify, folder, keep: settings.backups.keep };
+    match codes::ask(request, &args.vault, false)? {
+        twofold::ipc::Answer::Done { message } => println!("{message}"),
+        other => return Err(codes::unexpected(other)),
     }
     let _ = std::io::stdout().flush();
     Ok(())
-}
-
-fn count_accounts(n: usize) -> String {
-    if n == 1 { "1 account".to_owned() } else { format!("{n} accounts") }
 }
