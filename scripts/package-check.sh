@@ -55,6 +55,11 @@ grep -E '^(Name|Categories|Exec|Icon)=' "$desktop"
 desktop-file-validate "$desktop"
 dpkg -L "$package" | grep '/icons/' | sed 's/^/Icon: /'
 
+step "The shell completions and man pages it installs"
+dpkg -L "$package" | grep -E '/(man1|completions|vendor-completions|vendor_completions\.d)/' | sed 's/^/File: /'
+grep -m 1 '^\.TH' /usr/share/man/man1/twofold-code.1
+bash -c 'source /usr/share/bash-completion/completions/twofold && complete -p twofold'
+
 step "Starting the installed program on a private X display"
 # Its own D-Bus session (the app registers its single-instance name there) and a scratch data folder.
 dbus-run-session -- bash -c '

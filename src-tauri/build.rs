@@ -6,6 +6,10 @@ mod lookup_order;
 #[path = "src/contract.rs"]
 mod contract;
 
+#[path = "src/cli/args.rs"]
+#[allow(dead_code)]
+mod cli_args;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // WebKitGTK first among the program's libraries: the dynamic linker then reaches the libraries it depends on,
     // where most of its lookups end, sooner (the speech synthesiser's voice data, 31,000 of them, comes 62nd rather
@@ -22,9 +26,34 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             &[$(stringify!($name)),*]
         };
     }
+    shell_assets()?;
     let commands: &[&str] = contract::with_commands!(names);
     let manifest = tauri_build::AppManifest::new().commands(commands);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))?;
+    Ok(())
+}
+
+/// Writes the completions of bash, zsh, fish and PowerShell and the man pages (one a command) into `gen/shell/`,
+/// from the command line's own definition, for the Linux packages to install.
+fn shell_assets() -> std::io::Result<()> {
+    use clap::CommandFactory;
+    use clap_complete::Shell;
+    println!("cargo:rerun-if-changed=src/cli/args.rs");
+    let dir =
+        std::path::Path::new(&std::env::var("CARGO_MANIFEST_DIR").map_err(std::io::Error::other)?).join("gen/shell");
+    std::fs::create_dir_all(dir.join("man"))?;
+    let mut command = cli_args::Cli::command();
+    for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell] {
+        clap_complete::generate_to(shell, &mut command, "twofold", &dir)?;
+    }
+    clap_mangen::generate_to(command, dir.join("man"))?;
+    // clap's own `help` subcommands get pages too: they say nothing the pages of the commands do not.
+    for page in std::fs::read_dir(dir.join("man"))? {
+        let page = page?.path();
+        if page.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.contains("-help")) {
+            std::fs::remove_file(page)?;
+        }
+    }
     Ok(())
 }
 

@@ -2,65 +2,16 @@
 //! reaches them: asked of the running app through its socket ([`twofold::ipc`]), which holds the vault; or, when
 //! none runs, answered here with the vault opened as the app opens it. The answers are the same either way.
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use clap::Args;
 use twofold::gate::PasswordGate;
 use twofold::ipc::socket::{self, CallError, Endpoint};
 use twofold::ipc::{AccountInfo, Answer, CopyFailed, ErrorKind, Host, NewEntry, Request};
 use twofold::otp::unix_now;
 use twofold::recent::RecentUses;
 
-use super::{CliError, VaultArgs, open_vault};
-
-#[derive(Args)]
-pub struct ListArgs {
-    /// Print the accounts as JSON: names and codes, never a secret.
-    #[arg(long)]
-    json: bool,
-    #[command(flatten)]
-    vault: VaultArgs,
-}
-
-#[derive(Args)]
-pub struct CodeArgs {
-    /// A few letters of the service or account name, as the quick-copy palette takes them.
-    #[arg(required = true, num_args = 1..)]
-    query: Vec<String>,
-    /// The next code rather than the current one.
-    #[arg(long)]
-    next: bool,
-    /// Also put the code on the clipboard, cleared as the app's settings say.
-    #[arg(long)]
-    copy: bool,
-    /// With several accounts found, take the best one instead of listing them.
-    #[arg(long)]
-    first: bool,
-    /// Print the account and its code as JSON.
-    #[arg(long)]
-    json: bool,
-    #[command(flatten)]
-    vault: VaultArgs,
-}
-
-#[derive(Args)]
-#[group(id = "source", required = true, args = ["links", "image", "screen"])]
-pub struct AddArgs {
-    /// `otpauth://` or `otpauth-migration://` links.
-    links: Vec<String>,
-    /// A picture of the QR code; several for the codes of one Google Authenticator export.
-    #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with = "links")]
-    image: Vec<PathBuf>,
-    /// Read the QR code shown on the screen.
-    #[arg(long, conflicts_with_all = ["links", "image"])]
-    screen: bool,
-    /// Add an account named like one already in the vault beside it, instead of leaving it out.
-    #[arg(long)]
-    keep_both: bool,
-    #[command(flatten)]
-    vault: VaultArgs,
-}
+use super::args::{AddArgs, CodeArgs, ListArgs, VaultArgs};
+use super::{CliError, open_vault};
 
 /// Asks the running app, or, with none, answers here with the vault opened (created first when `create` and there
 /// is none). An app that quits while asked leaves the vault free: it is then opened here.

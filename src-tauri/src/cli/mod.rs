@@ -10,10 +10,13 @@
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
+pub mod args;
 mod codes;
 mod hold;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::Parser;
+
+use args::{BackupAction, BackupArgs, Cli, Command, ExportArgs, ExportFormat, ImportArgs, VaultArgs};
 use serde::Serialize;
 use twofold::account::display_name;
 use twofold::backup::BackupError;
@@ -22,118 +25,6 @@ use twofold::import::{self, Format, ImportError};
 use twofold::otp::{Kind, Otp, unix_now};
 use twofold::vault::{KdfParams, OsKeychain, Unlock, Vault, VaultError, VaultStatus};
 use zeroize::Zeroizing;
-
-/// What the command line can be asked to do.
-#[derive(Parser)]
-#[command(name = "twofold", version, about = "Twofold, a desktop authenticator. Without a command, the app starts.")]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Lists the accounts with their codes.
-    List(codes::ListArgs),
-    /// Prints the code of the account a few letters of its name find (`twofold code github`).
-    Code(codes::CodeArgs),
-    /// Adds an account from its link, a picture of its QR code, or the QR code on the screen.
-    Add(codes::AddArgs),
-    /// Adds the accounts of another authenticator's export, or of a Twofold backup, to the vault.
-    Import(ImportArgs),
-    /// Writes every account to a file that Twofold elsewhere, or another authenticator, can import.
-    Export(ExportArgs),
-    /// Makes or checks a backup in the backup folder chosen in the app's settings.
-    Backup(BackupArgs),
-    /// Serves a code copied by `code --copy` until it is cleared (started by the command line itself).
-    #[command(name = "hold-clipboard", hide = true)]
-    HoldClipboard {
-        #[arg(long)]
-        clear_after: Option<u32>,
-    },
-}
-
-#[derive(Args)]
-struct BackupArgs {
-    #[command(subcommand)]
-    action: BackupAction,
-    /// The folder to use instead of the one chosen in the settings.
-    #[arg(long, value_name = "DIR", global = true)]
-    folder: Option<PathBuf>,
-    #[command(flatten)]
-    vault: VaultArgs,
-}
-
-#[derive(Clone, Copy, Subcommand)]
-enum BackupAction {
-    /// Writes a backup now (the oldest beyond the number to keep are deleted).
-    Now,
-    /// Reads the newest backup and compares it with the vault.
-    Verify,
-}
-
-#[derive(Args)]
-struct ImportArgs {
-    /// The export file; or the pictures of every QR code of a Google Authenticator export, one code a picture.
-    #[arg(required = true, num_args = 1..)]
-    files: Vec<PathBuf>,
-    /// A file holding the export's password, when it is encrypted.
-    #[arg(long, value_name = "FILE", conflicts_with = "password_stdin")]
-    password_file: Option<PathBuf>,
-    /// Read the export's password from the first line of standard input.
-    #[arg(long)]
-    password_stdin: bool,
-    /// Only read the file and say what it holds; the vault is not opened or changed.
-    #[arg(long)]
-    dry_run: bool,
-    /// Print the result as JSON: the accounts with their codes, never a secret.
-    #[arg(long)]
-    json: bool,
-    /// The time of the codes printed, in seconds since 1970 (default: now).
-    #[arg(long, value_name = "UNIX_SECONDS")]
-    at: Option<u64>,
-    /// Add an account named like one already in the vault beside it, instead of leaving it out.
-    #[arg(long)]
-    keep_both: bool,
-    #[command(flatten)]
-    vault: VaultArgs,
-}
-
-#[derive(Args)]
-struct ExportArgs {
-    /// The kind of file to write.
-    #[arg(long, value_enum)]
-    format: ExportFormat,
-    /// The file to write; it must not exist yet.
-    #[arg(long, value_name = "FILE")]
-    output: PathBuf,
-    /// A file holding the password of the file written (an Aegis file needs one; a Twofold backup without one
-    /// opens with the recovery password).
-    #[arg(long, value_name = "FILE")]
-    password_file: Option<PathBuf>,
-    #[command(flatten)]
-    vault: VaultArgs,
-}
-
-#[derive(Args)]
-pub struct VaultArgs {
-    /// A file holding the vault's recovery password, used where the keychain cannot open the vault, and asked for
-    /// before an export when one is set.
-    #[arg(long, value_name = "FILE")]
-    vault_password_file: Option<PathBuf>,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum ExportFormat {
-    /// A Twofold backup, encrypted: opens in Twofold on any system.
-    Twofold,
-    /// An Aegis vault file, encrypted: most authenticators import it.
-    Aegis,
-    /// An Aegis vault file, not encrypted.
-    AegisPlain,
-    /// A list of otpauth:// links, not encrypted.
-    Otpauth,
-}
 
 /// Why a command failed, as the sentence printed.
 #[derive(Debug, thiserror::Error)]
