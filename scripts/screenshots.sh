@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Starts the built app under Xvfb in a private keyring session and saves screenshots of its screens to
 # docs/screenshots/: the welcome, the account list, the camera tab with the replay camera showing a QR code,
-# the confirmation card, settings, and the keychain-unavailable screen. Keys are sent with xdotool, as a user
-# would press them.
+# the confirmation card, settings, the quick-copy palette, and the keychain-unavailable screen. Keys are sent with
+# xdotool, as a user would press them.
 # Run: bash scripts/with-keyring.sh bash scripts/screenshots.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,6 +40,11 @@ run() {
     case $step in
       sleep:*) sleep "${step#sleep:}" ;;
       snap:*) snap "${step#snap:}" ;;
+      palette) TWOFOLD_DATA_DIR="$dir" ./target/debug/twofold --palette ;;
+      type:*) xdotool type --delay 60 "${step#type:}" ;;
+      snap-palette:*) # the palette, centred on the 1280x800 screen, over the window
+        import -window root -crop 560x540+360+130 +repage "$out/${step#snap-palette:}.png"
+        echo "saved $out/${step#snap-palette:}.png" ;;
       *) xdotool key "$step" ;;
     esac
   done
@@ -50,5 +55,7 @@ run "$scratch/empty" "$scratch/single" snap:welcome
 ./target/debug/examples/demo_vault "$scratch/demo" 8 "demo recovery password" >/dev/null
 run "$scratch/demo" "$scratch/part-one@25" snap:accounts ctrl+n sleep:3 snap:camera
 run "$scratch/demo" "$scratch/single@25" ctrl+n sleep:3 snap:confirm Escape ctrl+comma sleep:1 snap:settings
+# The quick-copy palette over the window, "git" typed.
+run "$scratch/demo" "$scratch/single" sleep:1 palette sleep:1 type:git sleep:1 snap-palette:palette Escape
 # No session bus: the keychain is out of reach, so the locked screen offers the recovery password.
 DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/bus run "$scratch/demo" "$scratch/single" snap:keychain-unavailable
