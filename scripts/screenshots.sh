@@ -41,9 +41,8 @@ run() {
       sleep:*) sleep "${step#sleep:}" ;;
       snap:*) snap "${step#snap:}" ;;
       palette) TWOFOLD_DATA_DIR="$dir" ./target/debug/twofold --palette ;;
-      type:*) xdotool type --delay 60 "${step#type:}" ;;
-      snap-palette:*) # the palette, centred on the 1280x800 screen, over the window
-        import -window root -crop 560x540+360+130 +repage "$out/${step#snap-palette:}.png"
+      snap-palette:*) # the palette's own window
+        import -window "$(xdotool search --onlyvisible --name '^Twofold quick copy$' | head -n 1)" "$out/${step#snap-palette:}.png"
         echo "saved $out/${step#snap-palette:}.png" ;;
       *) xdotool key "$step" ;;
     esac
@@ -55,7 +54,7 @@ run "$scratch/empty" "$scratch/single" snap:welcome
 ./target/debug/examples/demo_vault "$scratch/demo" 8 "demo recovery password" >/dev/null
 run "$scratch/demo" "$scratch/part-one@25" snap:accounts ctrl+n sleep:3 snap:camera
 run "$scratch/demo" "$scratch/single@25" ctrl+n sleep:3 snap:confirm Escape ctrl+comma sleep:1 snap:settings
-# The quick-copy palette over the window, "git" typed.
-run "$scratch/demo" "$scratch/single" sleep:1 palette sleep:1 type:git sleep:1 snap-palette:palette Escape
+# The quick-copy palette, as it opens: every account, favourites and the last copied first.
+run "$scratch/demo" "$scratch/single" sleep:1 palette sleep:2 snap-palette:palette Escape
 # No session bus: the keychain is out of reach, so the locked screen offers the recovery password.
 DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/bus run "$scratch/demo" "$scratch/single" snap:keychain-unavailable

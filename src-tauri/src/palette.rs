@@ -15,6 +15,10 @@ use crate::focus::{self, Previous};
 /// The palette window's label.
 pub const PALETTE_WINDOW: &str = "palette";
 
+/// The palette's size, in logical pixels: the search field and eight rows.
+const WIDTH: f64 = 480.0;
+const HEIGHT: f64 = 500.0;
+
 /// The argument that asks the app, running or not, for the palette.
 pub const PALETTE_ARG: &str = "--palette";
 
@@ -46,13 +50,12 @@ fn built<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<WebviewWindow<R>> {
     }
     WebviewWindowBuilder::new(app, PALETTE_WINDOW, WebviewUrl::App("palette.html".into()))
         .title("Twofold quick copy")
-        .inner_size(480.0, 476.0)
+        .inner_size(WIDTH, HEIGHT)
         .resizable(false)
         .decorations(false)
         .always_on_top(true)
         .skip_taskbar(true)
         .visible(false)
-        .center()
         .build()
 }
 
@@ -80,13 +83,32 @@ pub fn open<R: Runtime>(app: &AppHandle<R>) {
         let palette = handle.state::<Palette>();
         if !window.is_visible().unwrap_or(false) {
             *lock(&palette.previous) = focus::remember();
-            let _ = window.center();
+            place(&window);
         }
         if let Some(opened) = lock(&palette.opened).as_ref() {
             let _ = opened.send(());
         }
         let _ = crate::window::raise(&window);
     });
+}
+
+/// Puts the palette in the middle of the screen the pointer is on, a fifth of the way down, where the eye goes
+/// first (a search field in the centre of the screen sits below it).
+fn place<R: Runtime>(window: &WebviewWindow<R>) {
+    let pointer = window.cursor_position().ok();
+    let monitor = pointer
+        .and_then(|at| window.monitor_from_point(at.x, at.y).ok().flatten())
+        .or_else(|| window.primary_monitor().ok().flatten());
+    let Some(monitor) = monitor else { return };
+    let (origin, size, scale) = (monitor.position(), monitor.size(), monitor.scale_factor());
+    let width = i32::try_from(size.width).unwrap_or(i32::MAX);
+    let height = i32::try_from(size.height).unwrap_or(i32::MAX);
+    // Whole pixels are all a window can be placed at.
+    #[allow(clippy::cast_possible_truncation, reason = "a window is far narrower than i32::MAX pixels")]
+    let own = (WIDTH * scale).round() as i32;
+    let x = origin.x + (width - own).max(0) / 2;
+    let y = origin.y + height / 5;
+    let _ = window.set_position(tauri::PhysicalPosition::new(x, y));
 }
 
 /// Closes the palette; with `give_back`, the keyboard goes back to the window that had it before.
