@@ -171,6 +171,13 @@ export function watchLock(onLocked) {
   return invoke("watch_lock", { locked });
 }
 
+/** Calls `onAdded()` each time the command line added accounts, so that the list shows them. */
+export function watchAccounts(onAdded) {
+  const added = new Channel();
+  added.onmessage = onAdded;
+  return invoke("watch_accounts", { added });
+}
+
 /** Turns automatic backups on or off, or changes them: {enabled, folder, keep}. Resolves to the settings. */
 export const setBackups = (backups) => invoke("set_backups", { backups });
 

@@ -2,7 +2,8 @@
 // It wakes only when a code expires; the countdown ring and the "next code" hint are CSS animations.
 import * as api from "./api.js";
 import { initDrag } from "./drag.js";
-import { Latest, oneAtATime } from "./requests.js";
+import { Latest, logFailure, oneAtATime } from "./requests.js";
+import { screenShown } from "./screens.js";
 import { $, message, paintAvatar, toast } from "./ui.js";
 
 const rowTemplate = $("account-row");
@@ -64,6 +65,10 @@ export function initList(on) {
   list.addEventListener("click", onListClick);
   list.addEventListener("keydown", onRowKey);
   initDrag(list, { accountOf, indexOf, moveTo });
+  // Accounts added from the command line (`twofold add`) appear at once.
+  api.watchAccounts(() => {
+    if (screenShown("list")) refresh();
+  }).catch(logFailure("listening for accounts added from the command line"));
 }
 
 /** Called once after the first list with codes is on screen (for the startup measurement). */

@@ -372,6 +372,12 @@ pub fn watch_lock(state: Shared<'_>, locked: Channel<()>) {
     state.watch_lock(move || drop(locked.send(())));
 }
 
+/// From now on, tells the page on `added` each time the command line added accounts, so that it shows them.
+#[tauri::command]
+pub fn watch_accounts(state: Shared<'_>, added: Channel<()>) {
+    state.watch_added(move || drop(added.send(())));
+}
+
 /// Turns automatic backups on or off, or changes their folder or how many are kept.
 #[tauri::command]
 pub async fn set_backups(state: Shared<'_>, backups: twofold::settings::Backups) -> Result<SettingsView, AppError> {

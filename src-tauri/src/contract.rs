@@ -52,6 +52,7 @@ macro_rules! with_commands {
             lock_now,
             note_use,
             watch_lock,
+            watch_accounts,
             set_backups,
             back_up_now,
             verify_backups,

@@ -66,6 +66,7 @@ pub(crate) const DRIVEN: &[&str] = &[
     "lock_now",
     "note_use",
     "watch_lock",
+    "watch_accounts",
     "set_backups",
     "back_up_now",
     "verify_backups",
@@ -450,6 +451,7 @@ fn no_flow_sends_a_secret_or_an_otpauth_link_to_the_webview() {
     let locks = Arc::new(Mutex::new(0));
     let count = Arc::clone(&locks);
     watch.clean("watch_lock", &state.watch_lock(move || *count.lock().unwrap() += 1));
+    watch.clean("watch_accounts", &state.watch_added(|| {}));
     watch.clean("note_use", &state.idle.used());
     watch.clean("lock_now", &state.lock_now().unwrap());
     assert_eq!(*locks.lock().unwrap(), 1, "the page is told");

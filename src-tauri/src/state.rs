@@ -60,6 +60,8 @@ pub struct AppState {
     locked_by_user: AtomicBool,
     /// Told each time Twofold locks, so the page drops its codes, and when the palette unlocks it.
     on_lock: Mutex<Option<Listener<()>>>,
+    /// Told when the command line added accounts, so the page shows them.
+    on_added_elsewhere: Mutex<Option<Listener<()>>>,
     /// Told when Twofold opens, locks, or becomes lockable: the tray's Lock item.
     on_lock_state: Mutex<Option<Listener<LockState>>>,
     started: Instant,
@@ -120,6 +122,7 @@ impl AppState {
             locked_by_user: AtomicBool::new(false),
             on_lock: Mutex::new(None),
             on_lock_state: Mutex::new(None),
+            on_added_elsewhere: Mutex::new(None),
             settings: Mutex::new(settings),
             settings_path,
             pairings: Arc::new(Pairings::new(Arc::clone(&vault), replay_camera)),
@@ -362,10 +365,27 @@ impl AppState {
         }
         let answered =
             self.vault.with(|vault| Ok(twofold::ipc::answer(request, vault, &mut AnswerHost(self), unix_now())));
-        answered.unwrap_or_else(|_| Answer::Error {
-            kind: ErrorKind::Locked,
-            message: "Twofold is locked. Unlock it in its window, then run the command again.".to_owned(),
-        })
+        let answer = answered.unwrap_or_else(|_| {
+            let message = match Vault::status(&self.vault_path) {
+                Ok(VaultStatus::Missing) => {
+                    "Twofold has no accounts yet. Set it up in its window first, then run the command again."
+                }
+                _ => "Twofold is locked. Unlock it in its window, then run the command again.",
+            };
+            Answer::Error { kind: ErrorKind::Locked, message: message.to_owned() }
+        });
+        if matches!(&answer, Answer::Added { added, .. } if !added.is_empty())
+            && let Some(listener) = lock(&self.on_added_elsewhere).as_ref()
+        {
+            listener(());
+        }
+        answer
+    }
+
+    /// Calls `listener` each time the command line (or another front end) added accounts (only the last listener
+    /// set is kept: the window's page's).
+    pub fn watch_added(&self, listener: impl Fn() + Send + 'static) {
+        *lock(&self.on_added_elsewhere) = Some(Box::new(move |()| listener()));
     }
 
     /// Puts `code` of account `id` on the clipboard, cleared after the delay chosen, which is returned; notes the

@@ -146,6 +146,19 @@ impl Scenario {
         }
     }
 
+    /// Runs the command line (`twofold ARGS`) on this scenario's data folder, as a user would from a shell, and
+    /// returns what it printed.
+    pub fn command_line(&self, args: &[&str]) -> std::process::Output {
+        Command::new(APP)
+            .args(args)
+            .env("DISPLAY", &self.xvfb.display)
+            .env("TWOFOLD_DATA_DIR", self.data.path())
+            .env_remove("WAYLAND_DISPLAY")
+            .stdin(Stdio::null())
+            .output()
+            .expect("the command line runs")
+    }
+
     /// Starts the app through `tauri-driver` and opens a WebDriver session on it.
     pub async fn launch(&mut self) -> App {
         self.launches += 1;

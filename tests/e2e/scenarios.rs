@@ -1439,6 +1439,11 @@ async fn the_quick_copy_palette_copies_a_code_for_the_window_that_had_the_keyboa
     assert!(quick_copy_codes(KALTURA_SECRET).contains(&copied), "the clipboard holds {copied:?}");
     app.switch_to("Twofold").await;
     app.wait_texts("#accounts .issuer", &["GitLab", "GitHub", "Kaltura Events"]).await;
+
+    // An account added from a shell, through the app, shows in its window at once.
+    let added = scenario.command_line(&["add", "otpauth://totp/Dropbox:me?secret=KRUGS4ZANFZSAYJA&issuer=Dropbox"]);
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    app.wait_texts("#accounts .issuer", &["GitLab", "GitHub", "Kaltura Events", "Dropbox"]).await;
     app.quit().await;
 }
 

@@ -7,106 +7,27 @@
 //! otherwise, 2 for a command line it cannot read or a query that matches several accounts.
 #![allow(clippy::print_stdout, reason = "the command line's answers go to standard output")]
 
-use std::io::{BufRead, Write};
-use std::path::{Path, PathBuf};
+use std::io::Write;
 
 pub mod args;
+mod ask;
 mod codes;
+mod error;
 mod hold;
+mod report;
+mod vault;
 
 use clap::Parser;
 
-use args::{BackupAction, BackupArgs, Cli, Command, ExportArgs, ExportFormat, ImportArgs, VaultArgs};
+use args::{BackupAction, BackupArgs, Cli, Command, ExportArgs, ExportFormat, ImportArgs};
+use error::CliError;
+use report::{Added, print_added};
 use serde::Serialize;
 use twofold::account::display_name;
-use twofold::backup::BackupError;
-use twofold::export::{self, ExportError};
+use twofold::export;
 use twofold::import::{self, Format, ImportError};
 use twofold::otp::{Kind, Otp, unix_now};
-use twofold::vault::{KdfParams, OsKeychain, Unlock, Vault, VaultError, VaultStatus};
-use zeroize::Zeroizing;
-
-/// Why a command failed, as the sentence printed.
-#[derive(Debug, thiserror::Error)]
-pub enum CliError {
-    #[error(transparent)]
-    Import(#[from] ImportError),
-    #[error(transparent)]
-    Backup(#[from] BackupError),
-    #[error(
-        "Give one export file at a time. Several files are for the pictures of a Google Authenticator export, one code a picture."
-    )]
-    SeveralFiles,
-    #[error("No backup folder is chosen. Turn on backups in the app's settings, or give the folder with --folder DIR.")]
-    NoBackupFolder,
-    #[error("{0}")]
-    Vault(VaultError),
-    #[error(
-        "Twofold is running and holds the vault. Quit it (from its window, or its tray icon's menu), then run this command again."
-    )]
-    InUse,
-    #[error("Twofold could not read {}: {reason}. Check the path and that you may read it.", path.display())]
-    Read { path: PathBuf, reason: String },
-    #[error(transparent)]
-    Disk(#[from] twofold::fs::DiskError),
-    #[error("This {0} export is encrypted. Give its password with --password-file FILE or --password-stdin.")]
-    NeedsPassword(Format),
-    #[error(
-        "No folder for the vault was found: this user has no home folder. Set TWOFOLD_DATA_DIR to the folder to use."
-    )]
-    NoDataDir,
-    #[error("No vault was found at {}. Start Twofold once, or import accounts, to create one.", .0.display())]
-    NoVault(PathBuf),
-    #[error("{0} Give the recovery password with --vault-password-file FILE.")]
-    NeedsRecoveryPassword(String),
-    #[error("An export needs the recovery password, as the app asks for it: give it with --vault-password-file FILE.")]
-    ExportNeedsRecoveryPassword,
-    #[error(
-        "An encrypted Aegis file needs a password: give it with --password-file FILE, or choose --format aegis-plain."
-    )]
-    AegisNeedsPassword,
-    #[error(
-        "A Twofold backup opens with the recovery password, and none is set. Set one in the app's settings, or give the backup a password of its own with --password-file FILE."
-    )]
-    BackupNeedsPassword,
-    #[error(transparent)]
-    Export(ExportError),
-    #[error(transparent)]
-    Socket(#[from] twofold::ipc::socket::CallError),
-    /// What the running app (or the vault opened here) answered.
-    #[error("{0}")]
-    App(String),
-    #[error("{0}")]
-    NotFound(String),
-    #[error(transparent)]
-    Scan(twofold::scan::SourceError),
-    #[error(
-        "No QR code was found on the screen. Show the service's QR code in full, not covered by another window, then try again."
-    )]
-    NoCodeOnScreen,
-}
-
-impl From<ExportError> for CliError {
-    fn from(error: ExportError) -> Self {
-        match error {
-            ExportError::NeedsRecoveryPassword => CliError::ExportNeedsRecoveryPassword,
-            ExportError::AegisNeedsPassword => CliError::AegisNeedsPassword,
-            ExportError::BackupNeedsPassword => CliError::BackupNeedsPassword,
-            ExportError::Vault(error) => error.into(),
-            // A new refusal of the core's reads as its own sentence.
-            other => CliError::Export(other),
-        }
-    }
-}
-
-impl From<VaultError> for CliError {
-    fn from(error: VaultError) -> Self {
-        match error {
-            VaultError::InUse => CliError::InUse,
-            other => CliError::Vault(other),
-        }
-    }
-}
+use vault::{password, read_error, read_file};
 
 /// Whether `args` ask for the command line rather than the app: a command, or help or the version.
 pub fn is_command(args: &[std::ffi::OsString]) -> bool {
@@ -155,65 +76,6 @@ pub fn run(args: Vec<std::ffi::OsString>) -> i32 {
     }
 }
 
-/// A password from a file (its first line) or from standard input; `None` when neither is asked for.
-fn password(file: Option<&Path>, stdin: bool) -> Result<Option<Zeroizing<String>>, CliError> {
-    let mut line = Zeroizing::new(String::new());
-    if let Some(path) = file {
-        let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| read_error(path, &e))?);
-        line.push_str(text.lines().next().unwrap_or(""));
-    } else if stdin {
-        std::io::stdin().lock().read_line(&mut line).map_err(|e| read_error(Path::new("standard input"), &e))?;
-        let kept = line.trim_end_matches(['\n', '\r']).len();
-        line.truncate(kept);
-    } else {
-        return Ok(None);
-    }
-    Ok(Some(line))
-}
-
-fn read_error(path: &Path, error: &std::io::Error) -> CliError {
-    CliError::Read { path: path.to_path_buf(), reason: error.to_string() }
-}
-
-/// Opens the vault as the app does: through the keychain, else with the recovery password given. With `create`, a
-/// missing vault is created as the welcome screen creates it (its key in the keychain).
-pub fn open_vault(args: &VaultArgs, create: bool) -> Result<Vault, CliError> {
-    let dir = twofold::paths::data_dir().ok_or(CliError::NoDataDir)?;
-    let path = twofold::paths::vault(&dir);
-    let recovery = password(args.vault_password_file.as_deref(), false)?;
-    let keychain = match Vault::status(&path)? {
-        VaultStatus::Missing if create => {
-            return match Vault::create(&path, Some(&OsKeychain), None) {
-                Err(VaultError::Keychain(_)) if recovery.is_some() => {
-                    let password = recovery.as_deref().map(|p| (p.as_str(), KdfParams::default()));
-                    Ok(Vault::create(&path, None, password)?)
-                }
-                other => Ok(other?),
-            };
-        }
-        VaultStatus::Missing => return Err(CliError::NoVault(path)),
-        VaultStatus::Present { keychain, .. } => keychain,
-    };
-    let refused = match keychain.then(|| Vault::open(&path, Unlock::Keychain(&OsKeychain))) {
-        Some(Ok(vault)) => return Ok(vault),
-        Some(Err(VaultError::InUse)) => return Err(CliError::InUse),
-        Some(Err(error)) => error.to_string(),
-        None => "This vault is not linked to the keychain.".to_owned(),
-    };
-    let recovery = recovery.ok_or(CliError::NeedsRecoveryPassword(refused))?;
-    Ok(Vault::open(&path, Unlock::Password(&recovery))?)
-}
-
-pub fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
-    let size = std::fs::metadata(path).map_err(|e| read_error(path, &e))?.len();
-    if size > import::MAX_BYTES as u64 {
-        return Err(
-            ImportError::TooLarge { megabytes: usize::try_from(size.div_ceil(1 << 20)).unwrap_or(usize::MAX) }.into()
-        );
-    }
-    std::fs::read(path).map_err(|e| read_error(path, &e))
-}
-
 /// One account as `--json` prints it: never the secret.
 #[derive(Serialize)]
 struct AccountJson {
@@ -241,13 +103,6 @@ struct ImportJson {
     /// What the vault made of the entries; absent for a dry run.
     #[serde(skip_serializing_if = "Option::is_none")]
     added: Option<Added>,
-}
-
-#[derive(Serialize, Default)]
-pub struct Added {
-    added: Vec<String>,
-    duplicates: Vec<String>,
-    conflicts: Vec<String>,
 }
 
 fn import(args: &ImportArgs) -> Result<(), CliError> {
@@ -280,9 +135,9 @@ fn import(args: &ImportArgs) -> Result<(), CliError> {
         added: None,
     };
     if !args.dry_run {
-        let entries = read.entries.iter().map(codes::new_entry).collect();
+        let entries = read.entries.iter().map(ask::new_entry).collect();
         let request = twofold::ipc::Request::Add { entries, keep_both: args.keep_both };
-        match codes::ask(request, &args.vault, true)? {
+        match ask::ask(request, &args.vault, true)? {
             twofold::ipc::Answer::Added { added, duplicates, conflicts } => {
                 report.added = Some(Added { added, duplicates, conflicts });
             }
@@ -335,25 +190,6 @@ fn print_import(report: &ImportJson, skipped: &[import::Skipped]) {
     }
 }
 
-/// What adding accounts did, in sentences.
-pub fn print_added(added: &Added) {
-    let count = |n: usize, one: &str, many: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {many}") };
-    println!("{} to Twofold.", count(added.added.len(), "account was added", "accounts were added"));
-    if !added.duplicates.is_empty() {
-        println!(
-            "{} already in Twofold: {}.",
-            count(added.duplicates.len(), "was", "were"),
-            added.duplicates.join(", ")
-        );
-    }
-    if !added.conflicts.is_empty() {
-        println!(
-            "Not added, because an account with the same name is already in Twofold: {}. Run the command again with --keep-both to add them beside it, or use the app to replace it.",
-            added.conflicts.join(", ")
-        );
-    }
-}
-
 fn export(args: &ExportArgs) -> Result<(), CliError> {
     // As in the app: where a recovery password is set, an export asks for it.
     let recovery = password(args.vault.vault_password_file.as_deref(), false)?;
@@ -367,7 +203,7 @@ fn export(args: &ExportArgs) -> Result<(), CliError> {
     let path = std::path::absolute(&args.output).map_err(|e| read_error(&args.output, &e))?;
     let given_recovery = recovery.is_some();
     let request = twofold::ipc::Request::Export { format, path, password: own, recovery };
-    match codes::ask(request, &args.vault, false)? {
+    match ask::ask(request, &args.vault, false)? {
         twofold::ipc::Answer::Done { message } => {
             if format.is_plain() {
                 eprintln!("Warning: {}", export::PLAIN_WARNING);
@@ -377,7 +213,7 @@ fn export(args: &ExportArgs) -> Result<(), CliError> {
         twofold::ipc::Answer::Error { kind: twofold::ipc::ErrorKind::Password, .. } if !given_recovery => {
             return Err(CliError::ExportNeedsRecoveryPassword);
         }
-        other => return Err(codes::unexpected(other)),
+        other => return Err(ask::unexpected(other)),
     }
     let _ = std::io::stdout().flush();
     Ok(())
@@ -393,9 +229,9 @@ fn backup(args: &BackupArgs) -> Result<(), CliError> {
     let folder = std::path::absolute(&folder).map_err(|e| read_error(&folder, &e))?;
     let verify = matches!(args.action, BackupAction::Verify);
     let request = twofold::ipc::Request::Backup { verify, folder, keep: settings.backups.keep };
-    match codes::ask(request, &args.vault, false)? {
+    match ask::ask(request, &args.vault, false)? {
         twofold::ipc::Answer::Done { message } => println!("{message}"),
-        other => return Err(codes::unexpected(other)),
+        other => return Err(ask::unexpected(other)),
     }
     let _ = std::io::stdout().flush();
     Ok(())
