@@ -119,6 +119,35 @@ fn with_no_app_running_the_commands_open_the_vault_through_the_keychain() {
     the_commands_answer(&data, None);
     let again = twofold(&data, None, &["add", &link("GitLab", "me", GITLAB)]);
     assert_eq!(text(&again.stdout).trim(), "0 accounts were added to Twofold.\n1 was already in Twofold: GitLab (me).");
+
+    // A picture of a QR code, and the QR code on the screen, as a browser showing a set-up page shows it.
+    let picture = home.path().join("code.png");
+    common::render_qr(&link("Dropbox", "me", "KRUGS4ZANFZSAYJA"), 8).save(&picture).unwrap();
+    let from_picture = twofold(&data, None, &["add", "--image", picture.to_str().unwrap()]);
+    assert_eq!(text(&from_picture.stdout).trim(), "1 account was added to Twofold.", "{}", text(&from_picture.stderr));
+    let Some(xvfb) = common::Xvfb::start_with("display") else { return };
+    common::render_qr(&link("Slack", "erin", "KRUGS4ZANFZSAYJANZSXOIDTMVRXEZLU"), 8).save(&picture).unwrap();
+    let _viewer = common::Reaper(
+        Command::new("display")
+            .args(["-geometry", "+200+150"])
+            .arg(&picture)
+            .env("DISPLAY", &xvfb.display)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut from_screen = twofold(&data, Some(&xvfb.display), &["add", "--screen"]);
+    for _ in 0..40 {
+        if from_screen.status.success() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+        from_screen = twofold(&data, Some(&xvfb.display), &["add", "--screen"]);
+    }
+    assert_eq!(text(&from_screen.stdout).trim(), "1 account was added to Twofold.", "{}", text(&from_screen.stderr));
+    let listed = text(&twofold(&data, None, &["list"]).stdout);
+    assert!(listed.contains("Dropbox (me)") && listed.contains("Slack (erin)"), "{listed}");
 }
 
 /// One app at a time: a second one in the same session hands over to the first and ends.
