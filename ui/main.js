@@ -8,8 +8,8 @@ import { clearSearch, focusFirst, focusSearch, focusStep, initList, onFirstPaint
 import { logFailure, oneAtATime } from "./requests.js";
 import { showScreen as show, screenShown } from "./screens.js";
 import { initLock, lockNow } from "./lock.js";
-import { applyTheme, initSettings, openSettings } from "./settings.js";
-import { $, message, undo } from "./ui.js";
+import { initSettings, openSettings } from "./settings.js";
+import { $, applyTheme, message, undo } from "./ui.js";
 
 /** The add dialog's tab to open once the welcome screen created the vault, if any. */
 let openAddAfterCreate = null;

@@ -2,7 +2,7 @@
 // chosen with the arrows) and closes, Escape closes. Finding and copying happen in Rust; this page draws rows and
 // keeps their countdowns. A locked Twofold shows the recovery password field instead.
 import * as api from "./api.js";
-import { $, message, paintAvatar } from "./ui.js";
+import { $, applyTheme, message, paintAvatar } from "./ui.js";
 
 /** Rows drawn at most: the palette is for the few best matches. */
 const SHOWN = 8;
@@ -136,8 +136,9 @@ function close(giveBack) {
   api.closePalette(giveBack).catch(() => {});
 }
 
-/** Opened again: a fresh search field, with the keyboard. */
-function opened() {
+/** Opened again, in the theme of the settings: a fresh search field, with the keyboard. */
+function opened(theme) {
+  if (theme) applyTheme(theme);
   $("palette-search").value = "";
   $("palette-password").value = "";
   $("palette-unlock-error").textContent = "";

@@ -6,19 +6,11 @@ import { initExport, showExport } from "./export.js";
 import { showLock } from "./lock.js";
 import { openDialog } from "./dialogs.js";
 import { Latest } from "./requests.js";
-import { $, message, toast } from "./ui.js";
+import { $, applyTheme, message, toast } from "./ui.js";
 
 const dialog = $("settings-dialog");
 let settings = null;
 
-/** Applies the theme: "system" follows the OS through prefers-color-scheme. */
-export function applyTheme(theme) {
-  if (theme === "light" || theme === "dark") {
-    document.documentElement.dataset.theme = theme;
-  } else {
-    delete document.documentElement.dataset.theme;
-  }
-}
 
 let wired = false;
 

@@ -4,6 +4,15 @@ import { brandFor } from "./brands.js";
 
 export const $ = (id) => document.getElementById(id);
 
+/** Applies the theme: "system" follows the OS through prefers-color-scheme. */
+export function applyTheme(theme) {
+  if (theme === "light" || theme === "dark") {
+    document.documentElement.dataset.theme = theme;
+  } else {
+    delete document.documentElement.dataset.theme;
+  }
+}
+
 /** The sentence of a {kind, message} error (or anything thrown). */
 export function message(error) {
   return error?.message ?? String(error);

@@ -105,9 +105,14 @@ pub fn close_palette(app: tauri::AppHandle, give_back: bool) {
     crate::palette::close(&app, give_back);
 }
 
-/// From now on, tells the palette's page on `opened` each time it opens.
+/// Tells the palette's page the theme of the settings on `opened` now, and from now on each time it opens.
 #[tauri::command]
-pub fn watch_palette(palette: State<'_, crate::palette::Palette>, opened: Channel<()>) {
+pub fn watch_palette(
+    state: Shared<'_>,
+    palette: State<'_, crate::palette::Palette>,
+    opened: Channel<twofold::settings::Theme>,
+) {
+    let _ = opened.send(state.theme());
     palette.watch(opened);
 }
 

@@ -8,6 +8,7 @@ use std::sync::Mutex;
 
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
+use twofold::settings::Theme;
 use twofold::sync::lock;
 
 use crate::focus::{self, Previous};
@@ -25,15 +26,15 @@ pub const PALETTE_ARG: &str = "--palette";
 /// The palette's state, managed by Tauri.
 #[derive(Default)]
 pub struct Palette {
-    /// Told each time the palette opens, so the page starts afresh.
-    opened: Mutex<Option<Channel<()>>>,
+    /// Told each time the palette opens, with the theme of the settings, so the page starts afresh.
+    opened: Mutex<Option<Channel<Theme>>>,
     /// The window that had the keyboard before the palette opened.
     previous: Mutex<Option<Previous>>,
 }
 
 impl Palette {
     /// From now on, `opened` is told each time the palette opens.
-    pub fn watch(&self, opened: Channel<()>) {
+    pub fn watch(&self, opened: Channel<Theme>) {
         *lock(&self.opened) = Some(opened);
     }
 }
@@ -86,7 +87,8 @@ pub fn open<R: Runtime>(app: &AppHandle<R>) {
             place(&window);
         }
         if let Some(opened) = lock(&palette.opened).as_ref() {
-            let _ = opened.send(());
+            let theme = handle.state::<std::sync::Arc<crate::state::AppState>>().theme();
+            let _ = opened.send(theme);
         }
         let _ = crate::window::raise(&window);
     });

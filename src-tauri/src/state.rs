@@ -509,6 +509,11 @@ impl AppState {
         SettingsView { shortcut_problem: lock(&self.shortcut_problem).clone(), ..view }
     }
 
+    /// The colour theme chosen in the settings.
+    pub fn theme(&self) -> twofold::settings::Theme {
+        lock(&self.settings).theme
+    }
+
     /// Whether the user chose to keep Twofold in the tray.
     pub fn keeps_in_tray(&self) -> bool {
         lock(&self.settings).keep_in_tray

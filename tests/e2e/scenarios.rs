@@ -909,8 +909,8 @@ async fn with_the_tray_chosen_closing_the_window_keeps_twofold_in_the_tray_whose
     // A favourite comes first in the menu, as soon as it is marked.
     app.focus("#accounts .more").await;
     app.press(ENTER).await;
+    // The dialog closes by itself.
     app.click("#action-favorite").await;
-    app.press(ESCAPE).await;
     let items =
         wait_for_tray_labels(&["GitHub (alice)", "Open Twofold", "Quick copy…", "Lock Twofold", "Quit Twofold"]).await;
     let item = |label: &str| items.iter().find(|(_, l)| l == label).map(|(id, _)| *id).expect("the item exists");
@@ -1383,6 +1383,8 @@ async fn the_quick_copy_palette_copies_a_code_for_the_window_that_had_the_keyboa
         vault.add(account, OnNameConflict::Ask).expect("the account is added");
     }
     drop(vault);
+    // A theme chosen in the settings: the palette takes it too.
+    std::fs::write(scenario.data_dir().join("settings.json"), r#"{"theme": "dark"}"#).unwrap();
     let mut scenario = scenario;
     let app = scenario.launch().await;
     let display = scenario.display().to_owned();
@@ -1396,6 +1398,7 @@ async fn the_quick_copy_palette_copies_a_code_for_the_window_that_had_the_keyboa
     app.switch_to(PALETTE).await;
     app.wait_keyboard_on(app.x_window(PALETTE).await).await;
     app.wait_focused("#palette-search").await;
+    assert_eq!(app.attribute("html", "data-theme").await.as_deref(), Some("dark"), "the palette follows the settings");
     app.wait_texts("#palette-list .issuer", &["GitLab", "GitHub", "Kaltura Events"]).await;
     app.press("hub").await;
     app.wait_texts("#palette-list .issuer", &["GitHub"]).await;
