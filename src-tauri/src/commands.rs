@@ -107,12 +107,7 @@ pub fn close_palette(app: tauri::AppHandle, give_back: bool) {
 
 /// Tells the palette's page the theme of the settings on `opened` now, and from now on each time it opens.
 #[tauri::command]
-pub fn watch_palette(
-    state: Shared<'_>,
-    palette: State<'_, crate::palette::Palette>,
-    opened: Channel<twofold::settings::Theme>,
-) {
-    let _ = opened.send(state.theme());
+pub fn watch_palette(palette: State<'_, crate::palette::Palette>, opened: Channel<twofold::settings::Theme>) {
     palette.watch(opened);
 }
 

@@ -106,7 +106,8 @@ fn main() {
             }
             let keep_in_tray = state.keeps_in_tray();
             app.manage(Arc::clone(&state));
-            app.manage(palette::Palette::default());
+            let themed = Arc::clone(&state);
+            app.manage(palette::Palette::new(move || themed.theme()));
             window::show(app)?;
             // Asked for at start: opened at once. Otherwise built hidden once the window's page had its turn, so
             // that it opens at once later.

@@ -24,17 +24,24 @@ const HEIGHT: f64 = 500.0;
 pub const PALETTE_ARG: &str = "--palette";
 
 /// The palette's state, managed by Tauri.
-#[derive(Default)]
 pub struct Palette {
     /// Told each time the palette opens, with the theme of the settings, so the page starts afresh.
     opened: Mutex<Option<Channel<Theme>>>,
     /// The window that had the keyboard before the palette opened.
     previous: Mutex<Option<Previous>>,
+    /// The theme chosen in the settings now.
+    theme: Box<dyn Fn() -> Theme + Send + Sync>,
 }
 
 impl Palette {
-    /// From now on, `opened` is told each time the palette opens.
+    /// The palette's state; `theme` says the theme of the settings when asked.
+    pub fn new(theme: impl Fn() -> Theme + Send + Sync + 'static) -> Self {
+        Palette { opened: Mutex::new(None), previous: Mutex::new(None), theme: Box::new(theme) }
+    }
+
+    /// Tells `opened` the theme now, and from now on each time the palette opens.
     pub fn watch(&self, opened: Channel<Theme>) {
+        let _ = opened.send((self.theme)());
         *lock(&self.opened) = Some(opened);
     }
 }
@@ -87,8 +94,7 @@ pub fn open<R: Runtime>(app: &AppHandle<R>) {
             place(&window);
         }
         if let Some(opened) = lock(&palette.opened).as_ref() {
-            let theme = handle.state::<std::sync::Arc<crate::state::AppState>>().theme();
-            let _ = opened.send(theme);
+            let _ = opened.send((palette.theme)());
         }
         let _ = crate::window::raise(&window);
     });
