@@ -181,6 +181,28 @@ fn app(xvfb: &common::Xvfb, data: &Path, answer_delay_ms: Option<u64>) -> common
     app
 }
 
+/// The app running on its own display with the three accounts, and the test's turn to run one.
+struct Beside {
+    _turn: std::sync::MutexGuard<'static, ()>,
+    xvfb: common::Xvfb,
+    home: tempfile::TempDir,
+    data: PathBuf,
+    app: common::Reaper,
+}
+
+impl Beside {
+    /// `None` when a tool is missing (a note says which), outside strict mode.
+    fn start(answer_delay_ms: Option<u64>) -> Option<Beside> {
+        let turn = ONE_APP.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let xvfb = common::Xvfb::start_with("xclip")?;
+        let home = tempfile::tempdir().unwrap();
+        let data = home.path().join("data");
+        three_accounts(&data);
+        let app = app(&xvfb, &data, answer_delay_ms);
+        Some(Beside { _turn: turn, xvfb, home, data, app })
+    }
+}
+
 fn clipboard(display: &str) -> String {
     let out = Command::new("xclip")
         .args(["-display", display, "-selection", "clipboard", "-o"])
@@ -195,12 +217,8 @@ fn beside_the_running_app_the_commands_ask_it_and_several_at_once_are_each_answe
     if !can_run() {
         return;
     }
-    let _turn = ONE_APP.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let Some(xvfb) = common::Xvfb::start_with("xclip") else { return };
-    let home = tempfile::tempdir().unwrap();
-    let data = home.path().join("data");
-    three_accounts(&data);
-    let _app = app(&xvfb, &data, None);
+    let Some(beside) = Beside::start(None) else { return };
+    let (xvfb, home, data) = (&beside.xvfb, &beside.home, beside.data.clone());
 
     // The app holds the vault: opening it here would fail, so every answer below came through the socket.
     assert!(matches!(
@@ -255,13 +273,9 @@ fn a_command_whose_app_quits_before_answering_opens_the_vault_itself() {
     if !can_run() {
         return;
     }
-    let _turn = ONE_APP.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let Some(xvfb) = common::Xvfb::start_with("xclip") else { return };
-    let home = tempfile::tempdir().unwrap();
-    let data = home.path().join("data");
-    three_accounts(&data);
     // The app takes two seconds over each answer (a debug build's test setting), and is ended meanwhile.
-    let mut app = app(&xvfb, &data, Some(2000));
+    let Some(mut beside) = Beside::start(Some(2000)) else { return };
+    let (data, app) = (beside.data.clone(), &mut beside.app);
     let asked = {
         let data = data.clone();
         std::thread::spawn(move || twofold(&data, None, &["code", "gitl"]))
