@@ -41,8 +41,8 @@ export const paletteUnlock = (password) => invoke("palette_unlock", { password }
 /** Hides the palette; with giveBack, the keyboard goes back to the window that had it before. */
 export const closePalette = (giveBack) => invoke("close_palette", { giveBack });
 
-/** Calls `onOpened(theme)` at once and each time the palette opens, with the theme of the settings ("system",
- *  "light" or "dark"). */
+/** Calls `onOpened({theme, shown})` at once and each time the palette opens (then `shown` is true), with the theme
+ *  of the settings ("system", "light" or "dark"). */
 export function watchPalette(onOpened) {
   const opened = new Channel();
   opened.onmessage = onOpened;

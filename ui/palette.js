@@ -136,9 +136,12 @@ function close(giveBack) {
   api.closePalette(giveBack).catch(() => {});
 }
 
-/** Opened again, in the theme of the settings: a fresh search field, with the keyboard. */
-function opened(theme) {
-  if (theme) applyTheme(theme);
+/** Told by Rust, when the page is ready and each time the palette opens: the theme of the settings, and whether
+ *  the palette is shown. Shown, it starts afresh: an empty search field, with the keyboard. Built hidden, the page
+ *  waits, with no timer running. */
+function opened({ theme, shown }) {
+  applyTheme(theme);
+  if (!shown) return;
   $("palette-search").value = "";
   $("palette-password").value = "";
   $("palette-unlock-error").textContent = "";
@@ -188,4 +191,3 @@ $("palette-unlock").addEventListener("submit", async (event) => {
 api.watchPalette(opened).catch((error) => {
   $("palette-error").textContent = message(error);
 });
-opened();

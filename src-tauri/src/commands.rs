@@ -105,10 +105,15 @@ pub fn close_palette(app: tauri::AppHandle, give_back: bool) {
     crate::palette::close(&app, give_back);
 }
 
-/// Tells the palette's page the theme of the settings on `opened` now, and from now on each time it opens.
+/// Tells the palette's page the theme of the settings on `opened` now, with whether it is shown, and from now on
+/// each time it opens.
 #[tauri::command]
-pub fn watch_palette(palette: State<'_, crate::palette::Palette>, opened: Channel<twofold::settings::Theme>) {
-    palette.watch(opened);
+pub fn watch_palette(
+    window: tauri::WebviewWindow,
+    palette: State<'_, crate::palette::Palette>,
+    opened: Channel<crate::palette::Opened>,
+) {
+    palette.watch(opened, window.is_visible().unwrap_or(false));
 }
 
 /// Moves an account to the trash.

@@ -80,7 +80,7 @@ pub(crate) const NOT_DRIVEN: &[(&str, &str)] = &[
     ("report_timing", "it takes a name and a number from the page and returns nothing"),
     ("set_shortcut", "it takes a shortcut's text and returns the settings view, which `save_settings` checks"),
     ("close_palette", "it takes a yes or no from the page and hides a window"),
-    ("watch_palette", "it only ever sends the page the theme of the settings"),
+    ("watch_palette", "it only ever sends the page the theme of the settings and whether it is shown"),
     ("choose_folder", "it opens the system's folder picker and returns the path the user picked"),
     ("choose_save_file", "it opens the system's save picker and returns the path the user picked"),
 ];

@@ -26,7 +26,7 @@ pub const PALETTE_ARG: &str = "--palette";
 /// The palette's state, managed by Tauri.
 pub struct Palette {
     /// Told each time the palette opens, with the theme of the settings, so the page starts afresh.
-    opened: Mutex<Option<Channel<Theme>>>,
+    opened: Mutex<Option<Channel<Opened>>>,
     /// The window that had the keyboard before the palette opened.
     previous: Mutex<Option<Previous>>,
     /// The theme chosen in the settings now.
@@ -39,11 +39,20 @@ impl Palette {
         Palette { opened: Mutex::new(None), previous: Mutex::new(None), theme: Box::new(theme) }
     }
 
-    /// Tells `opened` the theme now, and from now on each time the palette opens.
-    pub fn watch(&self, opened: Channel<Theme>) {
-        let _ = opened.send((self.theme)());
+    /// Tells `opened` the theme now, and whether the palette is `shown` (asked for before its page was ready), and
+    /// from now on each time the palette opens.
+    pub fn watch(&self, opened: Channel<Opened>, shown: bool) {
+        let _ = opened.send(Opened { theme: (self.theme)(), shown });
         *lock(&self.opened) = Some(opened);
     }
+}
+
+/// What the palette's page is told: the theme of the settings, and whether it is shown (a page built hidden does
+/// nothing until it is).
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Opened {
+    theme: Theme,
+    shown: bool,
 }
 
 /// Whether the arguments of a launch ask for the palette.
@@ -94,7 +103,7 @@ pub fn open<R: Runtime>(app: &AppHandle<R>) {
             place(&window);
         }
         if let Some(opened) = lock(&palette.opened).as_ref() {
-            let _ = opened.send((palette.theme)());
+            let _ = opened.send(Opened { theme: (palette.theme)(), shown: true });
         }
         let _ = crate::window::raise(&window);
     });
