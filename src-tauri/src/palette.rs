@@ -106,7 +106,23 @@ pub fn open<R: Runtime>(app: &AppHandle<R>) {
             let _ = opened.send(Opened { theme: (palette.theme)(), shown: true });
         }
         let _ = crate::window::raise(&window);
+        take_keyboard(&window);
     });
+}
+
+/// Asks for the keyboard for the palette: it opens over another program's window, whose keyboard it takes. Through
+/// GDK on Linux, which asks the window manager or, with none, the X server itself (`present` leaves a newly shown
+/// window's keyboard to a window manager).
+fn take_keyboard<R: Runtime>(window: &WebviewWindow<R>) {
+    #[cfg(target_os = "linux")]
+    if let Ok(gtk_window) = window.gtk_window() {
+        use gtk::prelude::WidgetExt;
+        if let Some(gdk_window) = gtk_window.window() {
+            gdk_window.focus(0);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = window.set_focus();
 }
 
 /// Puts the palette in the middle of the screen the pointer is on, a fifth of the way down, where the eye goes

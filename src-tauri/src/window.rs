@@ -31,10 +31,6 @@ pub(crate) fn raise<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) -> taur
         gtk_window.deiconify();
         gtk_window.show_all();
         gtk_window.present();
-        // Asks for the keyboard through GDK, which asks the window manager or, with none, the X server itself.
-        if let Some(gdk_window) = gtk_window.window() {
-            gdk_window.focus(0);
-        }
         Ok(())
     }
     #[cfg(not(target_os = "linux"))]
