@@ -21,6 +21,8 @@
 
 use std::cmp::Reverse;
 
+use crate::vault::AccountSummary;
+
 /// What is known of an account when looking for it.
 #[derive(Debug, Clone, Copy)]
 pub struct Candidate<'a> {
@@ -68,6 +70,21 @@ pub fn rank(query: &str, candidates: &[Candidate<'_>]) -> Vec<Found> {
         (Reverse(f.fit), Reverse(c.favorite), Reverse(c.last_used), f.index)
     });
     found
+}
+
+/// The vault's accounts (its [`AccountSummary`]s) that `query` fits, best first; `last_used` says when an account's
+/// code, by its id, was last copied. What the palette and `twofold code` both rank.
+pub fn rank_accounts(query: &str, accounts: &[AccountSummary], last_used: impl Fn(&str) -> Option<u64>) -> Vec<Found> {
+    let candidates: Vec<Candidate<'_>> = accounts
+        .iter()
+        .map(|s| Candidate {
+            issuer: &s.issuer,
+            name: &s.name,
+            favorite: s.favorite,
+            last_used: last_used(&s.id.to_string()),
+        })
+        .collect();
+    rank(query, &candidates)
 }
 
 /// The one account `found` (from [`rank`]) points to without doubt: the only one found, or the only one that fits

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use twofold::clipboard::{ClipboardError, CodeClipboard};
-use twofold::find::{self, Candidate};
+use twofold::find;
 use twofold::gate::{PasswordGate, UnlockTries};
 use twofold::otp::{Code, unix_now};
 use twofold::recent::RecentUses;
@@ -316,16 +316,7 @@ impl AppState {
             let now = unix_now();
             let summaries = vault.accounts();
             let recent = lock(&self.recent);
-            let candidates: Vec<Candidate<'_>> = summaries
-                .iter()
-                .map(|s| Candidate {
-                    issuer: &s.issuer,
-                    name: &s.name,
-                    favorite: s.favorite,
-                    last_used: recent.last_used(&s.id.to_string()),
-                })
-                .collect();
-            Ok(find::rank(query, &candidates)
+            Ok(find::rank_accounts(query, &summaries, |id| recent.last_used(id))
                 .into_iter()
                 .filter_map(|found| {
                     let s = &summaries[found.index];

@@ -2,7 +2,7 @@
 //! the command line, when no app runs, answers its own request with the vault it opened: the same code either way.
 
 use crate::account::{Entry, display_name};
-use crate::find::{self, Candidate};
+use crate::find;
 use crate::gate::PasswordGate;
 use crate::vault::{AccountSummary, AddOutcome, OnNameConflict, Vault, VaultError};
 
@@ -85,18 +85,7 @@ fn info(vault: &Vault, summary: &AccountSummary, now: u64) -> Option<AccountInfo
 
 fn code(vault: &Vault, host: &mut dyn Host, now: u64, query: &str, next: bool, first: bool, copy: bool) -> Answer {
     let summaries = vault.accounts();
-    let ids: Vec<String> = summaries.iter().map(|s| s.id.to_string()).collect();
-    let candidates: Vec<Candidate<'_>> = summaries
-        .iter()
-        .zip(&ids)
-        .map(|(s, id)| Candidate {
-            issuer: &s.issuer,
-            name: &s.name,
-            favorite: s.favorite,
-            last_used: host.last_used(id),
-        })
-        .collect();
-    let found = find::rank(query, &candidates);
+    let found = find::rank_accounts(query, &summaries, |id| host.last_used(id));
     let chosen = match (find::single(&found), found.first()) {
         (Some(index), _) => index,
         (None, Some(best)) if first => best.index,
