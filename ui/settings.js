@@ -81,6 +81,9 @@ function show(view) {
   $("setting-tray").checked = view.keepInTray;
   $("setting-shortcut").value = view.quickCopyShortcut ?? "";
   $("shortcut-error").textContent = view.shortcutProblem ?? "";
+  // On Wayland the desktop has the last word on the keys: it says which they are.
+  $("shortcut-by-desktop").hidden = !view.shortcutByDesktop;
+  $("shortcut-by-desktop").textContent = view.shortcutByDesktop ? `Your desktop opens the palette with ${view.shortcutByDesktop}.` : "";
   $("palette-command").textContent = view.paletteCommand;
   $("password-status").textContent = view.passwordSet
     ? "A recovery password is set. It opens your accounts if the keychain is reset or unavailable."

@@ -334,7 +334,7 @@ pub async fn set_shortcut(
 ) -> Result<SettingsView, AppError> {
     let before = state.quick_copy_shortcut();
     let wanted = shortcut.clone();
-    let save = blocking(state, move |s| s.set_quick_copy_shortcut(wanted));
+    let save = |by_desktop| blocking(state, move |s| s.set_quick_copy_shortcut(wanted, by_desktop));
     crate::shortcut::apply_and_save(&app, before.as_deref(), shortcut.as_deref(), save).await
 }
 

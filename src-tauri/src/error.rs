@@ -225,10 +225,17 @@ pub enum ShortcutError {
     )]
     Taken(String),
     /// The desktop lets no program set one (Wayland, without a portal for it).
+    #[cfg_attr(not(target_os = "linux"), expect(dead_code, reason = "only a Wayland desktop says so"))]
     #[error(
         "This desktop does not let programs set their own shortcuts. Set one in your desktop's keyboard settings that runs: twofold --palette"
     )]
     Unavailable,
+    /// The desktop asked the user, who said no (or closed its dialog).
+    #[cfg_attr(not(target_os = "linux"), expect(dead_code, reason = "only a Wayland desktop's portal asks"))]
+    #[error(
+        "The desktop did not set the shortcut. Try again from here, or set one in your desktop's keyboard settings that runs: twofold --palette"
+    )]
+    Declined,
     /// The desktop refused it for another reason.
     #[error(
         "The shortcut could not be set ({0}). Set one in your desktop's keyboard settings that runs: twofold --palette"

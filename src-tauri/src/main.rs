@@ -108,6 +108,8 @@ fn main() {
             app.manage(Arc::clone(&state));
             let themed = Arc::clone(&state);
             app.manage(palette::Palette::new(move || themed.theme()));
+            #[cfg(target_os = "linux")]
+            app.manage(shortcut::PortalShortcut::default());
             window::show(app)?;
             // Asked for at start: opened at once. Otherwise built hidden once the window's page had its turn, so
             // that it opens at once later.
@@ -116,12 +118,19 @@ fn main() {
             }
             let handle = app.handle().clone();
             let later = Arc::clone(&state);
-            std::thread::spawn(move || {
-                // The shortcut is set off the UI thread (the plugin waits for its turn there).
-                if let Err(problem) = shortcut::apply(&handle, later.quick_copy_shortcut().as_deref()) {
-                    eprintln!("{problem}");
-                    later.shortcut_unavailable(&problem);
+            // The shortcut is set off the UI thread (the plugin waits for its turn there, and a desktop's portal
+            // may ask the user first).
+            tauri::async_runtime::spawn(async move {
+                match shortcut::apply(&handle, later.quick_copy_shortcut().as_deref()).await {
+                    Ok(by_desktop) => later.shortcut_set(by_desktop),
+                    Err(problem) => {
+                        eprintln!("{problem}");
+                        later.shortcut_unavailable(&problem);
+                    }
                 }
+            });
+            let handle = app.handle().clone();
+            std::thread::spawn(move || {
                 std::thread::sleep(std::time::Duration::from_secs(2));
                 palette::prepare(&handle);
             });

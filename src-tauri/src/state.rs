@@ -46,6 +46,8 @@ pub struct AppState {
     recent: Mutex<RecentUses>,
     /// Why the palette's shortcut in the settings is not in effect, if it is not.
     shortcut_problem: Mutex<Option<String>>,
+    /// The keys that open the palette, as the desktop describes them, when the desktop chose them (Wayland).
+    shortcut_by_desktop: Mutex<Option<String>>,
     /// Scans and the accounts they found, waiting for confirmation.
     pub pairings: Arc<Pairings>,
     /// Automatic backups.
@@ -131,6 +133,7 @@ impl AppState {
             clipboard: CodeClipboard::new(),
             recent: Mutex::new(RecentUses::load(&twofold::paths::recent(&dir))),
             shortcut_problem: Mutex::new(None),
+            shortcut_by_desktop: Mutex::new(None),
             started,
         }
     }
@@ -497,7 +500,11 @@ impl AppState {
         let settings = lock(&self.settings).clone();
         let status = self.vault.get().as_ref().map(Vault::status_now);
         let view = SettingsView::new(&settings, status, self.vault_path.display().to_string(), self.backups.view());
-        SettingsView { shortcut_problem: lock(&self.shortcut_problem).clone(), ..view }
+        SettingsView {
+            shortcut_problem: lock(&self.shortcut_problem).clone(),
+            shortcut_by_desktop: lock(&self.shortcut_by_desktop).clone(),
+            ..view
+        }
     }
 
     /// The colour theme chosen in the settings.
@@ -534,16 +541,29 @@ impl AppState {
         lock(&self.settings).quick_copy_shortcut.clone()
     }
 
-    /// Saves the palette's shortcut, once it is in effect (see `shortcut::apply_and_save`).
-    pub fn set_quick_copy_shortcut(&self, shortcut: Option<String>) -> Result<SettingsView, AppError> {
+    /// Saves the palette's shortcut, once it is in effect (see `shortcut::apply_and_save`), with the keys as the
+    /// desktop describes them when it chose them.
+    pub fn set_quick_copy_shortcut(
+        &self,
+        shortcut: Option<String>,
+        by_desktop: Option<String>,
+    ) -> Result<SettingsView, AppError> {
         self.change_settings(|current| Settings { quick_copy_shortcut: shortcut, ..current.clone() })?;
-        *lock(&self.shortcut_problem) = None;
+        self.shortcut_set(by_desktop);
         Ok(self.settings_view())
+    }
+
+    /// Notes that the shortcut in the settings is in effect, with the keys as the desktop describes them when it
+    /// chose them.
+    pub fn shortcut_set(&self, by_desktop: Option<String>) {
+        *lock(&self.shortcut_problem) = None;
+        *lock(&self.shortcut_by_desktop) = by_desktop;
     }
 
     /// Notes why the shortcut in the settings could not be set at start-up, for the settings to say.
     pub fn shortcut_unavailable(&self, problem: &crate::error::ShortcutError) {
         *lock(&self.shortcut_problem) = Some(problem.to_string());
+        *lock(&self.shortcut_by_desktop) = None;
     }
 
     /// Changes the app lock. Each change needs the recovery password (`password`), checked here with its waits

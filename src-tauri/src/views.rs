@@ -306,6 +306,8 @@ pub struct SettingsView {
     pub quick_copy_shortcut: Option<String>,
     /// Why that shortcut is not in effect, if it is not.
     pub shortcut_problem: Option<String>,
+    /// The keys that open the palette as the desktop describes them, when the desktop chose them (Wayland).
+    pub shortcut_by_desktop: Option<String>,
     /// The command that opens the palette, for a shortcut set in the desktop's own keyboard settings.
     pub palette_command: String,
 }
@@ -330,6 +332,7 @@ impl SettingsView {
             plain_warning: twofold::export::PLAIN_WARNING,
             quick_copy_shortcut: settings.quick_copy_shortcut.clone(),
             shortcut_problem: None,
+            shortcut_by_desktop: None,
             palette_command: palette_command(),
         }
     }

@@ -1,25 +1,38 @@
 //! The global keyboard shortcut that opens the quick-copy palette from any program (Ctrl+Shift+Space unless the
 //! user picks another, in the settings). Registered through Tauri's global-shortcut plugin, from Rust only: the
 //! page is granted none of its commands. On X11, Windows and macOS the plugin grabs the keys for the whole
-//! desktop. A Wayland session lets no program grab keys (an X11 grab only sees keys typed into X11 programs), so
-//! there the settings say so and show the command to bind in the desktop's own keyboard settings,
+//! desktop. A Wayland session lets no program grab keys (an X11 grab only sees keys typed into X11 programs): there
+//! the shortcut is asked of the desktop portal (`portal.rs`), and where the desktop offers none the settings say so.
+//! The settings always show the command to bind in the desktop's own keyboard settings instead,
 //! `twofold --palette`, which works everywhere.
+
+#[cfg(target_os = "linux")]
+mod portal;
 
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_global_shortcut::{GlobalShortcutExt, Modifiers, Shortcut, ShortcutState};
 
 pub use crate::error::ShortcutError;
+#[cfg(target_os = "linux")]
+pub use portal::PortalShortcut;
 
 /// Makes `wanted` (as the settings hold it: `Ctrl+Shift+Space`) the shortcut that opens the palette, in place of
-/// any set before; `None` sets none.
-pub fn apply<R: Runtime>(app: &AppHandle<R>, wanted: Option<&str>) -> Result<(), ShortcutError> {
+/// any set before; `None` sets none. Returns the keys as the desktop describes them, when the desktop chose them
+/// (through the portal).
+pub async fn apply<R: Runtime>(app: &AppHandle<R>, wanted: Option<&str>) -> Result<Option<String>, ShortcutError> {
     let parsed = wanted.map(parse).transpose()?;
+    #[cfg(target_os = "linux")]
+    if in_wayland_session() {
+        return portal::bind(app, parsed).await;
+    }
+    grab(app, parsed.zip(wanted)).map(|()| None)
+}
+
+/// Sets the shortcut through the global-shortcut plugin, which grabs the keys from the whole desktop.
+fn grab<R: Runtime>(app: &AppHandle<R>, wanted: Option<(Shortcut, &str)>) -> Result<(), ShortcutError> {
     let shortcuts = app.global_shortcut();
     shortcuts.unregister_all().map_err(|e| ShortcutError::Failed(e.to_string()))?;
-    let (Some(shortcut), Some(shown)) = (parsed, wanted) else { return Ok(()) };
-    if !can_grab_keys() {
-        return Err(ShortcutError::Unavailable);
-    }
+    let Some((shortcut, shown)) = wanted else { return Ok(()) };
     shortcuts
         .on_shortcut(shortcut, |app, _, event| {
             if event.state == ShortcutState::Pressed {
@@ -37,22 +50,28 @@ pub fn apply<R: Runtime>(app: &AppHandle<R>, wanted: Option<&str>) -> Result<(),
         })
 }
 
-/// Sets `wanted` as [`apply`] does, then runs `save`, the saving of that choice; if either fails, the shortcut set
-/// before (`before`) is set again. A shortcut that is not saved is not in effect, and one that cannot be set is
-/// not saved.
-pub async fn apply_and_save<R: Runtime, T, E: From<ShortcutError>>(
+/// Sets `wanted` as [`apply`] does, then runs `save`, the saving of that choice, given the keys as the desktop
+/// describes them; if either fails, the shortcut set before (`before`) is set again. A shortcut that is not saved
+/// is not in effect, and one that cannot be set is not saved.
+pub async fn apply_and_save<R: Runtime, T, E: From<ShortcutError>, F>(
     app: &AppHandle<R>,
     before: Option<&str>,
     wanted: Option<&str>,
-    save: impl std::future::Future<Output = Result<T, E>>,
-) -> Result<T, E> {
-    if let Err(problem) = apply(app, wanted) {
-        let _ = apply(app, before);
-        return Err(problem.into());
-    }
-    let saved = save.await;
+    save: impl FnOnce(Option<String>) -> F,
+) -> Result<T, E>
+where
+    F: std::future::Future<Output = Result<T, E>>,
+{
+    let described = match apply(app, wanted).await {
+        Ok(described) => described,
+        Err(problem) => {
+            let _ = apply(app, before).await;
+            return Err(problem.into());
+        }
+    };
+    let saved = save(described).await;
     if saved.is_err() {
-        let _ = apply(app, before);
+        let _ = apply(app, before).await;
     }
     saved
 }
@@ -66,11 +85,11 @@ fn parse(text: &str) -> Result<Shortcut, ShortcutError> {
     Ok(shortcut)
 }
 
-/// Whether this desktop lets a program grab keys: not a Wayland session, unless GTK was asked for X11.
-fn can_grab_keys() -> bool {
-    !cfg!(target_os = "linux")
-        || std::env::var_os("WAYLAND_DISPLAY").is_none()
-        || std::env::var("GDK_BACKEND").is_ok_and(|backend| backend.starts_with("x11"))
+/// Whether this is a Wayland session, where only the desktop can set a shortcut for the whole desktop (even for a
+/// window shown through XWayland, whose grab would see only the keys typed into X11 programs).
+#[cfg(target_os = "linux")]
+fn in_wayland_session() -> bool {
+    std::env::var_os("WAYLAND_DISPLAY").is_some_and(|display| !display.is_empty())
 }
 
 #[cfg(test)]
