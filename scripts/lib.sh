@@ -63,9 +63,11 @@ BUILD_PACKAGES=(build-essential pkg-config libwebkit2gtk-4.1-dev libclang1-14 li
 
 # What the test suite needs on top: a virtual display, a window manager (Openbox) and window tools, the
 # independent OTP oracle, Python's cryptography package for the independent reader of exported Aegis files, a real Secret Service (GNOME Keyring) in a private D-Bus session, WebKitGTK's WebDriver
-# for the end-to-end tests, and gdbus, which reads the tray icon's menu as a desktop's tray does.
+# for the end-to-end tests, gdbus, which reads the tray icon's menu as a desktop's tray does, and the desktop portal
+# service, which asks a (stand-in) Wayland desktop for the palette's shortcut.
 TEST_PACKAGES=(xvfb xauth x11-utils openbox wmctrl xclip xdotool imagemagick oathtool python3 python3-venv
-  python3-cryptography dbus-daemon dbus-bin gnome-keyring webkit2gtk-driver desktop-file-utils libglib2.0-bin)
+  python3-cryptography dbus-daemon dbus-bin gnome-keyring webkit2gtk-driver desktop-file-utils libglib2.0-bin
+  xdg-desktop-portal)
 
 # The WebDriver server that starts the app for the end-to-end tests (it drives WebKitWebDriver).
 TAURI_DRIVER_VERSION=2.1.0

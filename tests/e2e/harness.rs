@@ -90,6 +90,11 @@ impl Scenario {
         self.data.path()
     }
 
+    /// A file in the scenario's artifacts folder, kept when the run ends (a helper's log, say).
+    pub fn artifact(&self, name: &str) -> PathBuf {
+        self.artifacts.join(name)
+    }
+
     /// The vault file.
     pub fn vault_path(&self) -> PathBuf {
         self.data.path().join("vault.json")

@@ -15,6 +15,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod harness;
+mod portal;
 #[path = "../common/x11.rs"]
 mod x11;
 
@@ -1509,5 +1510,77 @@ async fn the_global_shortcut_opens_the_palette_and_one_another_program_holds_is_
     app.wait_window_shown(PALETTE, false).await;
     app.wait_keyboard_on(editor.id).await;
     app.switch_to("Twofold").await;
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn on_wayland_the_shortcut_is_asked_of_the_desktop_portal_and_its_keys_open_the_palette() {
+    if !can_run() || !portal::can_run() {
+        return;
+    }
+    let mut scenario = Scenario::start("portal_shortcut").await;
+    drop(vault_with(&scenario, &[totp("GitHub", "alice", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")]));
+    let desktop = portal::Desktop::start(&scenario.artifact("portal.log")).await;
+    // A Wayland session as the app sees one; GTK still draws on the test's X display.
+    scenario.set_env("WAYLAND_DISPLAY", "wayland-twofold-test");
+    scenario.set_env("GDK_BACKEND", "x11");
+    let app = scenario.launch().await;
+    app.wait_texts("#accounts .issuer", &["GitHub"]).await;
+
+    // At start the app asks the desktop for its shortcut, with the keys in the settings as the ones it would like,
+    // and the settings say what the desktop made of it.
+    let asked = desktop.wait_asked(1).await;
+    assert_eq!(asked, [("quick-copy".to_owned(), Some("CTRL+SHIFT+space".to_owned()))]);
+    app.click("#open-settings").await;
+    app.wait_text("#shortcut-by-desktop", "Your desktop opens the palette with CTRL+SHIFT+space.").await;
+    assert_eq!(app.text("#shortcut-error").await, "");
+
+    // The desktop reports the keys pressed: the palette opens.
+    desktop.press("quick-copy").await;
+    app.wait_window_shown(PALETTE, true).await;
+    app.switch_to(PALETTE).await;
+    app.wait_texts("#palette-list .issuer", &["GitHub"]).await;
+    app.press(ESCAPE).await;
+    app.wait_window_shown(PALETTE, false).await;
+
+    // Another combination that the user refuses in the desktop's dialog is not saved, the sentence says what to
+    // do, and the shortcut before is asked for again and still works.
+    app.switch_to("Twofold").await;
+    desktop.refuse_next();
+    app.give_keyboard("Twofold").await;
+    app.focus("#setting-shortcut").await;
+    let display = scenario.display().to_owned();
+    let status = std::process::Command::new("xdotool").args(["key", "ctrl+alt+j"]).env("DISPLAY", &display).status();
+    assert!(status.expect("xdotool runs").success());
+    app.wait_text("#shortcut-error", "The desktop did not set the shortcut.").await;
+    assert_eq!(app.value("#setting-shortcut").await, "Ctrl+Shift+Space");
+    let asked = desktop.wait_asked(2).await;
+    assert_eq!(asked[1], ("quick-copy".to_owned(), Some("CTRL+SHIFT+space".to_owned())), "the one before, again");
+    let settings = std::fs::read_to_string(scenario.data_dir().join("settings.json")).unwrap_or_default();
+    assert!(!settings.contains("Ctrl+Alt+J"), "a refused shortcut is not saved: {settings}");
+    desktop.press("quick-copy").await;
+    app.wait_window_shown(PALETTE, true).await;
+    app.switch_to(PALETTE).await;
+    app.press(ESCAPE).await;
+    app.wait_window_shown(PALETTE, false).await;
+
+    // One the desktop grants is saved, with its keys.
+    app.switch_to("Twofold").await;
+    app.give_keyboard("Twofold").await;
+    app.focus("#setting-shortcut").await;
+    let status = std::process::Command::new("xdotool").args(["key", "ctrl+alt+j"]).env("DISPLAY", &display).status();
+    assert!(status.expect("xdotool runs").success());
+    app.wait_text("#toast-text", "Ctrl+Alt+J opens the quick-copy palette").await;
+    app.wait_text("#shortcut-by-desktop", "Your desktop opens the palette with CTRL+ALT+j.").await;
+    wait_for_file_text(&scenario.data_dir().join("settings.json"), "\"quickCopyShortcut\": \"Ctrl+Alt+J\"").await;
+    app.quit().await;
+
+    // A desktop whose portal has no global shortcuts: the settings say so, with the command to bind instead.
+    drop(desktop);
+    let app = scenario.launch().await;
+    app.wait_texts("#accounts .issuer", &["GitHub"]).await;
+    app.click("#open-settings").await;
+    app.wait_text("#shortcut-error", "This desktop does not let programs set their own shortcuts.").await;
+    assert!(!app.shown("#shortcut-by-desktop").await);
     app.quit().await;
 }
