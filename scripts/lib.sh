@@ -61,13 +61,15 @@ ensure_rust() {
 BUILD_PACKAGES=(build-essential pkg-config libwebkit2gtk-4.1-dev libclang1-14 libclang-common-14-dev
   libpipewire-0.3-dev libxcb1-dev libxcb-randr0-dev libegl-dev libgbm-dev libayatana-appindicator3-dev)
 
-# What the test suite needs on top: a virtual display, a window manager (Openbox) and window tools, the
-# independent OTP oracle, Python's cryptography package for the independent reader of exported Aegis files, a real Secret Service (GNOME Keyring) in a private D-Bus session, WebKitGTK's WebDriver
-# for the end-to-end tests, gdbus, which reads the tray icon's menu as a desktop's tray does, and the desktop portal
-# service, which asks a (stand-in) Wayland desktop for the palette's shortcut.
+# What the test suite needs on top: a virtual display, a window manager (Openbox) and window tools; the
+# independent OTP oracle; Python's cryptography package for the independent reader of exported Aegis files; a real
+# Secret Service (GNOME Keyring) in a private D-Bus session; WebKitGTK's WebDriver for the end-to-end tests; gdbus,
+# which reads the tray icon's menu as a desktop's tray does; the desktop portal service, which asks a (stand-in)
+# Wayland desktop for the palette's shortcut; and Node.js, which runs the browser extension's own code against the
+# app's.
 TEST_PACKAGES=(xvfb xauth x11-utils openbox wmctrl xclip xdotool imagemagick oathtool python3 python3-venv
   python3-cryptography dbus-daemon dbus-bin gnome-keyring webkit2gtk-driver desktop-file-utils libglib2.0-bin
-  xdg-desktop-portal)
+  xdg-desktop-portal nodejs)
 
 # The WebDriver server that starts the app for the end-to-end tests (it drives WebKitWebDriver).
 TAURI_DRIVER_VERSION=2.1.0

@@ -18,6 +18,7 @@
 
 pub mod account;
 pub mod backup;
+pub mod browser;
 #[cfg(feature = "clipboard")]
 pub mod clipboard;
 pub mod export;

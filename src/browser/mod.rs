@@ -1,0 +1,13 @@
+//! The browser connector's core: what the desktop app and the native-messaging host share to fill a code into
+//! the web page that asks for it.
+//!
+//! - [`site`]: which website asks (an origin, reduced with the Public Suffix List), which accounts' websites it
+//!   matches, and which hosts only look like one.
+//! - [`native`]: the browser's native-messaging framing, on the host's standard input and output, and which
+//!   extension started the host.
+//! - [`pairing`]: the key agreement that pairs an extension, the code both sides show, and the signature of
+//!   every message after.
+
+pub mod native;
+pub mod pairing;
+pub mod site;
