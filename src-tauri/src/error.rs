@@ -134,6 +134,7 @@ impl AppError {
                 VaultError::Io { .. } => "io",
                 VaultError::UnknownAccount => "unknownAccount",
                 VaultError::EmptyName => "emptyName",
+                VaultError::Website(_) => "website",
                 _ => "vault",
             },
             AppError::Clipboard(_) => "clipboard",

@@ -76,6 +76,9 @@ pub enum VaultError {
     /// No account (or trash entry) has that id.
     #[error("That account no longer exists. Refresh the list and try again.")]
     UnknownAccount,
+    /// A website of an account that is not one.
+    #[error(transparent)]
+    Website(#[from] crate::browser::site::SiteError),
     /// Renaming an account to nothing at all.
     #[error("An account needs a name: fill in the service, the account, or both.")]
     EmptyName,

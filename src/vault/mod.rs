@@ -23,6 +23,7 @@
 //! - `error.rs`: [`VaultError`], the sentences every operation fails with.
 //! - `model.rs`: the accounts and the trash in memory, and the edits on them.
 //! - `accounts.rs`: what the user does with accounts ([`Vault::add`], [`Vault::delete`], …).
+//! - `websites.rs`: the websites of each account, and which accounts a web page may have the code of.
 //! - `slots.rs`: the key slots, the recovery password and the keychain link.
 //! - `lifecycle.rs`: [`Vault::status`], [`Vault::create`] and [`Vault::open`].
 //! - `unlocked.rs`: the open [`Vault`] and how a change is saved.
@@ -48,6 +49,7 @@ mod record;
 mod slots;
 mod storage;
 mod unlocked;
+mod websites;
 
 pub use backup_check::BackupCheck;
 pub use crypto::KdfParams;
@@ -57,6 +59,7 @@ pub use lifecycle::read_entries;
 pub use model::{AccountId, AccountSummary, AddOutcome, OnNameConflict, TrashedSummary};
 pub use slots::{KEYCHAIN_SERVICE, Unlock, VaultStatus};
 pub use unlocked::{Recovery, Rollback, Vault};
+pub use websites::SiteAccounts;
 
 #[cfg(test)]
 mod tests;

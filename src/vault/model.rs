@@ -102,6 +102,9 @@ pub(super) struct Stored {
     pub(super) favorite: bool,
     pub(super) note: Option<String>,
     pub(super) groups: Vec<String>,
+    /// The websites where the browser extension may fill its code, as [`Website`](crate::browser::site::Website)
+    /// writes them (a text that no longer reads as one is kept, and matches nothing).
+    pub(super) websites: Vec<String>,
     pub(super) added_at: u64,
     pub(super) extra: Map<String, serde_json::Value>,
 }
@@ -126,7 +129,16 @@ impl Stored {
     /// A new account, stored under a new id.
     fn new(entry: Entry) -> Self {
         let Entry { account, favorite, groups, note } = entry;
-        Stored { id: AccountId::random(), account, favorite, note, groups, added_at: unix_now(), extra: Map::new() }
+        Stored {
+            id: AccountId::random(),
+            account,
+            favorite,
+            note,
+            groups,
+            websites: Vec::new(),
+            added_at: unix_now(),
+            extra: Map::new(),
+        }
     }
 
     /// The account with its favourite mark, groups and note.
@@ -169,13 +181,15 @@ impl Payload {
         match (same_name, on_conflict) {
             (Some(index), OnNameConflict::Ask) => AddOutcome::NameConflict(self.accounts[index].id.clone()),
             (Some(index), OnNameConflict::Replace) => {
-                // The new secret takes the old one's place in every way the user set: position, favourite, and the
-                // note and groups unless the new one brings its own.
+                // The new secret takes the old one's place in every way the user set: position, favourite, websites,
+                // and the note and groups unless the new one brings its own.
                 let before = &self.accounts[index];
                 let favorite = before.favorite;
+                let websites = before.websites.clone();
                 let note = entry.note.clone().or_else(|| before.note.clone());
                 let groups = if entry.groups.is_empty() { before.groups.clone() } else { entry.groups.clone() };
-                let old = std::mem::replace(&mut self.accounts[index], Stored { favorite, note, groups, ..entry });
+                let replacement = Stored { favorite, note, groups, websites, ..entry };
+                let old = std::mem::replace(&mut self.accounts[index], replacement);
                 let old_id = old.id.clone();
                 self.trash.push(TrashEntry {
                     entry: old,

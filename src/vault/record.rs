@@ -7,7 +7,8 @@
 //!   "accounts": [
 //!     { "id": "32 hex digits", "issuer": "Example", "name": "alice@example.com", "secret": "BASE32",
 //!       "otp": { "type": "totp", "algorithm": "SHA1", "digits": 6, "period": 30 },
-//!       "favorite": false, "note": "optional", "groups": ["optional"], "added_at": 1795400000 }
+//!       "favorite": false, "note": "optional", "groups": ["optional"], "websites": ["github.com"],
+//!       "added_at": 1795400000 }
 //!   ],
 //!   "trash": [ { "account": { "...": "as above" }, "deleted_at": 1795400000, "position": 0,
 //!                "replaced_by": "id of the account that replaced it, if any" } ]
@@ -55,6 +56,8 @@ pub(super) struct AccountRecord {
     pub note: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub websites: Vec<String>,
     #[serde(default)]
     pub added_at: u64,
     #[serde(flatten)]
@@ -72,6 +75,7 @@ impl std::fmt::Debug for AccountRecord {
             .field("favorite", &self.favorite)
             .field("note", &self.note)
             .field("groups", &self.groups)
+            .field("websites", &self.websites)
             .field("added_at", &self.added_at)
             .field("extra", &self.extra)
             .finish()
@@ -142,6 +146,7 @@ impl Stored {
             favorite: self.favorite,
             note: self.note.clone(),
             groups: self.groups.clone(),
+            websites: self.websites.clone(),
             added_at: self.added_at,
             extra: self.extra.clone(),
         }
@@ -165,6 +170,7 @@ impl Stored {
             favorite: record.favorite,
             note: record.note.clone(),
             groups: record.groups.clone(),
+            websites: record.websites.clone(),
             added_at: record.added_at,
             extra: record.extra.clone(),
         })
@@ -239,6 +245,7 @@ mod tests {
             favorite: false,
             note: None,
             groups: Vec::new(),
+            websites: Vec::new(),
             added_at: 0,
             extra: Map::new(),
         };
