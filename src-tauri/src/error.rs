@@ -133,6 +133,7 @@ impl AppError {
                 VaultError::TooNew(_) => "tooNew",
                 VaultError::Io { .. } => "io",
                 VaultError::UnknownAccount => "unknownAccount",
+                VaultError::UnknownPairing => "unknownPairing",
                 VaultError::EmptyName => "emptyName",
                 VaultError::Website(_) => "website",
                 _ => "vault",

@@ -76,6 +76,9 @@ pub enum VaultError {
     /// No account (or trash entry) has that id.
     #[error("That account no longer exists. Refresh the list and try again.")]
     UnknownAccount,
+    /// No paired browser has that id: it was unpaired.
+    #[error("That browser is no longer paired with Twofold. Pair it again from the extension.")]
+    UnknownPairing,
     /// A website of an account that is not one.
     #[error(transparent)]
     Website(#[from] crate::browser::site::SiteError),

@@ -24,6 +24,7 @@
 //! - `model.rs`: the accounts and the trash in memory, and the edits on them.
 //! - `accounts.rs`: what the user does with accounts ([`Vault::add`], [`Vault::delete`], …).
 //! - `websites.rs`: the websites of each account, and which accounts a web page may have the code of.
+//! - `pairings.rs`: the browser extensions paired with Twofold, and their keys.
 //! - `slots.rs`: the key slots, the recovery password and the keychain link.
 //! - `lifecycle.rs`: [`Vault::status`], [`Vault::create`] and [`Vault::open`].
 //! - `unlocked.rs`: the open [`Vault`] and how a change is saved.
@@ -45,6 +46,7 @@ mod format;
 pub mod keychain;
 mod lifecycle;
 mod model;
+mod pairings;
 mod record;
 mod slots;
 mod storage;
@@ -57,6 +59,7 @@ pub use error::VaultError;
 pub use keychain::{KeyStore, KeychainError, KeychainItem, MemoryKeyStore, OsKeychain};
 pub use lifecycle::read_entries;
 pub use model::{AccountId, AccountSummary, AddOutcome, OnNameConflict, TrashedSummary};
+pub use pairings::PairingSummary;
 pub use slots::{KEYCHAIN_SERVICE, Unlock, VaultStatus};
 pub use unlocked::{Recovery, Rollback, Vault};
 pub use websites::SiteAccounts;

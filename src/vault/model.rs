@@ -7,6 +7,7 @@ use serde_json::Map;
 use super::crypto;
 use super::error::VaultError;
 use crate::account::{Account, Entry};
+use crate::browser::pairing::PairingKey;
 use crate::otp::{Otp, unix_now};
 
 /// A stable identifier of an account in the vault.
@@ -122,6 +123,18 @@ pub(super) struct TrashEntry {
 pub(super) struct Payload {
     pub(super) accounts: Vec<Stored>,
     pub(super) trash: Vec<TrashEntry>,
+    pub(super) pairings: Vec<StoredPairing>,
+    pub(super) extra: Map<String, serde_json::Value>,
+}
+
+/// A browser extension paired with Twofold, with the key its messages are signed with.
+#[derive(Debug, Clone)]
+pub(super) struct StoredPairing {
+    pub(super) id: String,
+    pub(super) browser: String,
+    pub(super) extension: String,
+    pub(super) key: PairingKey,
+    pub(super) paired_at: u64,
     pub(super) extra: Map<String, serde_json::Value>,
 }
 

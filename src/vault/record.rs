@@ -1,5 +1,5 @@
-//! The decrypted payload: the accounts and the trash as JSON records, and their conversion from and to the
-//! in-memory model.
+//! The decrypted payload: the accounts, the trash and the paired browsers as JSON records, and their conversion
+//! from and to the in-memory model.
 //!
 //! ```json
 //! {
@@ -11,7 +11,9 @@
 //!       "added_at": 1795400000 }
 //!   ],
 //!   "trash": [ { "account": { "...": "as above" }, "deleted_at": 1795400000, "position": 0,
-//!                "replaced_by": "id of the account that replaced it, if any" } ]
+//!                "replaced_by": "id of the account that replaced it, if any" } ],
+//!   "pairings": [ { "id": "32 hex digits", "browser": "Firefox", "extension": "its id",
+//!                   "key": "base64url of 32 bytes", "paired_at": 1795400000 } ]
 //! }
 //! ```
 //! `otp.type` is `totp` (with `period`), `hotp` (with `counter`: the counter of the code shown now) or `steam`
@@ -22,8 +24,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
-use super::model::{AccountId, Payload, Stored, TrashEntry};
+use data_encoding::BASE64URL_NOPAD;
+
+use super::model::{AccountId, Payload, Stored, StoredPairing, TrashEntry};
 use crate::account::Account;
+use crate::browser::pairing::PairingKey;
 use crate::otp::{Algorithm, Digits, Otp, Period};
 use crate::secret::Secret;
 
@@ -38,8 +43,62 @@ pub(super) struct PayloadRecord {
     pub accounts: Vec<AccountRecord>,
     #[serde(default)]
     pub trash: Vec<TrashRecord>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pairings: Vec<PairingRecord>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// A paired browser extension. `Debug` leaves the key out.
+#[derive(Clone, Serialize, Deserialize)]
+pub(super) struct PairingRecord {
+    pub id: String,
+    pub browser: String,
+    pub extension: String,
+    /// The pairing's key, base64url.
+    pub key: Zeroizing<String>,
+    pub paired_at: u64,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl std::fmt::Debug for PairingRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PairingRecord")
+            .field("id", &self.id)
+            .field("browser", &self.browser)
+            .field("extension", &self.extension)
+            .field("key", &format_args!("<redacted>"))
+            .field("paired_at", &self.paired_at)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+
+impl StoredPairing {
+    fn to_record(&self) -> PairingRecord {
+        PairingRecord {
+            id: self.id.clone(),
+            browser: self.browser.clone(),
+            extension: self.extension.clone(),
+            key: Zeroizing::new(BASE64URL_NOPAD.encode(self.key.as_bytes())),
+            paired_at: self.paired_at,
+            extra: self.extra.clone(),
+        }
+    }
+
+    fn from_record(record: PairingRecord) -> Option<StoredPairing> {
+        let bytes = Zeroizing::new(BASE64URL_NOPAD.decode(record.key.as_bytes()).ok()?);
+        let key: [u8; 32] = bytes.as_slice().try_into().ok()?;
+        Some(StoredPairing {
+            id: record.id,
+            browser: record.browser,
+            extension: record.extension,
+            key: PairingKey::from_bytes(key),
+            paired_at: record.paired_at,
+            extra: record.extra,
+        })
+    }
 }
 
 /// `Debug` leaves the secret out.
@@ -194,6 +253,7 @@ impl Payload {
                     extra: t.extra.clone(),
                 })
                 .collect(),
+            pairings: self.pairings.iter().map(StoredPairing::to_record).collect(),
             extra: self.extra.clone(),
         };
         // Sized up front so the buffer holding secrets is not reallocated (and copied) while it grows.
@@ -219,7 +279,8 @@ impl Payload {
                 })
             })
             .collect::<Option<Vec<_>>>()?;
-        Some((Payload { accounts, trash, extra: record.extra }, record.generation))
+        let pairings = record.pairings.into_iter().map(StoredPairing::from_record).collect::<Option<Vec<_>>>()?;
+        Some((Payload { accounts, trash, pairings, extra: record.extra }, record.generation))
     }
 }
 
