@@ -5,9 +5,11 @@
 //!   matches, and which hosts only look like one.
 //! - [`native`]: the browser's native-messaging framing, on the host's standard input and output, and which
 //!   extension started the host.
+//! - [`hosts`]: where each browser looks for the native-messaging host, and the host manifest written there.
 //! - [`pairing`]: the key agreement that pairs an extension, the code both sides show, and the signature of
 //!   every message after.
 
+pub mod hosts;
 pub mod native;
 pub mod pairing;
 pub mod site;
