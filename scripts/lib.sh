@@ -65,11 +65,12 @@ BUILD_PACKAGES=(build-essential pkg-config libwebkit2gtk-4.1-dev libclang1-14 li
 # independent OTP oracle; Python's cryptography package for the independent reader of exported Aegis files; a real
 # Secret Service (GNOME Keyring) in a private D-Bus session; WebKitGTK's WebDriver for the end-to-end tests; gdbus,
 # which reads the tray icon's menu as a desktop's tray does; the desktop portal service, which asks a (stand-in)
-# Wayland desktop for the palette's shortcut; and Node.js, which runs the browser extension's own code against the
-# app's.
+# Wayland desktop for the palette's shortcut; Node.js, which runs the browser extension's own code against the
+# app's; and the browsers the extension is tested in, Chromium with its WebDriver and Firefox ESR (geckodriver,
+# its WebDriver, is a crate: see ensure_geckodriver).
 TEST_PACKAGES=(xvfb xauth x11-utils openbox wmctrl xclip xdotool imagemagick oathtool python3 python3-venv
   python3-cryptography dbus-daemon dbus-bin gnome-keyring webkit2gtk-driver desktop-file-utils libglib2.0-bin
-  xdg-desktop-portal nodejs)
+  xdg-desktop-portal nodejs chromium chromium-driver firefox-esr)
 
 # The WebDriver server that starts the app for the end-to-end tests (it drives WebKitWebDriver).
 TAURI_DRIVER_VERSION=2.1.0
@@ -82,6 +83,18 @@ ensure_tauri_driver() {
   fi
   step "Installing tauri-driver $TAURI_DRIVER_VERSION"
   cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked --quiet
+}
+
+# Firefox's WebDriver server, for the browser extension's tests.
+GECKODRIVER_VERSION=0.37.1
+
+ensure_geckodriver() {
+  if command -v geckodriver >/dev/null 2>&1 \
+     && cargo install --list | grep -qx "geckodriver v$GECKODRIVER_VERSION:"; then
+    return 0
+  fi
+  step "Installing geckodriver $GECKODRIVER_VERSION"
+  cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked --quiet
 }
 
 # The fuzzing tools: a nightly toolchain beside the default stable one, and cargo-fuzz at a known version.

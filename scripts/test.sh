@@ -6,12 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
-step "Setting up: system packages, Rust toolchain and targets, tauri-driver"
+step "Setting up: system packages, Rust toolchain and targets, tauri-driver, geckodriver"
 ensure_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 ensure_rust
 ensure_rust_components
 ensure_windows_target
 ensure_tauri_driver
+ensure_geckodriver
 
 export TWOFOLD_STRICT=1
 # Fewer debug symbols keep a cold build near two minutes; backtraces still name files and lines.
