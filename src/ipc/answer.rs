@@ -65,6 +65,13 @@ pub fn answer(request: Request, vault: &mut Vault, host: &mut dyn Host, now: u64
                 Err(problem) => error(ErrorKind::Failed, problem.to_string()),
             }
         }
+        // The running app answers the browser itself, outside the vault's lock: it may wait for the user.
+        Request::Browser { .. } => Answer::Browser {
+            message: crate::browser::messages::ToExtension::Error {
+                kind: crate::browser::messages::BrowserErrorKind::NotRunning,
+                message: "Twofold is not running. Start it, then try again.".into(),
+            },
+        },
     }
 }
 

@@ -68,6 +68,14 @@ pub enum Request {
         /// How many backups to keep (older ones are deleted).
         keep: u32,
     },
+    /// A message of the browser extension, carried by the native-messaging host (see [`crate::browser::messages`]).
+    /// Only the running app answers it.
+    Browser {
+        /// The extension's id, as the browser gave it to the host (never as the extension says).
+        extension: String,
+        /// The extension's message, as it sent it.
+        message: crate::browser::messages::FromExtension,
+    },
 }
 
 /// An account to add: its `otpauth://` link and what the user kept beside it.
@@ -126,6 +134,11 @@ pub enum Answer {
         duplicates: Vec<String>,
         /// Left out: an account with the same name but another secret is there.
         conflicts: Vec<String>,
+    },
+    /// [`Request::Browser`]: the message for the extension, which the host passes on as it is.
+    Browser {
+        /// The message.
+        message: crate::browser::messages::ToExtension,
     },
     /// [`Request::Export`] or [`Request::Backup`]: what was done, in a sentence.
     Done {
@@ -293,6 +306,22 @@ mod tests {
             r#"{"version":1,"type":"backup","verify":true,"folder":"/media/backups","keep":10}"#,
         );
         round_trip(Answer::Done { message: "Done.".into() }, r#"{"version":1,"type":"done","message":"Done."}"#);
+    }
+
+    #[test]
+    fn browser_messages_travel_inside_the_documented_json() {
+        use crate::browser::messages::{FromExtension, ToExtension};
+        round_trip(
+            Request::Browser {
+                extension: "connector@twofold.app".into(),
+                message: FromExtension::PairWait { offer: "o1".into() },
+            },
+            r#"{"version":1,"type":"browser","extension":"connector@twofold.app","message":{"type":"pairWait","offer":"o1"}}"#,
+        );
+        round_trip(
+            Answer::Browser { message: ToExtension::Paired { pairing: "p1".into() } },
+            r#"{"version":1,"type":"browser","message":{"type":"paired","pairing":"p1"}}"#,
+        );
     }
 
     #[test]
