@@ -97,6 +97,19 @@ ensure_geckodriver() {
   cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked --quiet
 }
 
+# Mozilla's linter for the browser extension, from npm, kept under target/ (not installed for the whole system).
+WEB_EXT_VERSION=10.8.0
+WEB_EXT=target/tools/web-ext/node_modules/.bin/web-ext
+
+ensure_web_ext() {
+  if [ -x "$WEB_EXT" ] && [ "$("$WEB_EXT" --version 2>/dev/null)" = "$WEB_EXT_VERSION" ]; then
+    return 0
+  fi
+  step "Installing web-ext $WEB_EXT_VERSION (npm)"
+  mkdir -p target/tools/web-ext
+  npm install --prefix target/tools/web-ext --no-audit --no-fund --silent "web-ext@$WEB_EXT_VERSION"
+}
+
 # The fuzzing tools: a nightly toolchain beside the default stable one, and cargo-fuzz at a known version.
 CARGO_FUZZ_VERSION=0.13.2
 

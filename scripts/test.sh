@@ -34,6 +34,10 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "Checking that no module imports another in a cycle (src, src-tauri/src, ui)"
 python3 scripts/module-cycles.py
 
+step "Linting the browser extension (web-ext)"
+ensure_web_ext
+"$WEB_EXT" lint --source-dir browser
+
 step "Building the docs (rustdoc, warnings such as broken links are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 # The program's own modules are documented for its developers only; their links are checked the same way.
