@@ -4,6 +4,7 @@
 
 mod app_lock;
 mod backups;
+mod browser_host;
 mod cli;
 mod commands;
 mod contract;
@@ -42,6 +43,9 @@ fn main() {
     // First of all, before any secret is in memory: a crash must not write one to a core file.
     harden::no_core_dumps();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(caller) = browser_host::caller(&args) {
+        std::process::exit(browser_host::run(&caller));
+    }
     if cli::is_command(&args) {
         #[cfg(windows)]
         attach_console();

@@ -15,6 +15,10 @@ use crate::fs::{DiskError, Keep};
 /// The host's name, as the extension asks for it (`runtime.connectNative`).
 pub const HOST_NAME: &str = "app.twofold.connector";
 
+/// The ids of Twofold's extension: in Firefox (its `gecko.id`) and in Chromium browsers (from its manifest's
+/// `key`). Only these may start the host.
+pub const EXTENSIONS: [&str; 2] = ["connector@twofold.app", "iaeephlhokofkdpokoepobelmbnakmep"];
+
 /// A browser Twofold can be connected to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Browser {

@@ -143,6 +143,8 @@ pub enum BrowserErrorKind {
     Declined,
     /// Twofold is not running and could not be started.
     NotRunning,
+    /// Twofold stayed locked.
+    Locked,
 }
 
 #[cfg(test)]

@@ -91,7 +91,8 @@ impl Caller {
             return valid.then(|| Caller::Chromium(id.to_owned()));
         }
         let id = args.get(1)?.as_ref();
-        let valid = !id.is_empty() && id.len() <= 255 && !id.chars().any(char::is_whitespace);
+        let valid =
+            first.ends_with(".json") && !id.is_empty() && id.len() <= 255 && !id.chars().any(char::is_whitespace);
         valid.then(|| Caller::Firefox(id.to_owned()))
     }
 
@@ -157,5 +158,6 @@ mod tests {
         assert_eq!(Caller::from_args(&["chrome-extension://short/"]), None);
         assert_eq!(Caller::from_args::<&str>(&[]), None);
         assert_eq!(Caller::from_args(&["/path/only"]), None);
+        assert_eq!(Caller::from_args(&["list", "--json"]), None, "a command line is not a browser");
     }
 }

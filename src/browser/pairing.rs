@@ -130,17 +130,29 @@ impl Pairer {
     /// Agrees with the extension, given its public key (uncompressed or compressed SEC1).
     pub fn agree(&self, extension_public: &[u8]) -> Result<Agreed, PairingError> {
         let theirs = PublicKey::from_sec1_bytes(extension_public).map_err(|_| PairingError::BadPublicKey)?;
+        Ok(self.derive(&theirs, theirs.to_encoded_point(false).as_bytes(), &self.public_key()))
+    }
+
+    /// Agrees as the extension does, given Twofold's public key: for tests that play the extension's side.
+    #[cfg(test)]
+    pub(crate) fn agree_as_extension(&self, app_public: &[u8]) -> Result<Agreed, PairingError> {
+        let theirs = PublicKey::from_sec1_bytes(app_public).map_err(|_| PairingError::BadPublicKey)?;
+        Ok(self.derive(&theirs, &self.public_key(), theirs.to_encoded_point(false).as_bytes()))
+    }
+
+    /// The code and key from the shared secret with `theirs`, salted with the extension's key then Twofold's.
+    fn derive(&self, theirs: &PublicKey, extension_public: &[u8], app_public: &[u8]) -> Agreed {
         let shared = p256::ecdh::diffie_hellman(self.secret.to_nonzero_scalar(), theirs.as_affine());
         let mut salt = Sha256::new();
-        salt.update(theirs.to_encoded_point(false).as_bytes());
-        salt.update(self.public_key());
+        salt.update(extension_public);
+        salt.update(app_public);
         let hkdf = Hkdf::<Sha256>::new(Some(&salt.finalize()), shared.raw_secret_bytes());
         let mut code = [0u8; 4];
         let mut key = Zeroizing::new([0u8; 32]);
         // Both lengths are far below HKDF's limit.
         hkdf.expand(b"twofold pairing code", &mut code).unwrap_or_else(|_| unreachable!());
         hkdf.expand(b"twofold message key", key.as_mut_slice()).unwrap_or_else(|_| unreachable!());
-        Ok(Agreed { code: format!("{:06}", u32::from_be_bytes(code) % 1_000_000), key: PairingKey(key) })
+        Agreed { code: format!("{:06}", u32::from_be_bytes(code) % 1_000_000), key: PairingKey(key) }
     }
 }
 
@@ -158,19 +170,9 @@ mod tests {
     fn both_sides_of_a_pairing_agree_on_the_code_and_the_key() {
         let (app, extension) = (Pairer::new(), Pairer::new());
         let at_app = app.agree(&extension.public_key()).unwrap();
-        // The extension derives with its own key first in the salt: the app's agreement, seen from its side.
-        let at_extension = {
-            let theirs = PublicKey::from_sec1_bytes(&app.public_key()).unwrap();
-            let shared = p256::ecdh::diffie_hellman(extension.secret.to_nonzero_scalar(), theirs.as_affine());
-            let mut salt = Sha256::new();
-            salt.update(extension.public_key());
-            salt.update(app.public_key());
-            let hkdf = Hkdf::<Sha256>::new(Some(&salt.finalize()), shared.raw_secret_bytes());
-            let mut key = [0u8; 32];
-            hkdf.expand(b"twofold message key", &mut key).unwrap();
-            PairingKey::from_bytes(key)
-        };
-        assert_eq!(at_app.key, at_extension);
+        let at_extension = extension.agree_as_extension(&app.public_key()).unwrap();
+        assert_eq!(at_app.key, at_extension.key);
+        assert_eq!(at_app.code, at_extension.code);
         assert_eq!(at_app.code.len(), 6);
         assert!(at_app.code.bytes().all(|b| b.is_ascii_digit()));
         assert_ne!(app.agree(&Pairer::new().public_key()).unwrap().code.len(), 0);
