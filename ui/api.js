@@ -179,6 +179,23 @@ export function watchAccounts(onAdded) {
   return invoke("watch_accounts", { added });
 }
 
+/** The browser pairings to confirm and the question about a site, if one waits:
+ *  {pairings: [{offer, browser, code}], question: {id, site, accounts: [{id, issuer, name}], known} | null}. */
+export const browserRequests = () => invoke("browser_requests");
+
+/** Confirms (accept true) or refuses a browser's pairing. Resolves to the browser requests. */
+export const decidePairing = (offer, accept) => invoke("decide_pairing", { offer, accept });
+
+/** Answers the question about a site: the account to fill (null: none), this time or always there. */
+export const answerSiteQuestion = (id, account, always) => invoke("answer_site_question", { id, account, always });
+
+/** Calls onChange whenever a browser pairing or a question about a site arrives or goes. */
+export function watchBrowser(onChange) {
+  const changed = new Channel();
+  changed.onmessage = onChange;
+  return invoke("watch_browser", { changed });
+}
+
 /** Turns automatic backups on or off, or changes them: {enabled, folder, keep}. Resolves to the settings. */
 export const setBackups = (backups) => invoke("set_backups", { backups });
 

@@ -3,6 +3,7 @@
 import * as api from "./api.js";
 import { initAccount, openAccount } from "./account.js";
 import { initAdd, openAdd } from "./add.js";
+import { initBrowser } from "./browser.js";
 import { anyDialogOpen } from "./dialogs.js";
 import { clearSearch, focusFirst, focusSearch, focusStep, initList, onFirstPaint, refresh, searchHasFocus } from "./list.js";
 import { logFailure, oneAtATime } from "./requests.js";
@@ -131,6 +132,7 @@ $("settings-import").addEventListener("click", () => {
 
 initList({ openAccount });
 initAccount();
+initBrowser();
 initLock(onLocked);
 
 /** Twofold locked (after a time without use, or the Lock button): the open dialogs close, the codes leave the

@@ -11,6 +11,7 @@ use twofold::vault::OnNameConflict;
 use zeroize::Zeroizing;
 
 use crate::backups::BackupView;
+use crate::browser_link::BrowserView;
 use crate::error::AppError;
 use crate::exports::ExportRequest;
 use crate::pairing::ManualForm;
@@ -381,6 +382,35 @@ pub fn watch_lock(state: Shared<'_>, locked: Channel<()>) {
 #[tauri::command]
 pub fn watch_accounts(state: Shared<'_>, added: Channel<()>) {
     state.watch_added(move || drop(added.send(())));
+}
+
+/// The browser pairings waiting for the user's confirmation, and the question about a site, if one waits.
+#[tauri::command]
+pub fn browser_requests(state: Shared<'_>) -> BrowserView {
+    state.browser.view()
+}
+
+/// Confirms (or refuses) the pairing of a browser, once the user compared the codes.
+#[tauri::command]
+pub fn decide_pairing(state: Shared<'_>, offer: String, accept: bool) -> BrowserView {
+    state.browser.decide_pairing(&offer, accept)
+}
+
+/// Answers the question about a site: the account whose code to fill (`null`: none), this time or always there.
+#[tauri::command]
+pub fn answer_site_question(
+    state: Shared<'_>,
+    id: u64,
+    account: Option<String>,
+    always: bool,
+) -> Result<BrowserView, AppError> {
+    state.browser.answer_question(id, account.as_deref(), always)
+}
+
+/// Calls the page back whenever a browser pairing or a question about a site arrives or goes.
+#[tauri::command]
+pub fn watch_browser(state: Shared<'_>, changed: Channel<()>) {
+    state.browser.watch(move || drop(changed.send(())));
 }
 
 /// Turns automatic backups on or off, or changes their folder or how many are kept.

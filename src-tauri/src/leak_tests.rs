@@ -67,6 +67,10 @@ pub(crate) const DRIVEN: &[&str] = &[
     "note_use",
     "watch_lock",
     "watch_accounts",
+    "browser_requests",
+    "decide_pairing",
+    "answer_site_question",
+    "watch_browser",
     "set_backups",
     "back_up_now",
     "verify_backups",
@@ -440,6 +444,55 @@ fn no_flow_sends_a_secret_or_an_otpauth_link_to_the_webview() {
     assert!(qr.contains("data:image/svg+xml;base64,"));
     let phone = watch.revealing("export_codes", &state.export_codes(Some("battery staple")).unwrap());
     assert!(phone.contains("data:image/svg+xml;base64,"));
+
+    // The browser extension: a pairing confirmed in the window, then a fill on a site that only the account's issuer
+    // names, allowed there. Neither what the page is shown nor what goes to the extension carries a secret.
+    {
+        use twofold::browser::messages::{FromExtension, Signed, ToExtension};
+        use twofold::browser::pairing::{Direction, Pairer};
+        use twofold::ipc::{Answer, Request};
+        let to_extension =
+            |message| match state.answer(Request::Browser { extension: "connector@twofold.app".into(), message }) {
+                Answer::Browser { message } => message,
+                other => panic!("not an answer for the browser: {other:?}"),
+            };
+        let extension = Pairer::new();
+        let public_key = BASE64URL_NOPAD.encode(&extension.public_key());
+        let offer = to_extension(FromExtension::Pair { browser: "Firefox".into(), public_key });
+        assert!(watch.leaks(&serde_json::to_string(&offer).unwrap()).is_empty(), "the offer carries no secret");
+        let ToExtension::PairOffer { offer, public_key, .. } = offer else { panic!("an offer") };
+        watch.clean("watch_browser", &state.browser.watch(|| {}));
+        let shown = watch.clean("browser_requests", &state.browser.view());
+        assert!(shown.contains(r#""browser":"Firefox""#), "{shown}");
+        let agreed = extension.agree_as_extension(&BASE64URL_NOPAD.decode(public_key.as_bytes()).unwrap()).unwrap();
+        watch.clean("decide_pairing", &state.browser.decide_pairing(&offer, true));
+        let ToExtension::Paired { pairing } = to_extension(FromExtension::PairWait { offer }) else { panic!("paired") };
+        let body = r#"{"type":"fill","origin":"https://kaltura.com"}"#;
+        let signature = agreed.key.sign(Direction::ToApp, &pairing, 1, body);
+        let fill =
+            FromExtension::Signed(Signed { pairing: pairing.clone(), sequence: 1, body: body.into(), signature });
+        let filled = std::thread::scope(|scope| {
+            let waiting = scope.spawn(|| to_extension(fill));
+            let question = loop {
+                if let Some(question) = state.browser.view().question {
+                    break question;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            };
+            watch.clean("browser_requests", &state.browser.view());
+            let account = question.accounts[0].id.clone();
+            watch.clean(
+                "answer_site_question",
+                &state.browser.answer_question(question.id, Some(&account), false).unwrap(),
+            );
+            waiting.join().unwrap()
+        });
+        let sent = serde_json::to_string(&filled).unwrap();
+        assert!(watch.leaks(&sent).is_empty(), "the code for the extension carries no secret");
+        let ToExtension::Signed(reply) = filled else { panic!("a signed answer: {sent}") };
+        assert!(reply.body.contains(r#""type":"code""#), "{}", reply.body);
+        assert_eq!(agreed.key.verify(Direction::ToExtension, &pairing, 1, &reply.body, &reply.signature), Ok(()));
+    }
 
     // The app lock: each change needs the recovery password. Locking tells the page and closes the vault; the
     // keychain does not open it again, the recovery password does.

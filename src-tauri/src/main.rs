@@ -5,6 +5,7 @@
 mod app_lock;
 mod backups;
 mod browser_host;
+mod browser_link;
 mod cli;
 mod commands;
 mod contract;
@@ -114,6 +115,9 @@ fn main() {
             app.manage(palette::Palette::new(move || themed.theme()));
             #[cfg(target_os = "linux")]
             app.manage(shortcut::PortalShortcut::default());
+            // A browser's pairing or question brings the window forward.
+            let front = app.handle().clone();
+            state.browser.on_attention(move || window::bring_to_front(&front));
             window::show(app)?;
             // Asked for at start: opened at once. Otherwise built hidden once the window's page had its turn, so
             // that it opens at once later.

@@ -50,6 +50,8 @@ pub struct AppState {
     shortcut_by_desktop: Mutex<Option<String>>,
     /// Scans and the accounts they found, waiting for confirmation.
     pub pairings: Arc<Pairings>,
+    /// The browser extension's pairings and questions, waiting for the user.
+    pub browser: crate::browser_link::BrowserLink,
     /// Automatic backups.
     pub backups: Arc<Backups>,
     /// The recovery password asked before a secret leaves.
@@ -128,6 +130,7 @@ impl AppState {
             settings: Mutex::new(settings),
             settings_path,
             pairings: Arc::new(Pairings::new(Arc::clone(&vault), replay_camera)),
+            browser: crate::browser_link::BrowserLink::new(),
             vault,
             opening: Mutex::new(EarlyOpening::Pending),
             clipboard: CodeClipboard::new(),
@@ -356,6 +359,10 @@ impl AppState {
         #[cfg(debug_assertions)]
         if let Some(ms) = std::env::var("TWOFOLD_TEST_ANSWER_DELAY_MS").ok().and_then(|ms| ms.parse().ok()) {
             std::thread::sleep(Duration::from_millis(ms));
+        }
+        // The browser's requests may wait for the user: they take the vault only between questions.
+        if let twofold::ipc::Request::Browser { extension, message } = request {
+            return Answer::Browser { message: self.browser.answer(&self.vault, &extension, message) };
         }
         let answered =
             self.vault.with(|vault| Ok(twofold::ipc::answer(request, vault, &mut AnswerHost(self), unix_now())));

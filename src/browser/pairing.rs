@@ -133,9 +133,9 @@ impl Pairer {
         Ok(self.derive(&theirs, theirs.to_encoded_point(false).as_bytes(), &self.public_key()))
     }
 
-    /// Agrees as the extension does, given Twofold's public key: for tests that play the extension's side.
-    #[cfg(test)]
-    pub(crate) fn agree_as_extension(&self, app_public: &[u8]) -> Result<Agreed, PairingError> {
+    /// Agrees as the extension does, given Twofold's public key: for tests and tools that play the extension's
+    /// side (the extension itself does it in JavaScript, `browser/pairing.js`).
+    pub fn agree_as_extension(&self, app_public: &[u8]) -> Result<Agreed, PairingError> {
         let theirs = PublicKey::from_sec1_bytes(app_public).map_err(|_| PairingError::BadPublicKey)?;
         Ok(self.derive(&theirs, &self.public_key(), theirs.to_encoded_point(false).as_bytes()))
     }

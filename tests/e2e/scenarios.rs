@@ -1584,3 +1584,126 @@ async fn on_wayland_the_shortcut_is_asked_of_the_desktop_portal_and_its_keys_ope
     assert!(!app.shown("#shortcut-by-desktop").await);
     app.quit().await;
 }
+
+/// The browser's side of the native-messaging pipe: `twofold` started as the browser starts its host, with
+/// Chromium's arguments, and spoken to in length-prefixed frames.
+struct BrowserPipe {
+    host: std::process::Child,
+    to_host: std::process::ChildStdin,
+    from_host: std::process::ChildStdout,
+}
+
+impl BrowserPipe {
+    fn start(scenario: &Scenario) -> BrowserPipe {
+        let mut host = std::process::Command::new(env!("CARGO_BIN_EXE_twofold"))
+            .arg("chrome-extension://iaeephlhokofkdpokoepobelmbnakmep/")
+            .env("DISPLAY", scenario.display())
+            .env("TWOFOLD_DATA_DIR", scenario.data_dir())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("the host starts");
+        let to_host = host.stdin.take().unwrap();
+        let from_host = host.stdout.take().unwrap();
+        BrowserPipe { host, to_host, from_host }
+    }
+
+    fn send(&mut self, message: &twofold::browser::messages::FromExtension) {
+        twofold::browser::native::write_message(&mut self.to_host, message).expect("the host reads");
+    }
+
+    /// The host's next answer, read on a thread of its own so that the page can be driven meanwhile.
+    fn receive(self) -> tokio::task::JoinHandle<(BrowserPipe, twofold::browser::messages::ToExtension)> {
+        tokio::task::spawn_blocking(move || {
+            let mut pipe = self;
+            let answer =
+                twofold::browser::native::read_message(&mut pipe.from_host).expect("a frame").expect("an answer");
+            (pipe, answer)
+        })
+    }
+
+    fn close(self) -> std::process::ExitStatus {
+        let BrowserPipe { mut host, to_host, .. } = self;
+        drop(to_host);
+        host.wait().expect("the host ends")
+    }
+}
+
+#[tokio::test]
+async fn a_browser_is_paired_in_the_window_and_a_sites_first_code_is_asked_about_then_filled() {
+    use twofold::browser::messages::{FromExtension, NothingReason, Signed, SignedAnswer, ToExtension};
+    use twofold::browser::pairing::{Direction, Pairer};
+    if !can_run() {
+        return;
+    }
+    const GITHUB_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    let mut scenario = Scenario::start("browser_pairing").await;
+    drop(vault_with(&scenario, &[totp("GitHub", "alice", GITHUB_SECRET)]));
+    let app = scenario.launch().await;
+    app.wait_texts("#accounts .issuer", &["GitHub"]).await;
+
+    // The extension asks to pair: both sides show the same code, and the user confirms it in the window.
+    let extension = Pairer::new();
+    let public_key = data_encoding::BASE64URL_NOPAD.encode(&extension.public_key());
+    let mut pipe = BrowserPipe::start(&scenario);
+    pipe.send(&FromExtension::Pair { browser: "Chromium".into(), public_key });
+    let (mut pipe, offer) = pipe.receive().await.unwrap();
+    let ToExtension::PairOffer { offer, public_key, code } = offer else { panic!("an offer: {offer:?}") };
+    let agreed =
+        extension.agree_as_extension(&data_encoding::BASE64URL_NOPAD.decode(public_key.as_bytes()).unwrap()).unwrap();
+    assert_eq!(agreed.code, code);
+    app.wait_text("#pairing-text", "Chromium asks to fill codes from Twofold.").await;
+    assert_eq!(app.text("#pairing-code").await, format!("{} {}", &code[..3], &code[3..]), "the same code");
+    pipe.send(&FromExtension::PairWait { offer });
+    let waiting = pipe.receive();
+    app.click("#pairing-accept").await;
+    let (mut pipe, paired) = waiting.await.unwrap();
+    let ToExtension::Paired { pairing } = paired else { panic!("paired: {paired:?}") };
+    assert!(!app.shown("#pairing-dialog").await);
+
+    let mut sequence = 0;
+    let mut fill = |origin: &str| {
+        sequence += 1;
+        let body = format!(r#"{{"type":"fill","origin":"{origin}"}}"#);
+        let signature = agreed.key.sign(Direction::ToApp, &pairing, sequence, &body);
+        FromExtension::Signed(Signed { pairing: pairing.clone(), sequence, body, signature })
+    };
+    let read = |answer: ToExtension| -> SignedAnswer {
+        let ToExtension::Signed(signed) = answer else { panic!("a signed answer: {answer:?}") };
+        assert_eq!(
+            agreed.key.verify(
+                Direction::ToExtension,
+                &signed.pairing,
+                signed.sequence,
+                &signed.body,
+                &signed.signature
+            ),
+            Ok(())
+        );
+        serde_json::from_str(&signed.body).unwrap()
+    };
+
+    // No account lists github.com yet: the window asks first; "Always" fills and remembers the site.
+    pipe.send(&fill("https://github.com"));
+    let waiting = pipe.receive();
+    app.wait_text("#site-title", "Fill a code on github.com?").await;
+    app.wait_texts("#site-accounts .issuer", &["GitHub"]).await;
+    app.click("#site-always").await;
+    let (mut pipe, answer) = waiting.await.unwrap();
+    let SignedAnswer::Code { code, account, .. } = read(answer) else { panic!("a code") };
+    assert_eq!(account, "GitHub (alice)");
+    assert!(quick_copy_codes(GITHUB_SECRET).contains(&code), "oathtool's code, not {code}");
+
+    // The next time, no question.
+    pipe.send(&fill("https://github.com/login"));
+    let (mut pipe, answer) = pipe.receive().await.unwrap();
+    assert!(matches!(read(answer), SignedAnswer::Code { .. }));
+    assert!(!app.shown("#site-dialog").await, "not asked again");
+
+    // A lookalike gets nothing, and no question.
+    pipe.send(&fill("https://githuh.com"));
+    let (pipe, answer) = pipe.receive().await.unwrap();
+    assert!(matches!(read(answer), SignedAnswer::Nothing { reason: NothingReason::Lookalike, .. }));
+    assert!(pipe.close().success(), "the host ends when the browser closes the pipe");
+    app.quit().await;
+}
