@@ -40,7 +40,8 @@
       if (!event.isTrusted) return;
       note.textContent = "";
       const answer = await runtime.sendMessage({ type: "fill" }).catch(() => null);
-      if (answer?.code) fill(field, answer.code);
+      // Filled only into this frame, and only while it shows the site the code was asked for.
+      if (answer?.code && answer.origin === location.origin) fill(field, answer.code);
       else note.textContent = answer?.message ?? "Twofold did not answer. Try again.";
     });
   }

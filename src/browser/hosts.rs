@@ -15,9 +15,14 @@ use crate::fs::{DiskError, Keep};
 /// The host's name, as the extension asks for it (`runtime.connectNative`).
 pub const HOST_NAME: &str = "app.twofold.connector";
 
-/// The ids of Twofold's extension: in Firefox (its `gecko.id`) and in Chromium browsers (from its manifest's
-/// `key`). Only these may start the host.
-pub const EXTENSIONS: [&str; 2] = ["connector@twofold.app", "iaeephlhokofkdpokoepobelmbnakmep"];
+/// The id of Twofold's extension in Firefox (its `gecko.id`).
+pub const FIREFOX_EXTENSION: &str = "connector@twofold.app";
+
+/// The id of Twofold's extension in Chromium browsers (from its manifest's `key`).
+pub const CHROMIUM_EXTENSION: &str = "iaeephlhokofkdpokoepobelmbnakmep";
+
+/// The ids of Twofold's extension: only these may start the host.
+pub const EXTENSIONS: [&str; 2] = [FIREFOX_EXTENSION, CHROMIUM_EXTENSION];
 
 /// A browser Twofold can be connected to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -77,19 +82,19 @@ impl Browser {
         Some(manifest_folder(self, &profile, cfg!(target_os = "macos")))
     }
 
-    /// The host manifest for `program` (an absolute path), which only the extensions `extensions` may start: their
-    /// ids, as Firefox names them, or as Chromium browsers do (32 letters from `a` to `p`).
-    pub fn manifest(self, program: &Path, extensions: &[&str]) -> Value {
+    /// The host manifest for `program` (an absolute path), which only Twofold's extension may start. Each browser
+    /// is given only the id of its own kind: one it cannot read makes it ignore the whole manifest.
+    pub fn manifest(self, program: &Path) -> Value {
         let mut manifest = json!({
             "name": HOST_NAME,
             "description": "Twofold, the desktop authenticator: fills one-time codes into web pages",
             "path": program.display().to_string(),
             "type": "stdio",
         });
-        let allowed: Vec<String> = if self == Browser::Firefox {
-            extensions.iter().map(|id| (*id).to_owned()).collect()
+        let allowed = if self == Browser::Firefox {
+            vec![FIREFOX_EXTENSION.to_owned()]
         } else {
-            extensions.iter().map(|id| format!("chrome-extension://{id}/")).collect()
+            vec![format!("chrome-extension://{CHROMIUM_EXTENSION}/")]
         };
         let key = if self == Browser::Firefox { "allowed_extensions" } else { "allowed_origins" };
         manifest[key] = json!(allowed);
@@ -99,12 +104,12 @@ impl Browser {
     /// Writes (or rewrites) the host manifest in the browser's folder under `home`, the user's home folder,
     /// atomically; returns its path. On Windows, where the registry says where the manifest is, `home` is the
     /// folder it goes in, one file per browser.
-    pub fn install(self, home: &Path, program: &Path, extensions: &[&str]) -> Result<PathBuf, DiskError> {
+    pub fn install(self, home: &Path, program: &Path) -> Result<PathBuf, DiskError> {
         let path = match self.manifest_folder(home) {
             Some(folder) => folder.join(format!("{HOST_NAME}.json")),
             None => home.join(format!("{HOST_NAME}.{}.json", self.slug())),
         };
-        crate::fs::replace_json(&path, &self.manifest(program, extensions), Keep::Nothing)?;
+        crate::fs::replace_json(&path, &self.manifest(program), Keep::Nothing)?;
         Ok(path)
     }
 }
@@ -141,8 +146,6 @@ fn manifest_folder(browser: Browser, profile: &Path, macos: bool) -> PathBuf {
 mod tests {
     use super::*;
 
-    const CHROMIUM_ID: &str = "abcdefghijklmnopabcdefghijklmnop";
-
     #[test]
     fn each_browser_looks_in_its_own_folder_on_linux_and_macos() {
         let home = Path::new("/home/alice");
@@ -161,27 +164,27 @@ mod tests {
     #[test]
     fn the_manifest_lets_only_twofolds_extension_start_the_host() {
         let program = Path::new("/usr/bin/twofold");
-        let firefox = Browser::Firefox.manifest(program, &["connector@twofold.app"]);
+        let firefox = Browser::Firefox.manifest(program);
         assert_eq!(firefox["name"], HOST_NAME);
         assert_eq!(firefox["path"], "/usr/bin/twofold");
         assert_eq!(firefox["type"], "stdio");
         assert_eq!(firefox["allowed_extensions"], json!(["connector@twofold.app"]));
         assert!(firefox.get("allowed_origins").is_none());
-        let chromium = Browser::Chromium.manifest(program, &[CHROMIUM_ID]);
-        assert_eq!(chromium["allowed_origins"], json!([format!("chrome-extension://{CHROMIUM_ID}/")]));
+        let chromium = Browser::Chromium.manifest(program);
+        assert_eq!(chromium["allowed_origins"], json!(["chrome-extension://iaeephlhokofkdpokoepobelmbnakmep/"]));
         assert!(chromium.get("allowed_extensions").is_none());
     }
 
     #[test]
     fn installing_writes_the_manifest_where_the_browser_reads_it_and_rewrites_it() {
         let home = tempfile::tempdir().unwrap();
-        let path = Browser::Chromium.install(home.path(), Path::new("/opt/twofold/twofold"), &[CHROMIUM_ID]).unwrap();
+        let path = Browser::Chromium.install(home.path(), Path::new("/opt/twofold/twofold")).unwrap();
         if cfg!(target_os = "linux") {
             assert_eq!(path, home.path().join(".config/chromium/NativeMessagingHosts/app.twofold.connector.json"));
         }
         let written: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
         assert_eq!(written["path"], "/opt/twofold/twofold");
-        Browser::Chromium.install(home.path(), Path::new("/usr/bin/twofold"), &[CHROMIUM_ID]).unwrap();
+        Browser::Chromium.install(home.path(), Path::new("/usr/bin/twofold")).unwrap();
         let rewritten: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
         assert_eq!(rewritten["path"], "/usr/bin/twofold", "Repair points it at the program again");
     }

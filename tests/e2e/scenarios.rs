@@ -12,6 +12,8 @@
     reason = "a test fails loudly and may print what it measured"
 )]
 
+#[path = "../browsers/session.rs"]
+mod browser_session;
 #[path = "../common/mod.rs"]
 mod common;
 mod harness;
@@ -1706,4 +1708,91 @@ async fn a_browser_is_paired_in_the_window_and_a_sites_first_code_is_asked_about
     assert!(matches!(read(answer), SignedAnswer::Nothing { reason: NothingReason::Lookalike, .. }));
     assert!(pipe.close().success(), "the host ends when the browser closes the pipe");
     app.quit().await;
+}
+
+/// A sign-in page whose code field Twofold fills, with a frame of another site that also asks for a code.
+const SIGN_IN_WITH_FRAME: &str = r#"<!doctype html>
+<html><head><title>Sign in</title></head><body>
+<p><label>Authentication code <input id="otp" autocomplete="one-time-code" inputmode="numeric"></label></p>
+<iframe id="other" src="http://other.test:{port}/frame" width="420" height="120"></iframe>
+</body></html>"#;
+
+const OTHER_SITE_FRAME: &str = r#"<!doctype html>
+<html><body><label>Verification code <input id="inner" autocomplete="one-time-code"></label></body></html>"#;
+
+/// The note under the first Twofold button of the current frame.
+const NOTE: &str = r#"return document.querySelector("twofold-fill")?.shadowRoot.querySelector("p").textContent ?? "";"#;
+
+/// The extension in a real browser, paired from its toolbar page and confirmed in Twofold's window, fills the code
+/// of the account whose website the page is on, and nothing into another site's frame or a lookalike site.
+async fn the_extension_pairs_then_fills_the_sites_code_only(kind: browser_session::Kind, name: &'static str) {
+    use browser_session::{Session, serve};
+    use fantoccini::Locator;
+    if !can_run() {
+        return;
+    }
+    const GITHUB_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    let port = serve(&[("/login", SIGN_IN_WITH_FRAME), ("/frame", OTHER_SITE_FRAME)]);
+    let mut scenario = Scenario::start(name).await;
+    let mut vault = vault_with(&scenario, &[totp("GitHub", "alice", GITHUB_SECRET)]);
+    let github = vault.accounts()[0].id.clone();
+    // The test site is plain HTTP on a port: the user wrote it into the account's websites by hand.
+    vault.set_websites(&github, &[format!("http://github.test:{port}")]).unwrap();
+    drop(vault);
+    let app = scenario.launch().await;
+    app.wait_texts("#accounts .issuer", &["GitHub"]).await;
+    let Some(browser) = Session::start_with(kind, Some(scenario.data_dir())).await else { return };
+
+    // Pairing: the page the extension opens once installed shows the code Twofold shows, and the user confirms in
+    // Twofold.
+    browser.switch_to_extension_page("popup.html").await;
+    browser.wait_for(r#"return !document.getElementById("pair").hidden;"#, "the pair button").await;
+    browser.client.find(Locator::Id("pair")).await.unwrap().click().await.unwrap();
+    let shown = browser
+        .wait_for(
+            r#"const code = document.getElementById("code"), said = document.getElementById("status").textContent;
+               return !code.hidden ? code.textContent : said.startsWith("Asking") ? "" : "said: " + said;"#,
+            "the code",
+        )
+        .await;
+    assert!(!shown.as_str().unwrap().starts_with("said: "), "the extension {shown}");
+    app.wait_text("#pairing-code", shown.as_str().unwrap()).await;
+    app.click("#pairing-accept").await;
+    browser.wait_for(r#"return document.getElementById("status").textContent.startsWith("Paired");"#, "paired").await;
+
+    // The site's code, filled into its field: oathtool's code.
+    browser.client.goto(&format!("http://github.test:{port}/login")).await.unwrap();
+    browser.wait_for(r#"return document.querySelector("twofold-fill") !== null;"#, "the button").await;
+    browser.client.find(Locator::Css("twofold-fill")).await.unwrap().click().await.unwrap();
+    let filled = browser.wait_for(r#"return document.getElementById("otp").value;"#, "the code filled").await;
+    assert!(quick_copy_codes(GITHUB_SECRET).contains(&filled.as_str().unwrap().to_owned()), "filled {filled}");
+
+    // The frame of another site gets nothing, and says why.
+    browser.client.enter_frame(0).await.expect("the other site's frame");
+    browser.wait_for(r#"return document.querySelector("twofold-fill") !== null;"#, "the frame's button").await;
+    browser.client.find(Locator::Css("twofold-fill")).await.unwrap().click().await.unwrap();
+    let said = browser.wait_for(NOTE, "why the frame gets nothing").await;
+    assert!(said.as_str().unwrap().contains("other.test"), "{said}");
+    assert_eq!(browser.eval(r#"return document.getElementById("inner").value;"#).await, "");
+    browser.client.enter_parent_frame().await.unwrap();
+
+    // A site that only looks like it gets nothing.
+    browser.client.goto(&format!("http://githuh.test:{port}/login")).await.unwrap();
+    browser.wait_for(r#"return document.querySelector("twofold-fill") !== null;"#, "the button").await;
+    browser.client.find(Locator::Css("twofold-fill")).await.unwrap().click().await.unwrap();
+    browser.wait_for(NOTE, "why the lookalike gets nothing").await;
+    assert_eq!(browser.eval(r#"return document.getElementById("otp").value;"#).await, "");
+    assert!(!app.shown("#site-dialog").await, "no question for a site it must not fill");
+    browser.client.close().await.unwrap();
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn in_chromium_the_extension_pairs_then_fills_the_sites_code_only() {
+    the_extension_pairs_then_fills_the_sites_code_only(browser_session::Kind::Chromium, "extension_chromium").await;
+}
+
+#[tokio::test]
+async fn in_firefox_the_extension_pairs_then_fills_the_sites_code_only() {
+    the_extension_pairs_then_fills_the_sites_code_only(browser_session::Kind::Firefox, "extension_firefox").await;
 }
