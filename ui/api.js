@@ -196,6 +196,19 @@ export function watchBrowser(onChange) {
   return invoke("watch_browser", { changed });
 }
 
+/** The browser integration: {browsers: [{id, name, found, connection: "off"|"on"|"stale"}],
+ *  pairings: [{id, browser, pairedAt}]}. */
+export const browserIntegration = () => invoke("browser_integration");
+
+/** Lets a browser start Twofold (on true) or stops it. Resolves to the browser integration. */
+export const connectBrowser = (browser, on) => invoke("connect_browser", { browser, on });
+
+/** Points every connected browser at this copy of Twofold again. Resolves to the browser integration. */
+export const repairBrowsers = () => invoke("repair_browsers");
+
+/** Unpairs a browser. Resolves to the browser integration. */
+export const unpairBrowser = (pairing) => invoke("unpair_browser", { pairing });
+
 /** Turns automatic backups on or off, or changes them: {enabled, folder, keep}. Resolves to the settings. */
 export const setBackups = (backups) => invoke("set_backups", { backups });
 

@@ -1,5 +1,6 @@
 // The settings dialog, in sections: general (clipboard clear delay, theme, tray), recovery password, app lock
-// (lock.js), backups (backups.js), export (export.js), recently deleted (trash.js), about.
+// (lock.js), backups (backups.js), export (export.js), browser integration (browsers.js), recently deleted (trash.js),
+// about.
 import * as api from "./api.js";
 import { initBackups, showBackups } from "./backups.js";
 import { initExport, showExport } from "./export.js";
@@ -61,7 +62,9 @@ export async function openSettings(sectionId) {
   openDialog(dialog);
   if (typeof sectionId === "string") goTo(sectionId);
   else $("setting-clear").focus();
-  // Fetched each time the dialog opens; the module loads on the first opening.
+  // Fetched each time the dialog opens; the modules load on the first opening.
+  const browsers = await import("./browsers.js");
+  await browsers.showBrowsers();
   const trash = await import("./trash.js");
   await trash.showTrash();
 }

@@ -12,6 +12,7 @@ use zeroize::Zeroizing;
 
 use crate::backups::BackupView;
 use crate::browser_link::BrowserView;
+use crate::browser_setup::IntegrationView;
 use crate::error::AppError;
 use crate::exports::ExportRequest;
 use crate::pairing::ManualForm;
@@ -405,6 +406,30 @@ pub fn answer_site_question(
     always: bool,
 ) -> Result<BrowserView, AppError> {
     state.browser.answer_question(id, account.as_deref(), always)
+}
+
+/// The settings' browser integration: each browser, whether it can start Twofold, and the paired browsers.
+#[tauri::command]
+pub fn browser_integration(state: Shared<'_>) -> IntegrationView {
+    state.browser_integration()
+}
+
+/// Lets a browser start Twofold for its extension (`on`), or stops it.
+#[tauri::command]
+pub fn connect_browser(state: Shared<'_>, browser: String, on: bool) -> Result<IntegrationView, AppError> {
+    state.connect_browser(&browser, on)
+}
+
+/// Points every connected browser at this copy of Twofold again.
+#[tauri::command]
+pub fn repair_browsers(state: Shared<'_>) -> Result<IntegrationView, AppError> {
+    state.repair_browsers()
+}
+
+/// Unpairs a browser: its extension must pair again to fill codes.
+#[tauri::command]
+pub fn unpair_browser(state: Shared<'_>, pairing: String) -> Result<IntegrationView, AppError> {
+    state.unpair_browser(&pairing)
 }
 
 /// Calls the page back whenever a browser pairing or a question about a site arrives or goes.

@@ -65,6 +65,9 @@ pub enum AppError {
     /// The tray icon could not be shown.
     #[error(transparent)]
     Tray(#[from] TrayError),
+    /// A browser's host manifest could not be written or removed, or the browser is unknown.
+    #[error("{0} Try again, or use Repair.")]
+    BrowserSetup(String),
     /// The quick-copy shortcut could not be set.
     #[error(transparent)]
     Shortcut(#[from] ShortcutError),
@@ -157,6 +160,7 @@ impl AppError {
             AppError::Settings(_) => "settings",
             AppError::Tray(_) => "tray",
             AppError::Shortcut(_) => "shortcut",
+            AppError::BrowserSetup(_) => "browserSetup",
             AppError::NothingToAdd => "nothingToAdd",
             AppError::Locked => "locked",
             AppError::Internal => "internal",

@@ -85,6 +85,16 @@ pub(crate) const NOT_DRIVEN: &[(&str, &str)] = &[
     ("set_shortcut", "it takes a shortcut's text and returns the settings view, which `save_settings` checks"),
     ("close_palette", "it takes a yes or no from the page and hides a window"),
     ("watch_palette", "it only ever sends the page the theme of the settings and whether it is shown"),
+    (
+        "browser_integration",
+        "it returns browser names, whether each can start Twofold, and the paired browsers' names and dates; the end-to-end suite drives it",
+    ),
+    (
+        "connect_browser",
+        "it writes or removes a host manifest in the user's home and returns the same view; the end-to-end suite drives it",
+    ),
+    ("repair_browsers", "it rewrites host manifests in the user's home and returns the same view"),
+    ("unpair_browser", "it removes a pairing from the vault and returns the same view; the end-to-end suite drives it"),
     ("choose_folder", "it opens the system's folder picker and returns the path the user picked"),
     ("choose_save_file", "it opens the system's save picker and returns the path the user picked"),
 ];

@@ -6,6 +6,7 @@ mod app_lock;
 mod backups;
 mod browser_host;
 mod browser_link;
+mod browser_setup;
 mod cli;
 mod commands;
 mod contract;

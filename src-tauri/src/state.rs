@@ -52,6 +52,8 @@ pub struct AppState {
     pub pairings: Arc<Pairings>,
     /// The browser extension's pairings and questions, waiting for the user.
     pub browser: crate::browser_link::BrowserLink,
+    /// The browsers that can start Twofold, and where their host manifests go.
+    browser_setup: crate::browser_setup::BrowserSetup,
     /// Automatic backups.
     pub backups: Arc<Backups>,
     /// The recovery password asked before a secret leaves.
@@ -131,6 +133,7 @@ impl AppState {
             settings_path,
             pairings: Arc::new(Pairings::new(Arc::clone(&vault), replay_camera)),
             browser: crate::browser_link::BrowserLink::new(),
+            browser_setup: crate::browser_setup::BrowserSetup::for_user(),
             vault,
             opening: Mutex::new(EarlyOpening::Pending),
             clipboard: CodeClipboard::new(),
@@ -381,6 +384,26 @@ impl AppState {
             listener(());
         }
         answer
+    }
+
+    /// The settings' browser integration: the browsers, whether each can start Twofold, and the paired ones.
+    pub fn browser_integration(&self) -> crate::browser_setup::IntegrationView {
+        self.browser_setup.view(&self.vault)
+    }
+
+    /// Lets a browser start Twofold (`on`), or stops it.
+    pub fn connect_browser(&self, browser: &str, on: bool) -> Result<crate::browser_setup::IntegrationView, AppError> {
+        self.browser_setup.connect(&self.vault, browser, on)
+    }
+
+    /// Points every connected browser at this program again.
+    pub fn repair_browsers(&self) -> Result<crate::browser_setup::IntegrationView, AppError> {
+        self.browser_setup.repair(&self.vault)
+    }
+
+    /// Unpairs a browser.
+    pub fn unpair_browser(&self, pairing: &str) -> Result<crate::browser_setup::IntegrationView, AppError> {
+        self.browser_setup.unpair(&self.vault, pairing)
     }
 
     /// Calls `listener` each time the command line (or another front end) added accounts (only the last listener

@@ -24,6 +24,18 @@ pub const CHROMIUM_EXTENSION: &str = "iaeephlhokofkdpokoepobelmbnakmep";
 /// The ids of Twofold's extension: only these may start the host.
 pub const EXTENSIONS: [&str; 2] = [FIREFOX_EXTENSION, CHROMIUM_EXTENSION];
 
+/// Whether a browser can start Twofold's host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Connection {
+    /// No host manifest.
+    Off,
+    /// The manifest is there and starts this program.
+    On,
+    /// A manifest is there but starts another program (Twofold moved, or another copy wrote it): "Repair" rewrites it.
+    Stale,
+}
+
 /// A browser Twofold can be connected to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Browser {
@@ -58,8 +70,47 @@ impl Browser {
         }
     }
 
-    /// A short name for file names (`chromium`).
-    fn slug(self) -> &'static str {
+    /// The browser with this [`Browser::id`].
+    pub fn from_id(id: &str) -> Option<Browser> {
+        Browser::ALL.into_iter().find(|b| b.id() == id)
+    }
+
+    /// Whether this user has used the browser: its own folder exists under `home` (on Windows, where the registry
+    /// would tell, every browser is offered).
+    pub fn is_present(self, home: &Path) -> bool {
+        self.profile_folder(home).is_none_or(|folder| folder.is_dir())
+    }
+
+    /// Whether the host manifest is in place under `home`, and starts `program`.
+    pub fn connection(self, home: &Path, program: &Path) -> Connection {
+        let Ok(Some(bytes)) = crate::fs::read_optional(&self.manifest_path(home)) else { return Connection::Off };
+        let written: Option<Value> = serde_json::from_slice(&bytes).ok();
+        let starts = written.as_ref().and_then(|m| m["path"].as_str()).map(PathBuf::from);
+        if starts.as_deref() == Some(program) && written == Some(self.manifest(program)) {
+            Connection::On
+        } else {
+            Connection::Stale
+        }
+    }
+
+    /// Removes the host manifest under `home`, if there is one: the extension can no longer start `twofold`.
+    pub fn uninstall(self, home: &Path) -> Result<(), DiskError> {
+        let path = self.manifest_path(home);
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(DiskError::new("remove", &path, e)),
+            _ => Ok(()),
+        }
+    }
+
+    fn manifest_path(self, home: &Path) -> PathBuf {
+        match self.manifest_folder(home) {
+            Some(folder) => folder.join(format!("{HOST_NAME}.json")),
+            None => home.join(format!("{HOST_NAME}.{}.json", self.id())),
+        }
+    }
+
+    /// A short name for settings and file names (`chromium`).
+    pub fn id(self) -> &'static str {
         match self {
             Browser::Firefox => "firefox",
             Browser::Chrome => "chrome",
@@ -105,10 +156,7 @@ impl Browser {
     /// atomically; returns its path. On Windows, where the registry says where the manifest is, `home` is the
     /// folder it goes in, one file per browser.
     pub fn install(self, home: &Path, program: &Path) -> Result<PathBuf, DiskError> {
-        let path = match self.manifest_folder(home) {
-            Some(folder) => folder.join(format!("{HOST_NAME}.json")),
-            None => home.join(format!("{HOST_NAME}.{}.json", self.slug())),
-        };
+        let path = self.manifest_path(home);
         crate::fs::replace_json(&path, &self.manifest(program), Keep::Nothing)?;
         Ok(path)
     }
@@ -184,8 +232,13 @@ mod tests {
         }
         let written: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
         assert_eq!(written["path"], "/opt/twofold/twofold");
+        assert_eq!(Browser::Chromium.connection(home.path(), Path::new("/usr/bin/twofold")), Connection::Stale);
         Browser::Chromium.install(home.path(), Path::new("/usr/bin/twofold")).unwrap();
         let rewritten: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
         assert_eq!(rewritten["path"], "/usr/bin/twofold", "Repair points it at the program again");
+        assert_eq!(Browser::Chromium.connection(home.path(), Path::new("/usr/bin/twofold")), Connection::On);
+        Browser::Chromium.uninstall(home.path()).unwrap();
+        Browser::Chromium.uninstall(home.path()).unwrap();
+        assert_eq!(Browser::Chromium.connection(home.path(), Path::new("/usr/bin/twofold")), Connection::Off);
     }
 }

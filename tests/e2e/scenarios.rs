@@ -1641,6 +1641,10 @@ async fn a_browser_is_paired_in_the_window_and_a_sites_first_code_is_asked_about
     const GITHUB_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
     let mut scenario = Scenario::start("browser_pairing").await;
     drop(vault_with(&scenario, &[totp("GitHub", "alice", GITHUB_SECRET)]));
+    // A home where this user has used Chromium, for the settings' browser integration.
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join(".config/chromium")).unwrap();
+    scenario.set_env("HOME", &home.path().display().to_string());
     let app = scenario.launch().await;
     app.wait_texts("#accounts .issuer", &["GitHub"]).await;
 
@@ -1704,8 +1708,24 @@ async fn a_browser_is_paired_in_the_window_and_a_sites_first_code_is_asked_about
 
     // A lookalike gets nothing, and no question.
     pipe.send(&fill("https://githuh.com"));
-    let (pipe, answer) = pipe.receive().await.unwrap();
+    let (mut pipe, answer) = pipe.receive().await.unwrap();
     assert!(matches!(read(answer), SignedAnswer::Nothing { reason: NothingReason::Lookalike, .. }));
+
+    // The settings: Chromium, found in this home, is turned on (its host manifest written where it reads it, for
+    // this program); the paired browser is listed, and unpaired there.
+    app.click("#open-settings").await;
+    app.click("#browser-chromium").await;
+    let manifest = home.path().join(".config/chromium/NativeMessagingHosts/app.twofold.connector.json");
+    wait_for_file_text(&manifest, env!("CARGO_BIN_EXE_twofold")).await;
+    app.wait_texts("#pairing-list .name", &["Chromium"]).await;
+    app.click("#pairing-list button").await;
+    app.wait_text("#pairings-status", "No browser is paired.").await;
+    pipe.send(&fill("https://github.com"));
+    let (pipe, answer) = pipe.receive().await.unwrap();
+    assert!(
+        matches!(answer, ToExtension::Error { kind: twofold::browser::messages::BrowserErrorKind::NotPaired, .. }),
+        "an unpaired browser is refused: {answer:?}"
+    );
     assert!(pipe.close().success(), "the host ends when the browser closes the pipe");
     app.quit().await;
 }
