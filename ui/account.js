@@ -1,8 +1,8 @@
-// The account dialog: rename, favourite, move, show the QR code or the secret (after a confirmation), delete.
+// The account dialog: rename and websites, favourite, move, show the QR code or the secret (after a confirmation), delete.
 import * as api from "./api.js";
 import { openDialog } from "./dialogs.js";
 import { allAccounts, move, refresh, remove } from "./list.js";
-import { Latest } from "./requests.js";
+import { Latest, logFailure } from "./requests.js";
 import { $, message, toast } from "./ui.js";
 
 const dialog = $("account-dialog");
@@ -53,6 +53,13 @@ export function openAccount(account) {
   $("account-title").textContent = account.issuer || account.name || "Account";
   $("edit-issuer").value = account.issuer;
   $("edit-name").value = account.name;
+  $("edit-websites").value = "";
+  api
+    .accountWebsites(account.id)
+    .then((websites) => {
+      if (current === account) $("edit-websites").value = websites.join("\n");
+    })
+    .catch(logFailure("reading the account's websites"));
   $("edit-error").textContent = "";
   $("action-favorite").textContent = account.favorite ? "Remove from favourites" : "Add to favourites";
   hideSensitive();
@@ -64,6 +71,7 @@ async function onRename(event) {
   event.preventDefault();
   try {
     await api.renameAccount(current.id, $("edit-issuer").value, $("edit-name").value);
+    await api.setWebsites(current.id, $("edit-websites").value.split("\n"));
     dialog.close();
     await refresh();
     toast("Saved");

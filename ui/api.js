@@ -67,6 +67,12 @@ export const deleteForGood = (ids) => invoke("delete_for_good", { ids });
 /** Changes an account's issuer and name. */
 export const renameAccount = (id, issuer, name) => invoke("rename_account", { id, issuer, name });
 
+/** The account's websites, where the browser extension may fill its code: ["github.com", ...]. */
+export const accountWebsites = (id) => invoke("account_websites", { id });
+
+/** Sets the account's websites (one per entry); resolves to them as kept. Fails with {kind: "website", message}. */
+export const setWebsites = (id, websites) => invoke("set_websites", { id, websites });
+
 /** Pins or unpins an account. */
 export const setFavorite = (id, favorite) => invoke("set_favorite", { id, favorite });
 

@@ -158,6 +158,18 @@ pub async fn rename_account(state: Shared<'_>, id: String, issuer: String, name:
     blocking(state, move |s| s.rename(&id, &issuer, &name)).await
 }
 
+/// An account's websites, where the browser extension may fill its code.
+#[tauri::command]
+pub async fn account_websites(state: Shared<'_>, id: String) -> Result<Vec<String>, AppError> {
+    blocking(state, move |s| s.websites(&id)).await
+}
+
+/// Sets an account's websites (one per entry, as the user wrote them); resolves to them as kept.
+#[tauri::command]
+pub async fn set_websites(state: Shared<'_>, id: String, websites: Vec<String>) -> Result<Vec<String>, AppError> {
+    blocking(state, move |s| s.set_websites(&id, &websites)).await
+}
+
 /// Pins or unpins an account.
 #[tauri::command]
 pub async fn set_favorite(state: Shared<'_>, id: String, favorite: bool) -> Result<(), AppError> {

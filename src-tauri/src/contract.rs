@@ -25,6 +25,8 @@ macro_rules! with_commands {
             restore_from_trash,
             delete_for_good,
             rename_account,
+            account_websites,
+            set_websites,
             set_favorite,
             move_account,
             next_code,

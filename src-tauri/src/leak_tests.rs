@@ -40,6 +40,8 @@ pub(crate) const DRIVEN: &[&str] = &[
     "restore_from_trash",
     "delete_for_good",
     "rename_account",
+    "account_websites",
+    "set_websites",
     "set_favorite",
     "move_account",
     "next_code",
@@ -355,6 +357,12 @@ fn no_flow_sends_a_secret_or_an_otpauth_link_to_the_webview() {
     let first = list[0].id.clone();
     watch.clean("next_code", &state.next_code(&hotp_id).unwrap());
     watch.clean("rename_account", &state.rename(&first, "Kaltura", "user").unwrap());
+    let websites = ["https://kaltura.com/login".to_owned(), "http://127.0.0.1:8080".to_owned()];
+    watch.clean("set_websites", &state.set_websites(&first, &websites).unwrap());
+    watch.clean("set_websites", &state.set_websites(&first, &["co.uk".to_owned()]).unwrap_err());
+    let kept = watch.clean("account_websites", &state.websites(&first).unwrap());
+    assert_eq!(kept, r#"["kaltura.com","http://127.0.0.1:8080"]"#);
+    state.set_websites(&first, &[]).unwrap();
     watch.clean("set_favorite", &state.set_favorite(&first, true).unwrap());
     watch.clean("move_account", &state.move_account(&first, 3).unwrap());
     watch.clean("copy_code", &state.copy_code(&first));

@@ -491,6 +491,18 @@ impl AppState {
         self.vault.with(|vault| Ok(vault.rename(&AccountId::from(id), issuer, name)?))
     }
 
+    /// An account's websites, where the browser extension may fill its code (`github.com`, or a whole origin).
+    pub fn websites(&self, id: &str) -> Result<Vec<String>, AppError> {
+        self.vault.with(|vault| Ok(vault.websites(&AccountId::from(id))?.iter().map(ToString::to_string).collect()))
+    }
+
+    /// Sets an account's websites from what the user wrote, one per entry; returns them as kept.
+    pub fn set_websites(&self, id: &str, websites: &[String]) -> Result<Vec<String>, AppError> {
+        self.vault.with(|vault| {
+            Ok(vault.set_websites(&AccountId::from(id), websites)?.iter().map(ToString::to_string).collect())
+        })
+    }
+
     /// Pins or unpins an account.
     pub fn set_favorite(&self, id: &str, favorite: bool) -> Result<(), AppError> {
         self.vault.with(|vault| Ok(vault.set_favorite(&AccountId::from(id), favorite)?))

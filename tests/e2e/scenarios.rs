@@ -1754,13 +1754,16 @@ async fn the_extension_pairs_then_fills_the_sites_code_only(kind: browser_sessio
     const GITHUB_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
     let port = serve(&[("/login", SIGN_IN_WITH_FRAME), ("/frame", OTHER_SITE_FRAME)]);
     let mut scenario = Scenario::start(name).await;
-    let mut vault = vault_with(&scenario, &[totp("GitHub", "alice", GITHUB_SECRET)]);
-    let github = vault.accounts()[0].id.clone();
-    // The test site is plain HTTP on a port: the user wrote it into the account's websites by hand.
-    vault.set_websites(&github, &[format!("http://github.test:{port}")]).unwrap();
-    drop(vault);
+    drop(vault_with(&scenario, &[totp("GitHub", "alice", GITHUB_SECRET)]));
     let app = scenario.launch().await;
     app.wait_texts("#accounts .issuer", &["GitHub"]).await;
+    // The test site is plain HTTP on a port: the user writes it into the account's websites by hand.
+    app.focus("#accounts .more").await;
+    app.press(ENTER).await;
+    app.wait_shown("#account-dialog").await;
+    app.fill("#edit-websites", &format!("http://github.test:{port}/login")).await;
+    app.click("#edit-form button[type=submit]").await;
+    app.wait_text("#toast-text", "Saved").await;
     let Some(browser) = Session::start_with(kind, Some(scenario.data_dir())).await else { return };
 
     // Pairing: the page the extension opens once installed shows the code Twofold shows, and the user confirms in
