@@ -26,8 +26,10 @@ deb_bytes=$(stat -c %s "$deb")
 rpm_bytes=$(stat -c %s "$rpm")
 mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
 printf '\n%-60s %s\n%-60s %s\n' "$deb" "$(mib "$deb_bytes")" "$rpm" "$(mib "$rpm_bytes")"
-if [ "$deb_bytes" -gt $((8 * 1024 * 1024)) ]; then
-  echo "The .deb is larger than 8 MiB." >&2
+# A budget, so that growth is noticed: the browser connector's Public Suffix List and P-256, and the Wayland portal's
+# client, took the .deb past 8 MiB.
+if [ "$deb_bytes" -gt $((10 * 1024 * 1024)) ]; then
+  echo "The .deb is larger than 10 MiB." >&2
   exit 1
 fi
 
