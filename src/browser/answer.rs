@@ -204,7 +204,6 @@ mod tests {
 
     use super::*;
     use crate::browser::pairing::{Direction, Pairer};
-    use crate::vault::{AddOutcome, MemoryKeyStore, OnNameConflict};
 
     const EXTENSION: &str = "connector@twofold.app";
     /// RFC 6238's SHA-1 secret, "12345678901234567890", whose code at 59 s is 287082.
@@ -223,16 +222,7 @@ mod tests {
 
     impl FakeDesk {
         fn with(links: &[&str]) -> (FakeDesk, Vec<AccountId>) {
-            let dir = tempfile::tempdir().unwrap();
-            let keychain = MemoryKeyStore::new();
-            let mut vault = Vault::create(&dir.path().join("vault.json"), Some(&keychain), None).unwrap();
-            let ids = links
-                .iter()
-                .map(|link| match vault.add(crate::uri::parse(link).unwrap(), OnNameConflict::KeepBoth).unwrap() {
-                    AddOutcome::Added(id) => id,
-                    other => panic!("{other:?}"),
-                })
-                .collect();
+            let (dir, _keychain, vault, ids) = crate::browser::testing::vault_with(links);
             let desk = FakeDesk {
                 _dir: dir,
                 vault: RefCell::new(vault),

@@ -63,19 +63,9 @@ fn issuer_names(issuer: &str, origin: &Origin) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vault::{AccountId, AddOutcome, MemoryKeyStore, OnNameConflict};
 
-    fn vault_with(links: &[&str]) -> (tempfile::TempDir, Vault, Vec<AccountId>) {
-        let dir = tempfile::tempdir().unwrap();
-        let keychain = MemoryKeyStore::new();
-        let mut vault = Vault::create(&dir.path().join("vault.json"), Some(&keychain), None).unwrap();
-        let ids = links
-            .iter()
-            .map(|link| match vault.add(crate::uri::parse(link).unwrap(), OnNameConflict::KeepBoth).unwrap() {
-                AddOutcome::Added(id) => id,
-                other => panic!("{other:?}"),
-            })
-            .collect();
+    fn vault_with(links: &[&str]) -> (tempfile::TempDir, Vault, Vec<crate::vault::AccountId>) {
+        let (dir, _keychain, vault, ids) = crate::browser::testing::vault_with(links);
         (dir, vault, ids)
     }
 

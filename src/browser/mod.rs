@@ -21,3 +21,5 @@ pub mod messages;
 pub mod native;
 pub mod pairing;
 pub mod site;
+#[cfg(test)]
+pub(crate) mod testing;

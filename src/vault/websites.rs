@@ -71,20 +71,10 @@ impl Vault {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vault::{MemoryKeyStore, OnNameConflict, Unlock};
+    use crate::vault::{OnNameConflict, Unlock};
 
-    fn vault_with(links: &[&str]) -> (tempfile::TempDir, MemoryKeyStore, Vault, Vec<AccountId>) {
-        let dir = tempfile::tempdir().unwrap();
-        let keychain = MemoryKeyStore::new();
-        let mut vault = Vault::create(&dir.path().join("vault.json"), Some(&keychain), None).unwrap();
-        let ids = links
-            .iter()
-            .map(|link| match vault.add(crate::uri::parse(link).unwrap(), OnNameConflict::KeepBoth).unwrap() {
-                crate::vault::AddOutcome::Added(id) => id,
-                other => panic!("not added: {other:?}"),
-            })
-            .collect();
-        (dir, keychain, vault, ids)
+    fn vault_with(links: &[&str]) -> (tempfile::TempDir, crate::vault::MemoryKeyStore, Vault, Vec<AccountId>) {
+        crate::browser::testing::vault_with(links)
     }
 
     fn origin(text: &str) -> Origin {
