@@ -87,6 +87,15 @@ api.runtime.onInstalled.addListener(async ({ reason }) => {
   if (reason === "install" && !(await stored())) api.tabs.create({ url: api.runtime.getURL("popup.html") });
 });
 
+// The keyboard shortcut (Alt+Shift+2 unless the user changed it): the frames of the tab look for a code field with
+// the keyboard; the one that has it asks, as a click on its button would.
+api.commands.onCommand.addListener(async (command, tab) => {
+  if (command !== "fill-code") return;
+  const target = tab ?? (await api.tabs.query({ active: true, currentWindow: true }))[0];
+  // A tab whose pages have no content script (a browser page) has nobody to answer: nothing to do there.
+  if (target?.id !== undefined) api.tabs.sendMessage(target.id, { type: "shortcut" }).catch(() => {});
+});
+
 // The toolbar page (popup.html) pairs through a port, so that it sees the code before the user confirms.
 api.runtime.onConnect.addListener((port) => {
   if (port.name !== "pair") return;

@@ -36,15 +36,31 @@
     };
     place();
     window.addEventListener("resize", place);
-    button.addEventListener("click", async (event) => {
-      if (!event.isTrusted) return;
-      note.textContent = "";
-      const answer = await runtime.sendMessage({ type: "fill" }).catch(() => null);
-      // Filled only into this frame, and only while it shows the site the code was asked for.
-      if (answer?.code && answer.origin === location.origin) fill(field, answer.code);
-      else note.textContent = answer?.message ?? "Twofold did not answer. Try again.";
+    button.addEventListener("click", (event) => {
+      if (event.isTrusted) ask(field, note);
     });
+    for (const input of field) notes.set(input, { field, note });
   }
+
+  /** The boxes of each marked field, and the note under its button, by input. */
+  const notes = new WeakMap();
+
+  /** Asks the background script for this page's code, and fills it or shows why not. */
+  async function ask(field, note) {
+    note.textContent = "";
+    const answer = await runtime.sendMessage({ type: "fill" }).catch(() => null);
+    // Filled only into this frame, and only while it shows the site the code was asked for.
+    if (answer?.code && answer.origin === location.origin) fill(field, answer.code);
+    else note.textContent = answer?.message ?? "Twofold did not answer. Try again.";
+  }
+
+  // The extension's keyboard shortcut: the frame whose code field has the keyboard asks. Only the extension itself
+  // sends this message, never the page.
+  runtime.onMessage.addListener((message, sender) => {
+    if (message?.type !== "shortcut" || sender.id !== runtime.id) return;
+    const marked = notes.get(document.activeElement);
+    if (marked) ask(marked.field, marked.note);
+  });
 
   function scan() {
     for (const field of findCodeFields(document)) {

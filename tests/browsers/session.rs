@@ -233,6 +233,27 @@ impl Session {
         Some(Session { client, kind, _driver: driver, _profile: profile, _home: home, _xvfb: xvfb, _turn: turn })
     }
 
+    /// The X display the browser shows on.
+    pub fn display(&self) -> &str {
+        &self._xvfb.display
+    }
+
+    /// Presses keys (`alt+shift+2`) as the user would, into the browser's window.
+    pub fn press_keys(&self, keys: &str) {
+        let window = Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", "."])
+            .env("DISPLAY", self.display())
+            .output()
+            .expect("xdotool runs");
+        let window = String::from_utf8_lossy(&window.stdout).lines().last().unwrap_or_default().to_owned();
+        let status = Command::new("xdotool")
+            .args(["windowfocus", "--sync", &window, "key", "--clearmodifiers", keys])
+            .env("DISPLAY", self.display())
+            .status()
+            .expect("xdotool runs");
+        assert!(status.success(), "xdotool pressed {keys}");
+    }
+
     /// The address of one of the extension's own pages (`popup.html`).
     pub fn extension_page(&self, page: &str) -> String {
         match self.kind {

@@ -1633,8 +1633,8 @@ impl BrowserPipe {
 
 #[tokio::test]
 async fn a_browser_is_paired_in_the_window_and_a_sites_first_code_is_asked_about_then_filled() {
-    use twofold::browser::messages::{FromExtension, NothingReason, Signed, SignedAnswer, ToExtension};
-    use twofold::browser::pairing::{Direction, Pairer};
+    use twofold::browser::messages::{NothingReason, SignedAnswer, ToExtension};
+    use twofold::browser::pairing::Direction;
     if !can_run() {
         return;
     }
@@ -1649,41 +1649,17 @@ async fn a_browser_is_paired_in_the_window_and_a_sites_first_code_is_asked_about
     app.wait_texts("#accounts .issuer", &["GitHub"]).await;
 
     // The extension asks to pair: both sides show the same code, and the user confirms it in the window.
-    let extension = Pairer::new();
-    let public_key = data_encoding::BASE64URL_NOPAD.encode(&extension.public_key());
-    let mut pipe = BrowserPipe::start(&scenario);
-    pipe.send(&FromExtension::Pair { browser: "Chromium".into(), public_key });
-    let (mut pipe, offer) = pipe.receive().await.unwrap();
-    let ToExtension::PairOffer { offer, public_key, code } = offer else { panic!("an offer: {offer:?}") };
-    let agreed =
-        extension.agree_as_extension(&data_encoding::BASE64URL_NOPAD.decode(public_key.as_bytes()).unwrap()).unwrap();
-    assert_eq!(agreed.code, code);
-    app.wait_text("#pairing-text", "Chromium asks to fill codes from Twofold.").await;
-    assert_eq!(app.text("#pairing-code").await, format!("{} {}", &code[..3], &code[3..]), "the same code");
-    pipe.send(&FromExtension::PairWait { offer });
-    let waiting = pipe.receive();
-    app.click("#pairing-accept").await;
-    let (mut pipe, paired) = waiting.await.unwrap();
-    let ToExtension::Paired { pairing } = paired else { panic!("paired: {paired:?}") };
-    assert!(!app.shown("#pairing-dialog").await);
+    let (mut pipe, key, pairing) = pair_over_pipe(&app, &scenario).await;
 
     let mut sequence = 0;
     let mut fill = |origin: &str| {
         sequence += 1;
-        let body = format!(r#"{{"type":"fill","origin":"{origin}"}}"#);
-        let signature = agreed.key.sign(Direction::ToApp, &pairing, sequence, &body);
-        FromExtension::Signed(Signed { pairing: pairing.clone(), sequence, body, signature })
+        fill_request(&key, &pairing, sequence, origin)
     };
     let read = |answer: ToExtension| -> SignedAnswer {
         let ToExtension::Signed(signed) = answer else { panic!("a signed answer: {answer:?}") };
         assert_eq!(
-            agreed.key.verify(
-                Direction::ToExtension,
-                &signed.pairing,
-                signed.sequence,
-                &signed.body,
-                &signed.signature
-            ),
+            key.verify(Direction::ToExtension, &signed.pairing, signed.sequence, &signed.body, &signed.signature),
             Ok(())
         );
         serde_json::from_str(&signed.body).unwrap()
@@ -1790,6 +1766,16 @@ async fn the_extension_pairs_then_fills_the_sites_code_only(kind: browser_sessio
     let filled = browser.wait_for(r#"return document.getElementById("otp").value;"#, "the code filled").await;
     assert!(quick_copy_codes(GITHUB_SECRET).contains(&filled.as_str().unwrap().to_owned()), "filled {filled}");
 
+    // The extension's keyboard shortcut fills the field that has the keyboard, as the button does. (Checked in
+    // Firefox only: in Chromium on Xvfb, keys sent with xdotool have not reached the extension's shortcut.)
+    if kind == browser_session::Kind::Firefox {
+        browser.eval(r#"const f = document.getElementById("otp"); f.value = ""; f.focus(); return null;"#).await;
+        browser.press_keys("alt+shift+2");
+        let by_keys = browser.wait_for(r#"return document.getElementById("otp").value;"#, "the code, by the shortcut");
+        let filled = by_keys.await;
+        assert!(quick_copy_codes(GITHUB_SECRET).contains(&filled.as_str().unwrap().to_owned()), "filled {filled}");
+    }
+
     // The frame of another site gets nothing, and says why.
     browser.client.enter_frame(0).await.expect("the other site's frame");
     browser.wait_for(r#"return document.querySelector("twofold-fill") !== null;"#, "the frame's button").await;
@@ -1818,4 +1804,78 @@ async fn in_chromium_the_extension_pairs_then_fills_the_sites_code_only() {
 #[tokio::test]
 async fn in_firefox_the_extension_pairs_then_fills_the_sites_code_only() {
     the_extension_pairs_then_fills_the_sites_code_only(browser_session::Kind::Firefox, "extension_firefox").await;
+}
+
+/// Pairs a browser through the host, as the extension does, and confirms it in the window; both sides show the
+/// same code. Returns the pipe, the pairing's key and its id.
+async fn pair_over_pipe(
+    app: &App,
+    scenario: &Scenario,
+) -> (BrowserPipe, twofold::browser::pairing::PairingKey, String) {
+    use twofold::browser::messages::{FromExtension, ToExtension};
+    let extension = twofold::browser::pairing::Pairer::new();
+    let public_key = data_encoding::BASE64URL_NOPAD.encode(&extension.public_key());
+    let mut pipe = BrowserPipe::start(scenario);
+    pipe.send(&FromExtension::Pair { browser: "Chromium".into(), public_key });
+    let (mut pipe, offer) = pipe.receive().await.unwrap();
+    let ToExtension::PairOffer { offer, public_key, code } = offer else { panic!("an offer: {offer:?}") };
+    let agreed =
+        extension.agree_as_extension(&data_encoding::BASE64URL_NOPAD.decode(public_key.as_bytes()).unwrap()).unwrap();
+    assert_eq!(agreed.code, code);
+    app.wait_text("#pairing-text", "Chromium asks to fill codes from Twofold.").await;
+    assert_eq!(app.text("#pairing-code").await, format!("{} {}", &code[..3], &code[3..]), "the same code");
+    pipe.send(&FromExtension::PairWait { offer });
+    let waiting = pipe.receive();
+    app.click("#pairing-accept").await;
+    let (pipe, paired) = waiting.await.unwrap();
+    let ToExtension::Paired { pairing } = paired else { panic!("paired: {paired:?}") };
+    assert!(!app.shown("#pairing-dialog").await);
+    (pipe, agreed.key, pairing)
+}
+
+/// A signed `fill` request for `origin`, numbered `sequence`.
+fn fill_request(
+    key: &twofold::browser::pairing::PairingKey,
+    pairing: &str,
+    sequence: u64,
+    origin: &str,
+) -> twofold::browser::messages::FromExtension {
+    let body = format!(r#"{{"type":"fill","origin":"{origin}"}}"#);
+    let signature = key.sign(twofold::browser::pairing::Direction::ToApp, pairing, sequence, &body);
+    twofold::browser::messages::FromExtension::Signed(twofold::browser::messages::Signed {
+        pairing: pairing.into(),
+        sequence,
+        body,
+        signature,
+    })
+}
+
+#[tokio::test]
+async fn a_locked_twofold_shows_its_unlock_screen_to_a_browser_and_fills_once_unlocked() {
+    use twofold::browser::messages::{SignedAnswer, ToExtension};
+    if !can_run() {
+        return;
+    }
+    let mut scenario = Scenario::start("browser_locked").await;
+    let mut vault = kaltura_vault_with_password(&scenario);
+    let kaltura = vault.accounts()[0].id.clone();
+    vault.set_websites(&kaltura, &["kaltura-events.com"]).unwrap();
+    drop(vault);
+    let app = scenario.launch().await;
+    app.wait_texts("#accounts .issuer", &["Kaltura Events"]).await;
+    let (mut pipe, key, pairing) = pair_over_pipe(&app, &scenario).await;
+
+    // Locked, the window shows its unlock screen when the browser asks; once unlocked, the code is filled.
+    app.click("#lock-now").await;
+    app.wait_text("#locked-message", "Twofold is locked.").await;
+    pipe.send(&fill_request(&key, &pairing, 1, "https://kaltura-events.com"));
+    let waiting = pipe.receive();
+    app.fill("#unlock-password", RECOVERY_PASSWORD).await;
+    app.press(ENTER).await;
+    let (pipe, answer) = waiting.await.unwrap();
+    let ToExtension::Signed(signed) = answer else { panic!("a signed answer: {answer:?}") };
+    let Ok(SignedAnswer::Code { code, .. }) = serde_json::from_str(&signed.body) else { panic!("{}", signed.body) };
+    assert!(quick_copy_codes(KALTURA_SECRET).contains(&code), "oathtool's code, not {code}");
+    assert!(pipe.close().success());
+    app.quit().await;
 }
